@@ -1,0 +1,32 @@
+using System.Text.Json;
+
+namespace Bpdp.Contracts;
+
+/// <summary>
+/// The JSON rules of the wire format: camelCase names, enums as strings, every non-optional field
+/// required and non-nullable fields never null. The bus serializer and the schemas both use them, so
+/// what the schemas promise is what consumers enforce.
+/// </summary>
+public static class ContractJson
+{
+    /// <summary>Shared, read-only options for serializing and deserializing contract messages.</summary>
+    public static JsonSerializerOptions Options { get; } = CreateOptions();
+
+    /// <summary>Applies the wire rules to <paramref name="options"/> (for serializers that own their options).</summary>
+    public static JsonSerializerOptions Apply(JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.PropertyNameCaseInsensitive = true;
+        options.RespectNullableAnnotations = true;
+        options.RespectRequiredConstructorParameters = true;
+        return options;
+    }
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var options = Apply(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+}

@@ -1,0 +1,16 @@
+namespace Bpdp.Contracts;
+
+/// <summary>One KPI measurement with its verdict: the evidence behind a KPI gate's decision.</summary>
+/// <param name="MeasuredAt">When the value was taken.</param>
+/// <param name="Metric">The metric's name, e.g. <c>error-rate</c> or <c>p95-wait-time-seconds</c>.</param>
+/// <param name="Value">The measured value, or null when the source returned nothing usable.</param>
+/// <param name="Threshold">The limit the value was judged against.</param>
+/// <param name="Outcome">The verdict on this measurement.</param>
+/// <param name="Detail">Why, when the outcome is not self-explanatory (a query error, an empty result).</param>
+public sealed record KpiMeasurement(
+    DateTimeOffset MeasuredAt,
+    string Metric,
+    double? Value,
+    double Threshold,
+    MeasurementOutcome Outcome,
+    string? Detail = null);

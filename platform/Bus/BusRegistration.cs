@@ -1,0 +1,101 @@
+using System.Text.Json;
+using Bpdp.Contracts;
+using Bpdp.Platform.Metrics;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Bpdp.Platform.Bus;
+
+/// <summary>Builds a service's MassTransit bus from configuration, with the stages it hosts.</summary>
+public static class BusRegistration
+{
+    /// <summary>
+    /// Registers the bus: RabbitMQ or in-memory per <c>Bus:Transport</c>, kebab-case endpoint names,
+    /// exponential retry that skips messages which can never succeed, and both wire formats on every
+    /// endpoint (MassTransit envelopes and plain <c>application/json</c> bodies from outside publishers).
+    /// </summary>
+    /// <param name="builder">The host being built.</param>
+    /// <param name="addStages">Adds the stages' consumers, e.g. <c>bus =&gt; bus.AddBuilderStage()</c>.</param>
+    public static IHostApplicationBuilder AddBpdpBus(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator> addStages)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(addStages);
+        var services = builder.Services;
+        services.AddOptions<BusOptions>().BindConfiguration(BusOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RabbitMqOptions>, RabbitMqOptionsValidator>();
+
+        services.AddMassTransit(bus =>
+        {
+            bus.SetKebabCaseEndpointNameFormatter();
+            bus.AddConsumeObserver<ConsumeMetricsObserver>();
+            bus.AddConfigureEndpointsCallback((context, _, endpoint) => ConfigureEndpoint(context, endpoint));
+            addStages(bus);
+
+            // The transport decides which registration runs, so it is read before the container exists.
+            var transport = builder.Configuration.GetSection(BusOptions.Section).Get<BusOptions>()?.Transport ?? TransportKind.RabbitMq;
+            switch (transport)
+            {
+                case TransportKind.InMemory:
+                    bus.UsingInMemory((context, cfg) => ConfigureBus(context, cfg));
+                    break;
+                default:
+                    bus.UsingRabbitMq((context, cfg) =>
+                    {
+                        var rabbit = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
+                        cfg.Host(rabbit.Host, rabbit.Port, rabbit.VirtualHost, host =>
+                        {
+                            host.Username(rabbit.Username!);
+                            host.Password(rabbit.ResolvePassword());
+                        });
+                        cfg.PrefetchCount = context.GetRequiredService<IOptions<BusOptions>>().Value.PrefetchCount;
+                        ConfigureBus(context, cfg);
+                    });
+                    break;
+            }
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// Puts a consumer on its stage's queue: every consumer of a stage shares one queue named after
+    /// the stage (<c>builder</c>, <c>scanner</c>, …), so N replicas of a stage are N competing consumers.
+    /// </summary>
+    public static IConsumerRegistrationConfigurator<TConsumer> AddStageConsumer<TConsumer>(this IBusRegistrationConfigurator bus, string stageQueue)
+        where TConsumer : class, IConsumer
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        var registration = bus.AddConsumer<TConsumer>();
+        registration.Endpoint(endpoint => endpoint.Name = stageQueue);
+        return registration;
+    }
+
+    private static void ConfigureBus<TEndpoint>(IBusRegistrationContext context, IBusFactoryConfigurator<TEndpoint> cfg)
+        where TEndpoint : IReceiveEndpointConfigurator
+    {
+        cfg.ConfigureJsonSerializerOptions(ContractJson.Apply);
+        cfg.UseRawJsonDeserializer(RawSerializerOptions.AnyMessageType | RawSerializerOptions.AddTransportHeaders, isDefault: false);
+        cfg.UseConsumeFilter(typeof(PipelineMessageValidationFilter<>), context);
+        cfg.ConfigureEndpoints(context);
+    }
+
+    private static void ConfigureEndpoint(IRegistrationContext context, IReceiveEndpointConfigurator endpoint)
+    {
+        var options = context.GetRequiredService<IOptions<BusOptions>>().Value;
+        endpoint.UseMessageRetry(retry =>
+        {
+            retry.Exponential(
+                options.RetryLimit,
+                TimeSpan.FromMilliseconds(options.RetryMinIntervalMs),
+                TimeSpan.FromMilliseconds(options.RetryMaxIntervalMs),
+                TimeSpan.FromMilliseconds(options.RetryMinIntervalMs));
+            // Retrying cannot fix a message that is malformed as sent.
+            retry.Ignore<InvalidMessageException>();
+            retry.Ignore<JsonException>();
+            retry.Ignore<System.Runtime.Serialization.SerializationException>();
+        });
+    }
+}

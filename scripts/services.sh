@@ -1,0 +1,222 @@
+#!/usr/bin/env bash
+# Installs (apt-get, when missing) and starts on loopback the real servers BPDP's integration
+# tests use: RabbitMQ with its management UI, PostgreSQL, Prometheus, the CNCF registry and the
+# Docker engine; installs skopeo and umoci. Idempotent: a server already up is left alone.
+#
+#   scripts/services.sh up      install what is missing, start what is down, print the env
+#   scripts/services.sh env     print the environment variables the tests read
+#   scripts/services.sh status  say which servers answer
+#   scripts/services.sh down    stop what this script started
+#
+# State (data, logs, sockets) lives in $BPDP_SERVICES_DIR (default: $TMPDIR/bpdp-services).
+set -euo pipefail
+
+STATE="${BPDP_SERVICES_DIR:-${TMPDIR:-/tmp}/bpdp-services}"
+RABBITMQ_PORT="${BPDP_RABBITMQ_PORT:-5672}"
+RABBITMQ_UI_PORT="${BPDP_RABBITMQ_UI_PORT:-15672}"
+POSTGRES_PORT="${BPDP_POSTGRES_PORT:-5432}"
+PROMETHEUS_PORT="${BPDP_PROMETHEUS_PORT:-9090}"
+REGISTRY_PORT="${BPDP_REGISTRY_PORT:-5000}"
+DOCKER_SOCK="$STATE/docker/docker.sock"
+
+log() { printf '[services] %s\n' "$*" >&2; }
+die() { printf '[services] error: %s\n' "$*" >&2; exit 1; }
+
+wait_until() { # wait_until SECONDS DESCRIPTION COMMAND...
+  local deadline=$((SECONDS + $1)) what=$2; shift 2
+  until "$@" >/dev/null 2>&1; do
+    if ((SECONDS >= deadline)); then die "$what did not become ready; see the logs in $STATE"; fi
+    sleep 0.3
+  done
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+install_packages() {
+  local missing=()
+  command -v epmd >/dev/null && compgen -G '/usr/lib/rabbitmq/lib/rabbitmq_server-*/sbin/rabbitmq-server' >/dev/null || missing+=(rabbitmq-server)
+  command -v prometheus >/dev/null || missing+=(prometheus)
+  command -v docker-registry >/dev/null || missing+=(docker-registry)
+  command -v skopeo >/dev/null || missing+=(skopeo)
+  command -v umoci >/dev/null || missing+=(umoci)
+  [ -x /usr/sbin/dockerd ] || missing+=(docker.io)
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+  command -v curl >/dev/null || missing+=(curl)
+  if ((${#missing[@]})); then
+    log "installing: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  fi
+}
+
+start_rabbitmq() {
+  if port_open "$RABBITMQ_PORT"; then log "rabbitmq: already listening on $RABBITMQ_PORT"; return; fi
+  local dir="$STATE/rabbitmq" server
+  server=$(compgen -G '/usr/lib/rabbitmq/lib/rabbitmq_server-*/sbin/rabbitmq-server' | sort -V | tail -n 1)
+  mkdir -p "$dir/mnesia" "$dir/log"
+  cat >"$dir/rabbitmq.conf" <<EOF
+listeners.tcp.default = 127.0.0.1:$RABBITMQ_PORT
+management.tcp.ip = 127.0.0.1
+management.tcp.port = $RABBITMQ_UI_PORT
+loopback_users.guest = true
+EOF
+  echo '[rabbitmq_management].' >"$dir/enabled_plugins"
+  log "rabbitmq: starting"
+  HOME="$dir" RABBITMQ_NODENAME=rabbit@localhost \
+    RABBITMQ_CONFIG_FILE="$dir/rabbitmq.conf" RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins" \
+    RABBITMQ_MNESIA_BASE="$dir/mnesia" RABBITMQ_LOG_BASE="$dir/log" RABBITMQ_PID_FILE="$dir/rabbitmq.pid" \
+    ERL_EPMD_ADDRESS=127.0.0.1 \
+    RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS='-kernel inet_dist_use_interface {127,0,0,1}' \
+    "$server" -detached >"$dir/log/start.out" 2>&1
+  wait_until 90 "rabbitmq" curl -fsS -u guest:guest "http://127.0.0.1:$RABBITMQ_UI_PORT/api/overview"
+  log "rabbitmq: ready (amqp $RABBITMQ_PORT, management http://127.0.0.1:$RABBITMQ_UI_PORT)"
+}
+
+stop_rabbitmq() {
+  local dir="$STATE/rabbitmq"
+  [ -f "$dir/rabbitmq.pid" ] || return 0
+  HOME="$dir" RABBITMQ_NODENAME=rabbit@localhost rabbitmqctl stop >/dev/null 2>&1 \
+    || kill "$(cat "$dir/rabbitmq.pid")" 2>/dev/null || true
+  epmd -kill >/dev/null 2>&1 || true
+  rm -f "$dir/rabbitmq.pid"
+  log "rabbitmq: stopped"
+}
+
+pg_bin() { compgen -G '/usr/lib/postgresql/*/bin' | sort -V | tail -n 1; }
+
+start_postgres() {
+  if port_open "$POSTGRES_PORT"; then log "postgres: already listening on $POSTGRES_PORT"; return; fi
+  local dir="$STATE/postgres" bin
+  bin=$(pg_bin)
+  mkdir -p "$dir/sock"
+  chown -R postgres:postgres "$dir"
+  if [ ! -f "$dir/data/PG_VERSION" ]; then
+    runuser -u postgres -- "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+      || die "postgres initdb failed; see $dir/initdb.log"
+  fi
+  log "postgres: starting"
+  runuser -u postgres -- "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
+    -o "-c listen_addresses=127.0.0.1 -p $POSTGRES_PORT -k $dir/sock -c fsync=off -c max_connections=300" start >&2 \
+    || die "postgres did not start; see $dir/server.log"
+  log "postgres: ready on $POSTGRES_PORT"
+}
+
+stop_postgres() {
+  local dir="$STATE/postgres"
+  [ -f "$dir/data/postmaster.pid" ] || return 0
+  runuser -u postgres -- "$(pg_bin)/pg_ctl" -D "$dir/data" -m fast stop >/dev/null 2>&1 || true
+  log "postgres: stopped"
+}
+
+start_prometheus() {
+  if port_open "$PROMETHEUS_PORT"; then log "prometheus: already listening on $PROMETHEUS_PORT"; return; fi
+  local dir="$STATE/prometheus"
+  mkdir -p "$dir/data" "$dir/targets"
+  # Tests register what to scrape by writing file_sd target files into targets/.
+  cat >"$dir/prometheus.yml" <<EOF
+global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+  evaluation_interval: 1s
+scrape_configs:
+  - job_name: bpdp
+    file_sd_configs:
+      - files: ['$dir/targets/*.json']
+        refresh_interval: 1s
+EOF
+  log "prometheus: starting"
+  nohup prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" \
+    --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" --web.enable-lifecycle \
+    >"$dir/prometheus.log" 2>&1 &
+  echo $! >"$dir/prometheus.pid"
+  wait_until 30 "prometheus" curl -fsS "http://127.0.0.1:$PROMETHEUS_PORT/-/ready"
+  log "prometheus: ready on $PROMETHEUS_PORT"
+}
+
+start_registry() {
+  if port_open "$REGISTRY_PORT"; then log "registry: already listening on $REGISTRY_PORT"; return; fi
+  local dir="$STATE/registry"
+  mkdir -p "$dir/data"
+  cat >"$dir/config.yml" <<EOF
+version: 0.1
+storage:
+  filesystem:
+    rootdirectory: $dir/data
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:$REGISTRY_PORT
+EOF
+  log "registry: starting"
+  nohup docker-registry serve "$dir/config.yml" >"$dir/registry.log" 2>&1 &
+  echo $! >"$dir/registry.pid"
+  wait_until 30 "registry" curl -fsS "http://127.0.0.1:$REGISTRY_PORT/v2/"
+  log "registry: ready on $REGISTRY_PORT"
+}
+
+start_docker() {
+  if [ -S "$DOCKER_SOCK" ] && /usr/bin/docker -H "unix://$DOCKER_SOCK" version >/dev/null 2>&1; then
+    log "docker: already running at $DOCKER_SOCK"; return
+  fi
+  local dir="$STATE/docker"
+  mkdir -p "$dir/data" "$dir/exec"
+  log "docker: starting"
+  nohup /usr/sbin/dockerd --host "unix://$DOCKER_SOCK" --data-root "$dir/data" --exec-root "$dir/exec" \
+    --pidfile "$dir/dockerd.pid" --ip 127.0.0.1 >"$dir/dockerd.log" 2>&1 &
+  wait_until 60 "docker engine" /usr/bin/docker -H "unix://$DOCKER_SOCK" version
+  log "docker: ready at $DOCKER_SOCK"
+}
+
+stop_pidfile() { # stop_pidfile NAME FILE
+  [ -f "$2" ] || return 0
+  kill "$(cat "$2")" 2>/dev/null || true
+  rm -f "$2"
+  log "$1: stopped"
+}
+
+print_env() {
+  cat <<EOF
+export BPDP_TEST_RABBITMQ='amqp://guest:guest@127.0.0.1:$RABBITMQ_PORT/'
+export BPDP_TEST_RABBITMQ_MANAGEMENT='http://127.0.0.1:$RABBITMQ_UI_PORT/'
+export BPDP_TEST_POSTGRES='Host=127.0.0.1;Port=$POSTGRES_PORT;Username=postgres;Database=postgres'
+export BPDP_TEST_REGISTRY='127.0.0.1:$REGISTRY_PORT'
+export BPDP_TEST_PROMETHEUS='http://127.0.0.1:$PROMETHEUS_PORT'
+export BPDP_TEST_PROMETHEUS_TARGETS='$STATE/prometheus/targets'
+export DOCKER_HOST='unix://$DOCKER_SOCK'
+export DOCKER_API_VERSION='1.41'
+EOF
+}
+
+status() {
+  local name port
+  for name in rabbitmq:$RABBITMQ_PORT postgres:$POSTGRES_PORT prometheus:$PROMETHEUS_PORT registry:$REGISTRY_PORT; do
+    port=${name#*:}
+    if port_open "$port"; then echo "${name%%:*}: up ($port)"; else echo "${name%%:*}: down ($port)"; fi
+  done
+  if [ -S "$DOCKER_SOCK" ]; then echo "docker: up ($DOCKER_SOCK)"; else echo "docker: down"; fi
+}
+
+case "${1:-}" in
+  up)
+    [ "$(id -u)" -eq 0 ] || die "run as root: it installs packages and starts PostgreSQL as the postgres user"
+    mkdir -p "$STATE"
+    install_packages
+    start_postgres
+    start_registry
+    start_prometheus
+    start_docker
+    start_rabbitmq
+    print_env
+    ;;
+  env) print_env ;;
+  status) status ;;
+  down)
+    stop_rabbitmq
+    stop_postgres
+    stop_pidfile prometheus "$STATE/prometheus/prometheus.pid"
+    stop_pidfile registry "$STATE/registry/registry.pid"
+    stop_pidfile docker "$STATE/docker/dockerd.pid"
+    ;;
+  *) echo "usage: $0 up|env|status|down" >&2; exit 2 ;;
+esac
