@@ -23,6 +23,10 @@ public sealed class BusOptions
     [Range(0, 3_600_000)]
     public int RetryMaxIntervalMs { get; set; } = 10_000;
 
+    /// <summary><c>Bus:StartTimeoutSeconds</c>: how long start-up waits for the broker before the service gives up.</summary>
+    [Range(1, 3600)]
+    public int StartTimeoutSeconds { get; set; } = 60;
+
     /// <summary><c>Bus:PrefetchCount</c>: messages a consumer holds unacknowledged per queue.</summary>
     [Range(1, 10_000)]
     public int PrefetchCount { get; set; } = 16;

@@ -27,6 +27,13 @@ public static class BusRegistration
         services.AddOptions<BusOptions>().BindConfiguration(BusOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RabbitMqOptions>, RabbitMqOptionsValidator>();
+        // A started service has its queues bound: nothing published after start-up is lost to a missing binding.
+        services.AddOptions<MassTransitHostOptions>().Configure<IOptions<BusOptions>>((host, bus) =>
+        {
+            host.WaitUntilStarted = true;
+            host.StartTimeout = TimeSpan.FromSeconds(bus.Value.StartTimeoutSeconds);
+            host.StopTimeout = TimeSpan.FromSeconds(30);
+        });
 
         services.AddMassTransit(bus =>
         {

@@ -1,4 +1,6 @@
+using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Bpdp.Contracts;
 using Bpdp.Testing;
 
@@ -56,5 +58,20 @@ public sealed class ApprovalCanonicalFormTests
 
         var error = Assert.Throws<ArgumentException>(() => ApprovalCanonicalForm.ToText(approval));
         Assert.Contains("approverId", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Documented_example_approval_verifies_with_ecdsa_p256_over_its_canonical_form()
+    {
+        var examples = Path.Combine(RepositoryRoot.Path, "contracts", "examples");
+        var approval = JsonSerializer.Deserialize<ArtifactApproved>(File.ReadAllText(Path.Combine(examples, "ArtifactApproved.json")), ContractJson.Options)!;
+        using var key = ECDsa.Create();
+        key.ImportFromPem(File.ReadAllText(Path.Combine(examples, "approver-example.pub.pem")));
+
+        var signature = Convert.FromBase64String(approval.Signature);
+
+        Assert.True(key.VerifyData(ApprovalCanonicalForm.ToBytes(approval), signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
+        Assert.False(key.VerifyData(ApprovalCanonicalForm.ToBytes(approval with { Environment = "staging" }), signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
+        Assert.Equal(approval.PolicySha256, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(approval.PolicyYaml))));
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Bpdp.Contracts;
+using Bpdp.Testing;
 
 namespace Bpdp.UnitTests.Contracts;
 

@@ -1,6 +1,6 @@
-namespace Bpdp.UnitTests;
+namespace Bpdp.Testing;
 
-internal static class RepositoryRoot
+public static class RepositoryRoot
 {
     /// <summary>The folder holding BPDP.sln, found by walking up from the test binaries.</summary>
     public static string Path { get; } = Find();

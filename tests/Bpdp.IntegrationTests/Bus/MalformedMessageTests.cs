@@ -1,0 +1,65 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Bpdp.Contracts;
+using Bpdp.IntegrationTests.Servers;
+using Bpdp.Testing;
+
+namespace Bpdp.IntegrationTests.Bus;
+
+/// <summary>Bad input is never lost and never stops a consumer: it lands in the stage's error queue with the reason.</summary>
+[Collection(RealServersCollection.Name)]
+public sealed class MalformedMessageTests(RealServers servers)
+{
+    private static readonly string ExampleBody = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "contracts", "examples", "ArtifactApproved.json"));
+
+    public static TheoryData<string, string, string> MalformedBodies() => new()
+    {
+        { "bad JSON", """{ "deploymentId": "3f2c8a9e-5b7d-4e21-9c3a-1d6f0b8e4a72", "policyName": """, "JSON" },
+        { "missing required field", WithoutField("policySha256"), "policySha256" },
+        { "wrong type", WithField("approvedAt", "yesterday"), "DateTimeOffset" },
+        { "empty deployment id", WithField("deploymentId", Guid.Empty.ToString()), "deploymentId is the empty UUID" },
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedBodies))]
+    public async Task Malformed_body_ends_in_the_error_queue_with_its_reason_and_the_consumer_keeps_running(string kind, string body, string reasonMentions)
+    {
+        var rabbit = await servers.RabbitMq();
+        var stage = new ProbeStage();
+        var sink = new MessageSink();
+        await using var app = TestHost.Build(rabbit.ServiceSettings(), stage.AddTo, sink);
+        await app.StartAsync();
+        await using var probe = await RabbitMqProbe.Connect(rabbit);
+        var badMessageId = Guid.NewGuid().ToString();
+
+        await probe.PublishRawJson(typeof(ArtifactApproved), body, badMessageId);
+
+        var dead = await probe.NextIn($"{stage.Queue}_error");
+        Assert.Equal(badMessageId, dead.BasicProperties.MessageId);
+        Assert.Equal(body, Encoding.UTF8.GetString(dead.Body.Span));
+        var reason = RabbitMqProbe.Header(dead, "MT-Fault-Message");
+        Assert.True(reason?.Contains(reasonMentions, StringComparison.Ordinal) == true, $"{kind}: MT-Fault-Message was '{reason}'");
+        Assert.NotNull(RabbitMqProbe.Header(dead, "MT-Fault-ExceptionType"));
+
+        var good = Guid.NewGuid();
+        await probe.PublishRawJson(typeof(ArtifactApproved), WireFormatTests.WithDeploymentId(ExampleBody, good), Guid.NewGuid().ToString());
+        await sink.WaitFor<ArtifactApproved>(nameof(ProbeStage.ApprovalProbeConsumer), m => m.DeploymentId == good);
+        Assert.Single(sink.ReceivedBy(nameof(ProbeStage.ApprovalProbeConsumer)));
+        await app.StopAsync();
+        await probe.DeleteStage(stage.Queue);
+    }
+
+    private static string WithoutField(string name)
+    {
+        var json = JsonNode.Parse(ExampleBody)!.AsObject();
+        json.Remove(name);
+        return json.ToJsonString();
+    }
+
+    private static string WithField(string name, string value)
+    {
+        var json = JsonNode.Parse(ExampleBody)!.AsObject();
+        json[name] = value;
+        return json.ToJsonString();
+    }
+}
