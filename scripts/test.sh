@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Runs every BPDP test: starts the real servers the integration tests need (installing them from
+# Debian packages when missing; needs root), then builds and tests the whole solution.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+eval "$(scripts/services.sh up)"
+dotnet build BPDP.sln -c Release
+dotnet test BPDP.sln -c Release --no-build --logger "console;verbosity=minimal"
