@@ -76,11 +76,9 @@ EOF
 stop_rabbitmq() {
   local dir="$STATE/rabbitmq"
   [ -f "$dir/rabbitmq.pid" ] || return 0
-  HOME="$dir" RABBITMQ_NODENAME=rabbit@localhost rabbitmqctl stop >/dev/null 2>&1 \
-    || kill "$(cat "$dir/rabbitmq.pid")" 2>/dev/null || true
+  stop_pid rabbitmq "$(cat "$dir/rabbitmq.pid")"
   epmd -kill >/dev/null 2>&1 || true
   rm -f "$dir/rabbitmq.pid"
-  log "rabbitmq: stopped"
 }
 
 pg_bin() { compgen -G '/usr/lib/postgresql/*/bin' | sort -V | tail -n 1; }
@@ -168,11 +166,20 @@ start_docker() {
   log "docker: ready at $DOCKER_SOCK"
 }
 
+stop_pid() { # stop_pid NAME PID: SIGTERM, then wait until it has exited so a restart finds its ports free
+  local deadline=$((SECONDS + 30))
+  kill "$2" 2>/dev/null || return 0
+  while kill -0 "$2" 2>/dev/null; do
+    if ((SECONDS >= deadline)); then kill -9 "$2" 2>/dev/null || true; break; fi
+    sleep 0.2
+  done
+  log "$1: stopped"
+}
+
 stop_pidfile() { # stop_pidfile NAME FILE
   [ -f "$2" ] || return 0
-  kill "$(cat "$2")" 2>/dev/null || true
+  stop_pid "$1" "$(cat "$2")"
   rm -f "$2"
-  log "$1: stopped"
 }
 
 print_env() {

@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-eval "$(scripts/services.sh up)"
+# Assigned first so that a server failing to start stops this script.
+server_env=$(scripts/services.sh up)
+eval "$server_env"
 dotnet build BPDP.sln -c Release
 dotnet test BPDP.sln -c Release --no-build --logger "console;verbosity=minimal"
