@@ -30,4 +30,15 @@ public static class Samples
         ApprovalReference: "CHG-2026-0042",
         ApprovedAt: new DateTimeOffset(2026, 11, 27, 9, 15, 0, 123, TimeSpan.Zero),
         Signature: "MEUCIQDexampleexampleexampleexampleexampleexampleexampleAiBexampleexampleexampleexampleexampleexample");
+
+    /// <summary>The documented example body of contracts/examples/ArtifactApproved.json, as an outside publisher sends it.</summary>
+    public static string ExampleApprovalJson { get; } = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "contracts", "examples", "ArtifactApproved.json"));
+
+    /// <summary>The example body with its deployment id replaced, so each test follows its own message.</summary>
+    public static string ExampleApprovalJsonFor(Guid deploymentId)
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(ExampleApprovalJson)!.AsObject();
+        json["deploymentId"] = deploymentId.ToString();
+        return json.ToJsonString();
+    }
 }

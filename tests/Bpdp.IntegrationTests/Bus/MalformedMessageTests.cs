@@ -10,8 +10,6 @@ namespace Bpdp.IntegrationTests.Bus;
 [Collection(RealServersCollection.Name)]
 public sealed class MalformedMessageTests(RealServers servers)
 {
-    private static readonly string ExampleBody = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "contracts", "examples", "ArtifactApproved.json"));
-
     public static TheoryData<string, string, string> MalformedBodies() => new()
     {
         { "bad JSON", """{ "deploymentId": "3f2c8a9e-5b7d-4e21-9c3a-1d6f0b8e4a72", "policyName": """, "JSON" },
@@ -26,9 +24,7 @@ public sealed class MalformedMessageTests(RealServers servers)
     {
         var rabbit = await servers.RabbitMq();
         var stage = new ProbeStage();
-        var sink = new MessageSink();
-        await using var app = TestHost.Build(rabbit.ServiceSettings(), stage.AddTo, sink);
-        await app.StartAsync();
+        await using var app = await stage.StartOn(rabbit);
         await using var probe = await RabbitMqProbe.Connect(rabbit);
         var badMessageId = Guid.NewGuid().ToString();
 
@@ -42,23 +38,23 @@ public sealed class MalformedMessageTests(RealServers servers)
         Assert.NotNull(RabbitMqProbe.Header(dead, "MT-Fault-ExceptionType"));
 
         var good = Guid.NewGuid();
-        await probe.PublishRawJson(typeof(ArtifactApproved), WireFormatTests.WithDeploymentId(ExampleBody, good), Guid.NewGuid().ToString());
-        await sink.WaitFor<ArtifactApproved>(nameof(ProbeStage.ApprovalProbeConsumer), m => m.DeploymentId == good);
-        Assert.Single(sink.ReceivedBy(nameof(ProbeStage.ApprovalProbeConsumer)));
+        await probe.PublishRawJson(typeof(ArtifactApproved), Samples.ExampleApprovalJsonFor(good), Guid.NewGuid().ToString());
+        await stage.Received(good);
+        Assert.Single(stage.Sink.ReceivedBy(nameof(ProbeStage.ApprovalProbeConsumer)));
         await app.StopAsync();
         await probe.DeleteStage(stage.Queue);
     }
 
     private static string WithoutField(string name)
     {
-        var json = JsonNode.Parse(ExampleBody)!.AsObject();
+        var json = JsonNode.Parse(Samples.ExampleApprovalJson)!.AsObject();
         json.Remove(name);
         return json.ToJsonString();
     }
 
     private static string WithField(string name, string value)
     {
-        var json = JsonNode.Parse(ExampleBody)!.AsObject();
+        var json = JsonNode.Parse(Samples.ExampleApprovalJson)!.AsObject();
         json[name] = value;
         return json.ToJsonString();
     }

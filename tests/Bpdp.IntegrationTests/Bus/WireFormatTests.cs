@@ -12,26 +12,21 @@ namespace Bpdp.IntegrationTests.Bus;
 [Collection(RealServersCollection.Name)]
 public sealed class WireFormatTests(RealServers servers)
 {
-    private static readonly string ExampleBody = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "contracts", "examples", "ArtifactApproved.json"));
-
     [Fact]
     public async Task Raw_json_approval_published_with_plain_RabbitMQ_client_is_consumed_with_every_field_intact()
     {
         var rabbit = await servers.RabbitMq();
         var stage = new ProbeStage();
-        var sink = new MessageSink();
-        await using var app = TestHost.Build(rabbit.ServiceSettings(), stage.AddTo, sink);
-        await app.StartAsync();
+        await using var app = await stage.StartOn(rabbit);
         await using var probe = await RabbitMqProbe.Connect(rabbit);
         var deploymentId = Guid.NewGuid();
         var messageId = Guid.NewGuid();
-        var body = WithDeploymentId(ExampleBody, deploymentId);
+        var body = Samples.ExampleApprovalJsonFor(deploymentId);
 
         await probe.PublishRawJson(typeof(ArtifactApproved), body, messageId.ToString());
 
-        var received = await sink.WaitFor<ArtifactApproved>(nameof(ProbeStage.ApprovalProbeConsumer), m => m.DeploymentId == deploymentId);
-        var expected = JsonSerializer.Deserialize<ArtifactApproved>(body, ContractJson.Options);
-        Assert.Equal(expected, received.Message);
+        var received = await stage.Received(deploymentId);
+        Assert.Equal(JsonSerializer.Deserialize<ArtifactApproved>(body, ContractJson.Options), received.Message);
         Assert.Equal(messageId, received.MessageId);
         Assert.Equal(JsonNode.Parse(body)!["policyYaml"]!.GetValue<string>(), received.Message.PolicyYaml);
         await app.StopAsync();
@@ -43,28 +38,19 @@ public sealed class WireFormatTests(RealServers servers)
     {
         var rabbit = await servers.RabbitMq();
         var stage = new ProbeStage();
-        var sink = new MessageSink();
-        await using var consumerHost = TestHost.Build(rabbit.ServiceSettings(), stage.AddTo, sink);
+        await using var consumerHost = await stage.StartOn(rabbit);
         await using var publisherHost = TestHost.Build(rabbit.ServiceSettings(), _ => { });
-        await consumerHost.StartAsync();
         await publisherHost.StartAsync();
-        var approval = JsonSerializer.Deserialize<ArtifactApproved>(WithDeploymentId(ExampleBody, Guid.NewGuid()), ContractJson.Options)!;
+        var approval = JsonSerializer.Deserialize<ArtifactApproved>(Samples.ExampleApprovalJsonFor(Guid.NewGuid()), ContractJson.Options)!;
 
         await publisherHost.Services.GetRequiredService<IPublishEndpoint>().Publish(approval);
 
-        var received = await sink.WaitFor<ArtifactApproved>(nameof(ProbeStage.ApprovalProbeConsumer), m => m.DeploymentId == approval.DeploymentId);
+        var received = await stage.Received(approval.DeploymentId);
         Assert.Equal(approval, received.Message);
         Assert.Equal("application/vnd.masstransit+json", received.ReceiveContext.ContentType?.MediaType);
         await publisherHost.StopAsync();
         await consumerHost.StopAsync();
         await using var probe = await RabbitMqProbe.Connect(rabbit);
         await probe.DeleteStage(stage.Queue);
-    }
-
-    internal static string WithDeploymentId(string body, Guid deploymentId)
-    {
-        var json = JsonNode.Parse(body)!.AsObject();
-        json["deploymentId"] = deploymentId.ToString();
-        return json.ToJsonString();
     }
 }

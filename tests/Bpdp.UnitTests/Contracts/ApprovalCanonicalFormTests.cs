@@ -64,7 +64,7 @@ public sealed class ApprovalCanonicalFormTests
     public void Documented_example_approval_verifies_with_ecdsa_p256_over_its_canonical_form()
     {
         var examples = Path.Combine(RepositoryRoot.Path, "contracts", "examples");
-        var approval = JsonSerializer.Deserialize<ArtifactApproved>(File.ReadAllText(Path.Combine(examples, "ArtifactApproved.json")), ContractJson.Options)!;
+        var approval = JsonSerializer.Deserialize<ArtifactApproved>(Samples.ExampleApprovalJson, ContractJson.Options)!;
         using var key = ECDsa.Create();
         key.ImportFromPem(File.ReadAllText(Path.Combine(examples, "approver-example.pub.pem")));
 

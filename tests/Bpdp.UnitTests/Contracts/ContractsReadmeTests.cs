@@ -9,8 +9,7 @@ public sealed class ContractsReadmeTests
     {
         var folder = Path.Combine(RepositoryRoot.Path, "contracts");
         var readme = File.ReadAllText(Path.Combine(folder, "README.md"));
-        var example = File.ReadAllText(Path.Combine(folder, "examples", "ArtifactApproved.json"));
 
-        Assert.Contains("```json\n" + example + "```", readme, StringComparison.Ordinal);
+        Assert.Contains("```json\n" + Samples.ExampleApprovalJson + "```", readme, StringComparison.Ordinal);
     }
 }
