@@ -1,0 +1,17 @@
+using System.CommandLine;
+using Bpdp.Cli.Commands;
+
+namespace Bpdp.Cli;
+
+/// <summary>The <c>bpdp</c> command line, runnable in process (tests) as well as from <c>Program</c>.</summary>
+public static class BpdpCli
+{
+    public static RootCommand Create() => new("bpdp — the Backend Policy Deployment Pipeline")
+    {
+        PolicyCommand.Create(),
+    };
+
+    /// <summary>Runs one command line, writing to the given streams; returns the exit code.</summary>
+    public static Task<int> Run(string[] args, TextWriter output, TextWriter error) =>
+        Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+}

@@ -1,0 +1,3 @@
+using Bpdp.Cli;
+
+return await BpdpCli.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,26 @@
+namespace Bpdp.Policy.Model;
+
+/// <summary><c>deploy</c>: how the module is rolled out and judged. Every field has a default.</summary>
+public sealed record DeploySettings(
+    int Replicas,
+    KpiThresholds Kpis,
+    AnalysisSettings Analysis,
+    TimeSpan Soak,
+    double SmokeTrafficPerSecond)
+{
+    public static DeploySettings Default { get; } = new(2, KpiThresholds.Default, AnalysisSettings.Default, TimeSpan.FromMinutes(5), 10);
+}
+
+/// <summary><c>deploy.kpis</c>: the limits a new version must stay within.</summary>
+/// <param name="ErrorRateMax">Largest share of requests that may fail, 0 to 1 (default 1%).</param>
+/// <param name="P95WaitTimeMax">Largest 95th-percentile request duration.</param>
+public sealed record KpiThresholds(double ErrorRateMax, TimeSpan P95WaitTimeMax)
+{
+    public static KpiThresholds Default { get; } = new(0.01, TimeSpan.FromMilliseconds(500));
+}
+
+/// <summary><c>deploy.analysis</c>: how KPI measurements are taken and judged, as in Argo Rollouts.</summary>
+public sealed record AnalysisSettings(TimeSpan Interval, int Count, int FailureLimit, int InconclusiveLimit, int ConsecutiveErrorLimit)
+{
+    public static AnalysisSettings Default { get; } = new(TimeSpan.FromSeconds(30), 5, 0, 1, 4);
+}
