@@ -15,7 +15,7 @@ public sealed class CaseValidator(IReadOnlyList<InputField> inputs)
     private readonly Dictionary<string, InputField> byName = inputs.ToDictionary(i => i.Name, StringComparer.Ordinal);
 
     /// <summary>Validates a JSON case (the executor's request body).</summary>
-    public (Dictionary<string, object?>? Values, IReadOnlyList<CaseError> Errors) Validate(JsonNode? json)
+    public (Dictionary<string, object?>? Values, IReadOnlyList<CaseError> Errors) ValidateJson(JsonNode? json)
     {
         if (json is not JsonObject obj)
         {
@@ -40,7 +40,7 @@ public sealed class CaseValidator(IReadOnlyList<InputField> inputs)
                     break;
                 case JsonValue scalar when scalar.GetValueKind() is JsonValueKind.Number:
                     // Whole numbers stay integers, so integer arithmetic in conditions behaves as CEL defines it.
-                    var number = scalar.GetValue<JsonElement>();
+                    var number = scalar.Deserialize<JsonElement>();
                     raw[name] = number.TryGetInt64(out var whole) ? (object)whole : number.GetDouble();
                     break;
                 default:

@@ -13,7 +13,7 @@ public sealed class PolicyEvaluationTests
 
     private static Dictionary<string, object?> Case(string json)
     {
-        var (values, errors) = V100.Cases.Validate(JsonNode.Parse(json));
+        var (values, errors) = V100.Cases.ValidateJson(JsonNode.Parse(json));
         Assert.Empty(errors);
         return values!;
     }
@@ -59,7 +59,7 @@ public sealed class PolicyEvaluationTests
     [Fact]
     public void Whole_numbers_in_a_case_stay_integers_and_decimals_stay_decimals()
     {
-        var (values, _) = V100.Cases.Validate(JsonNode.Parse("""{"injuries": 2, "workers": 2.5, "severity": "minor", "fatality": false, "industry": "other", "incidentOn": "2026-11-01"}"""));
+        var (values, _) = V100.Cases.ValidateJson(JsonNode.Parse("""{"injuries": 2, "workers": 2.5, "severity": "minor", "fatality": false, "industry": "other", "incidentOn": "2026-11-01"}"""));
 
         Assert.IsType<long>(values!["injuries"]);
         Assert.IsType<double>(values["workers"]);
@@ -68,7 +68,7 @@ public sealed class PolicyEvaluationTests
     [Fact]
     public void Case_errors_name_every_bad_field()
     {
-        var (values, errors) = V100.Cases.Validate(JsonNode.Parse("""{"injuries": "two", "severity": "mild", "workers": [1], "extra": 1, "incidentOn": "27/11/2026"}"""));
+        var (values, errors) = V100.Cases.ValidateJson(JsonNode.Parse("""{"injuries": "two", "severity": "mild", "workers": [1], "extra": 1, "incidentOn": "27/11/2026"}"""));
 
         Assert.Null(values);
         Assert.Equal(
