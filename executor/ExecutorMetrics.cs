@@ -1,0 +1,46 @@
+using Prometheus;
+
+namespace Bpdp.Executor;
+
+/// <summary>
+/// The metrics the KPI gate judges: requests by outcome (the error rate) and request duration (the
+/// wait time). One registry per executor, so several executors in one process keep apart.
+/// </summary>
+public sealed class ExecutorMetrics
+{
+    /// <summary>A case that got a decision.</summary>
+    public const string Decided = "decided";
+
+    /// <summary>A case refused as invalid (HTTP 400): the caller's fault, not the policy's.</summary>
+    public const string Invalid = "invalid";
+
+    /// <summary>A valid case the policy failed to decide (HTTP 500): counts against the error-rate KPI.</summary>
+    public const string Error = "error";
+
+    /// <summary>A request while the policy is not ready (HTTP 503).</summary>
+    public const string Unavailable = "unavailable";
+
+    private readonly Counter requests;
+    private readonly Histogram duration;
+
+    public ExecutorMetrics()
+    {
+        var factory = Metrics.WithCustomRegistry(Registry);
+        requests = factory.CreateCounter("bpdp_policy_requests_total", "Evaluation requests by policy, version, color and outcome.",
+            "policy", "version", "color", "outcome");
+        duration = factory.CreateHistogram("bpdp_policy_request_duration_seconds", "Time to answer an evaluation request: the wait-time KPI.",
+            new HistogramConfiguration
+            {
+                LabelNames = ["policy", "version", "color"],
+                Buckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+            });
+    }
+
+    public CollectorRegistry Registry { get; } = Metrics.NewCustomRegistry();
+
+    public void Record(string policy, string version, string color, string outcome, TimeSpan elapsed)
+    {
+        requests.WithLabels(policy, version, color, outcome).Inc();
+        duration.WithLabels(policy, version, color).Observe(elapsed.TotalSeconds);
+    }
+}

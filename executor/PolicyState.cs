@@ -1,0 +1,29 @@
+using Bpdp.Contracts;
+using Bpdp.Policy.Evaluation;
+
+namespace Bpdp.Executor;
+
+/// <summary>
+/// The executor's one policy and whether it is ready. It starts not ready, becomes ready once the
+/// policy compiled, and stays not ready, saying why, when the policy is missing or invalid.
+/// </summary>
+public sealed class PolicyState
+{
+    private volatile Snapshot current = new(null, "the policy has not been loaded yet", []);
+
+    public CompiledPolicy? Policy => current.Policy;
+
+    public bool IsReady => current.Policy is not null && !Stopping;
+
+    public string Reason => Stopping ? "the executor is shutting down" : current.Reason;
+
+    public IReadOnlyList<PolicyError> Errors => current.Errors;
+
+    public bool Stopping { get; set; }
+
+    public void Loaded(CompiledPolicy policy) => current = new Snapshot(policy, "ready", []);
+
+    public void NotLoaded(string reason, IReadOnlyList<PolicyError> errors) => current = new Snapshot(null, reason, errors);
+
+    private sealed record Snapshot(CompiledPolicy? Policy, string Reason, IReadOnlyList<PolicyError> Errors);
+}

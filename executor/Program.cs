@@ -1,0 +1,3 @@
+using Bpdp.Executor;
+
+ExecutorApp.Build(args).Run();
