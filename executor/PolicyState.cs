@@ -1,4 +1,4 @@
-using Bpdp.Contracts;
+using Bpdp.Policy;
 using Bpdp.Policy.Evaluation;
 
 namespace Bpdp.Executor;

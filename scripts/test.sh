@@ -8,4 +8,6 @@ cd "$(dirname "$0")/.."
 server_env=$(scripts/services.sh up)
 eval "$server_env"
 dotnet build BPDP.sln -c Release
+BPDP_EXECUTOR_BINARY=$(scripts/publish-executor.sh)
+export BPDP_EXECUTOR_BINARY
 dotnet test BPDP.sln -c Release --no-build --logger "console;verbosity=minimal"

@@ -40,8 +40,10 @@ public sealed class CaseValidator(IReadOnlyList<InputField> inputs)
                     break;
                 case JsonValue scalar when scalar.GetValueKind() is JsonValueKind.Number:
                     // Whole numbers stay integers, so integer arithmetic in conditions behaves as CEL defines it.
-                    var number = scalar.Deserialize<JsonElement>();
-                    raw[name] = number.TryGetInt64(out var whole) ? (object)whole : number.GetDouble();
+                    var number = scalar.ToJsonString();
+                    raw[name] = long.TryParse(number, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole)
+                        ? (object)whole
+                        : double.Parse(number, NumberStyles.Float, CultureInfo.InvariantCulture);
                     break;
                 default:
                     misshapen.Add(name);
@@ -106,7 +108,7 @@ public sealed class CaseValidator(IReadOnlyList<InputField> inputs)
     };
 
     private static string Expected(InputField field, object value) =>
-        $"must be {Describe(field)}, got {(value is string text ? JsonSerializer.Serialize(text) : System.Convert.ToString(value, CultureInfo.InvariantCulture))}.";
+        $"must be {Describe(field)}, got {(value is string text ? JsonValue.Create(text).ToJsonString() : System.Convert.ToString(value, CultureInfo.InvariantCulture))}.";
 
     private static string Describe(InputField field) => field.Type switch
     {

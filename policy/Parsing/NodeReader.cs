@@ -1,6 +1,6 @@
+using Bpdp.Policy;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Bpdp.Contracts;
 using Bpdp.Policy.Model;
 using YamlDotNet.RepresentationModel;
 

@@ -1,6 +1,6 @@
+using Bpdp.Policy;
 using System.Text;
 using System.Text.RegularExpressions;
-using Bpdp.Contracts;
 using Bpdp.Policy.Model;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;

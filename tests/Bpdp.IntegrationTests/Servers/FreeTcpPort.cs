@@ -3,7 +3,7 @@ using System.Net.Sockets;
 
 namespace Bpdp.IntegrationTests.Servers;
 
-internal static class FreeTcpPort
+public static class FreeTcpPort
 {
     public static int Next()
     {
