@@ -1,0 +1,14 @@
+using Bpdp.Bench;
+
+// Benchmarks report ratios against a baseline measured in the same run: these machines are shared and noisy.
+return args.FirstOrDefault() switch
+{
+    "policy" => await PolicyBenchmark.Run(args.Skip(1).ToArray()),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: bpdp-bench policy [--executor PATH] [--seconds N]");
+    return 2;
+}
