@@ -19,25 +19,9 @@ internal static partial class SpecReader
     public static IReadOnlyList<InputField> Inputs(NodeReader reader, YamlMappingNode spec)
     {
         var fields = new List<InputField>();
-        if (reader.Required(spec, "inputs", "spec", "the typed fields of a case") is not { } node || reader.Sequence(node, "spec.inputs") is not { } list)
-        {
-            return fields;
-        }
-
-        if (list.Children.Count > PolicyLimits.MaxInputs)
-        {
-            reader.Error(list, "spec.inputs", $"spec.inputs has {list.Children.Count} fields; the limit is {PolicyLimits.MaxInputs}.");
-        }
-
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < list.Children.Count; i++)
+        foreach (var (map, path) in Items(reader, spec, "inputs", "the typed fields of a case", PolicyLimits.MaxInputs))
         {
-            var path = $"spec.inputs[{i}]";
-            if (reader.Mapping(list.Children[i], path) is not { } map)
-            {
-                continue;
-            }
-
             reader.RejectUnknownKeys(map, path, "name", "type", "required", "values", "description");
             var name = reader.RequiredText(map, "name", path, "the field's name, used as input.<name> in conditions");
             if (name is not null && !Identifier().IsMatch(name))
@@ -74,25 +58,9 @@ internal static partial class SpecReader
     public static IReadOnlyList<PolicyRule> Rules(NodeReader reader, YamlMappingNode spec)
     {
         var rules = new List<PolicyRule>();
-        if (reader.Required(spec, "rules", "spec", "the ordered rules; the first that matches decides") is not { } node || reader.Sequence(node, "spec.rules") is not { } list)
-        {
-            return rules;
-        }
-
-        if (list.Children.Count > PolicyLimits.MaxRules)
-        {
-            reader.Error(list, "spec.rules", $"spec.rules has {list.Children.Count} rules; the limit is {PolicyLimits.MaxRules}.");
-        }
-
         var seen = new Dictionary<string, long>(StringComparer.Ordinal);
-        for (var i = 0; i < list.Children.Count; i++)
+        foreach (var (map, path) in Items(reader, spec, "rules", "the ordered rules; the first that matches decides", PolicyLimits.MaxRules))
         {
-            var path = $"spec.rules[{i}]";
-            if (reader.Mapping(list.Children[i], path) is not { } map)
-            {
-                continue;
-            }
-
             reader.RejectUnknownKeys(map, path, "id", "when", "then", "description");
             var id = reader.RequiredText(map, "id", path, "a unique rule id such as fatality-fast-track");
             if (id is not null && !PolicyParser.DnsLabel().IsMatch(id))
@@ -161,24 +129,8 @@ internal static partial class SpecReader
     public static IReadOnlyList<PolicySample> Samples(NodeReader reader, YamlMappingNode spec)
     {
         var samples = new List<PolicySample>();
-        if (reader.Child(spec, "samples") is not { } node || reader.Sequence(node, "spec.samples") is not { } list)
+        foreach (var (map, path) in Items(reader, spec, "samples", what: null, PolicyLimits.MaxSamples))
         {
-            return samples;
-        }
-
-        if (list.Children.Count > PolicyLimits.MaxSamples)
-        {
-            reader.Error(list, "spec.samples", $"spec.samples has {list.Children.Count} samples; the limit is {PolicyLimits.MaxSamples}.");
-        }
-
-        for (var i = 0; i < list.Children.Count; i++)
-        {
-            var path = $"spec.samples[{i}]";
-            if (reader.Mapping(list.Children[i], path) is not { } map)
-            {
-                continue;
-            }
-
             reader.RejectUnknownKeys(map, path, "name", "input", "expect", "expectRule");
             var name = reader.RequiredText(map, "name", path, "what this case illustrates");
             var input = reader.Required(map, "input", path, "the case's fields") is { } inputNode ? SampleInput(reader, inputNode, $"{path}.input") : null;
@@ -191,6 +143,32 @@ internal static partial class SpecReader
         }
 
         return samples;
+    }
+
+    /// <summary>
+    /// The mappings of the list <c>spec.&lt;key&gt;</c>, each with its path; reports a missing list (when
+    /// <paramref name="what"/> says it is required), a list over <paramref name="limit"/>, and items that are not mappings.
+    /// </summary>
+    private static IEnumerable<(YamlMappingNode Map, string Path)> Items(NodeReader reader, YamlMappingNode spec, string key, string? what, int limit)
+    {
+        var node = what is null ? reader.Child(spec, key) : reader.Required(spec, key, "spec", what);
+        if (node is null || reader.Sequence(node, $"spec.{key}") is not { } list)
+        {
+            yield break;
+        }
+
+        if (list.Children.Count > limit)
+        {
+            reader.Error(list, $"spec.{key}", $"spec.{key} has {list.Children.Count} items; the limit is {limit}.");
+        }
+
+        for (var i = 0; i < list.Children.Count; i++)
+        {
+            if (reader.Mapping(list.Children[i], $"spec.{key}[{i}]") is { } map)
+            {
+                yield return (map, $"spec.{key}[{i}]");
+            }
+        }
     }
 
     private static Dictionary<string, object?>? SampleInput(NodeReader reader, YamlNode node, string path)
