@@ -1,0 +1,67 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Bpdp.Contracts;
+using Bpdp.Ledger.Chain;
+using Bpdp.Ledger.Storage;
+using MassTransit;
+
+namespace Bpdp.Ledger.Consumers;
+
+/// <summary>
+/// Records every pipeline message, a batch per transaction. The ledger queue is bound to the
+/// <see cref="IPipelineMessage"/> exchange, which every message exchange feeds, so it sees envelopes
+/// from our services and plain JSON from outside publishers alike.
+/// </summary>
+public sealed class PipelineMessageBatchConsumer(PostgresLedger ledger) : IConsumer<Batch<IPipelineMessage>>
+{
+    private const string ContractPrefix = "urn:message:Bpdp.Contracts:";
+
+    public async Task Consume(ConsumeContext<Batch<IPipelineMessage>> context)
+    {
+        var entries = context.Message.Select(ToEntry).ToList();
+        await ledger.Append(entries, context.CancellationToken);
+    }
+
+    private static PendingEntry ToEntry(ConsumeContext<IPipelineMessage> message)
+    {
+        var body = message.ReceiveContext.Body.GetBytes();
+        var json = JsonNode.Parse(body);
+        var isEnvelope = message.ReceiveContext.ContentType?.MediaType == "application/vnd.masstransit+json";
+        var payload = isEnvelope ? json?["message"] : json;
+        return new PendingEntry(
+            message.MessageId ?? IdFromContent(body),
+            message.Message.DeploymentId,
+            MessageType(message),
+            message.Message.OccurredAt,
+            payload is null ? "null" : CanonicalJson.From(payload));
+    }
+
+    /// <summary>
+    /// The concrete message type: named in the envelope, or — for a plain JSON body, which names
+    /// nothing — the exchange it was published to, which is the message type's exchange.
+    /// </summary>
+    private static string MessageType(ConsumeContext<IPipelineMessage> message)
+    {
+        var named = message.SupportedMessageTypes.FirstOrDefault(t => t.StartsWith(ContractPrefix, StringComparison.Ordinal) && t != ContractPrefix + nameof(IPipelineMessage));
+        if (named is not null)
+        {
+            return named[ContractPrefix.Length..];
+        }
+
+        if (message.ReceiveContext.TryGetPayload<RabbitMqBasicConsumeContext>(out var rabbit) && rabbit.Exchange.StartsWith("Bpdp.Contracts:", StringComparison.Ordinal))
+        {
+            return rabbit.Exchange["Bpdp.Contracts:".Length..];
+        }
+
+        return nameof(IPipelineMessage);
+    }
+
+    /// <summary>A message sent without an id gets one from its content, so its redeliveries are still recognised.</summary>
+    private static Guid IdFromContent(byte[] body)
+    {
+        var hash = SHA256.HashData(body);
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x50);
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
+    }
+}

@@ -1,0 +1,27 @@
+using Bpdp.Ledger.Checkpoints;
+using Bpdp.Ledger.Consumers;
+using Bpdp.Ledger.Storage;
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Bpdp.Ledger;
+
+/// <summary>Registers the ledger stage: its batch consumer on the <c>ledger</c> queue, the PostgreSQL store and the checkpoint signer.</summary>
+public static class LedgerStage
+{
+    public static IBusRegistrationConfigurator AddLedgerStage(this IBusRegistrationConfigurator bus)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        bus.AddOptions<LedgerOptions>().BindConfiguration(LedgerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        bus.AddSingleton(provider => NpgsqlDataSource.Create(provider.GetRequiredService<IOptions<LedgerOptions>>().Value.ConnectionString!));
+        bus.AddSingleton(provider => new PostgresLedger(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<IOptions<LedgerOptions>>().Value.Schema));
+        bus.AddSingleton(provider => CheckpointSigner.FromPemFile(provider.GetRequiredService<IOptions<LedgerOptions>>().Value.SigningKeyFile!));
+        bus.AddSingleton(TimeProvider.System);
+        bus.AddSingleton<CheckpointService>();
+        bus.AddHostedService(provider => provider.GetRequiredService<CheckpointService>());
+        bus.AddHostedService<SchemaMigration>();
+        bus.AddConsumer<PipelineMessageBatchConsumer, PipelineMessageBatchConsumerDefinition>();
+        return bus;
+    }
+}

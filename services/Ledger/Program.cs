@@ -1,0 +1,8 @@
+using Bpdp.Ledger;
+using Bpdp.Platform.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddBpdpService("ledger", bus => bus.AddLedgerStage());
+var app = builder.Build();
+app.MapBpdpEndpoints();
+app.Run();
