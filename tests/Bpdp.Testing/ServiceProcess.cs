@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Bpdp.Testing;
+
+/// <summary>A BPDP service run as its own OS process from the test's output folder, with its log kept for failures.</summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly ConcurrentQueue<string> log = new();
+
+    private ServiceProcess(Process process, Uri httpAddress)
+    {
+        this.process = process;
+        HttpAddress = httpAddress;
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public Uri HttpAddress { get; }
+
+    public string Log => string.Join('\n', log);
+
+    /// <summary>Starts <paramref name="assembly"/> (e.g. Bpdp.Ledger.dll) with the given settings as environment variables, and waits for its /healthz.</summary>
+    public static async Task<ServiceProcess> Start(string assembly, int httpPort, IReadOnlyDictionary<string, string?> settings)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, assembly)])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        start.Environment["Service__HttpAddress"] = "127.0.0.1";
+        start.Environment["Service__HttpPort"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var service = new ServiceProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{httpPort}"));
+        using var http = new HttpClient { BaseAddress = service.HttpAddress };
+        await Eventually.Holds(async () =>
+        {
+            if (service.process.HasExited)
+            {
+                throw new InvalidOperationException($"{assembly} exited with {service.process.ExitCode}:\n{service.Log}");
+            }
+
+            try
+            {
+                return (await http.GetAsync(new Uri("/healthz", UriKind.Relative))).IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, $"{assembly} answers /healthz", TimeSpan.FromSeconds(60));
+        return service;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        process.Dispose();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is not null)
+        {
+            log.Enqueue(line);
+        }
+    }
+}
