@@ -4,11 +4,13 @@ using Bpdp.Bench;
 return args.FirstOrDefault() switch
 {
     "policy" => await PolicyBenchmark.Run(args.Skip(1).ToArray()),
+    "ledger" => await LedgerBenchmark.Run(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
 static int Usage()
 {
     Console.Error.WriteLine("usage: bpdp-bench policy [--executor PATH] [--seconds N]");
+    Console.Error.WriteLine("       bpdp-bench ledger [--postgres CONNECTION-STRING] [--entries N]   (default: $BPDP_TEST_POSTGRES)");
     return 2;
 }
