@@ -3,13 +3,18 @@ using System.ComponentModel.DataAnnotations;
 namespace Bpdp.Ledger;
 
 /// <summary>Configuration section <c>Ledger</c>.</summary>
-public sealed class LedgerOptions
+public sealed class LedgerOptions : IValidatableObject
 {
     public const string Section = "Ledger";
 
-    /// <summary><c>Ledger:ConnectionString</c>: PostgreSQL, as the ledger role that may only INSERT and SELECT.</summary>
-    [Required(ErrorMessage = "Missing configuration key 'Ledger:ConnectionString' (PostgreSQL, as the ledger's INSERT/SELECT role); set it or Ledger__ConnectionString.")]
+    /// <summary><c>Ledger:Store</c>: <c>Postgres</c> (default) or <c>Sqlite</c> (the embedded mode).</summary>
+    public LedgerStoreKind Store { get; set; } = LedgerStoreKind.Postgres;
+
+    /// <summary><c>Ledger:ConnectionString</c>: PostgreSQL, as the ledger role that may only INSERT and SELECT. Required for <c>Postgres</c>.</summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary><c>Ledger:SqlitePath</c>: the SQLite file. Required for <c>Sqlite</c>.</summary>
+    public string? SqlitePath { get; set; }
 
     /// <summary><c>Ledger:MigrationConnectionString</c>: optional; when set, the schema, triggers and role grants are applied with it at start (an owner's connection).</summary>
     public string? MigrationConnectionString { get; set; }
@@ -37,4 +42,27 @@ public sealed class LedgerOptions
     /// <summary><c>Ledger:BatchSize</c>: the most messages appended in one transaction.</summary>
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 200;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Store == LedgerStoreKind.Postgres && string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            yield return new ValidationResult("Missing configuration key 'Ledger:ConnectionString' (PostgreSQL, as the ledger's INSERT/SELECT role); set it or Ledger__ConnectionString, or use Ledger:Store=Sqlite.");
+        }
+
+        if (Store == LedgerStoreKind.Sqlite && string.IsNullOrWhiteSpace(SqlitePath))
+        {
+            yield return new ValidationResult("Missing configuration key 'Ledger:SqlitePath' (the SQLite file of the embedded ledger); set it or Ledger__SqlitePath.");
+        }
+    }
+}
+
+/// <summary>Where the ledger is kept.</summary>
+public enum LedgerStoreKind
+{
+    /// <summary>PostgreSQL: production and the distributed mode.</summary>
+    Postgres,
+
+    /// <summary>One SQLite file: the embedded, all-in-one mode.</summary>
+    Sqlite,
 }

@@ -14,8 +14,13 @@ public static class LedgerStage
     {
         ArgumentNullException.ThrowIfNull(bus);
         bus.AddOptions<LedgerOptions>().BindConfiguration(LedgerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        bus.AddSingleton(provider => NpgsqlDataSource.Create(provider.GetRequiredService<IOptions<LedgerOptions>>().Value.ConnectionString!));
-        bus.AddSingleton(provider => new PostgresLedger(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<IOptions<LedgerOptions>>().Value.Schema));
+        bus.AddSingleton<ILedgerStore>(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<LedgerOptions>>().Value;
+            return options.Store == LedgerStoreKind.Sqlite
+                ? SqliteLedger.Open(options.SqlitePath!)
+                : new PostgresLedger(NpgsqlDataSource.Create(options.ConnectionString!), options.Schema);
+        });
         bus.AddSingleton(provider => CheckpointSigner.FromPemFile(provider.GetRequiredService<IOptions<LedgerOptions>>().Value.SigningKeyFile!));
         bus.AddSingleton(TimeProvider.System);
         bus.AddSingleton<CheckpointService>();

@@ -17,25 +17,23 @@ public static class LedgerHash
 {
     public static readonly string Genesis = new('0', 64);
 
-    public static string Of(long sequence, string previousHash, PendingEntry entry, DateTimeOffset recordedAt) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Preimage(sequence, previousHash, entry.MessageId, entry.DeploymentId, entry.MessageType, entry.OccurredAt, recordedAt, entry.Payload))));
-
+    /// <summary>The hash of <paramref name="entry"/>'s fields (its own <see cref="LedgerEntry.Hash"/> is not among them).</summary>
     public static string Of(LedgerEntry entry) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Preimage(entry.Sequence, entry.PreviousHash, entry.MessageId, entry.DeploymentId, entry.MessageType, entry.OccurredAt, entry.RecordedAt, entry.Payload))));
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Preimage(entry))));
 
     /// <summary>Times are hashed at microsecond precision, PostgreSQL's, so what is stored is what was hashed.</summary>
     public static DateTimeOffset Truncate(DateTimeOffset time) => new(time.UtcTicks - time.UtcTicks % 10, TimeSpan.Zero);
 
     public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
 
-    private static string Preimage(long sequence, string previousHash, Guid messageId, Guid deploymentId, string messageType, DateTimeOffset occurredAt, DateTimeOffset recordedAt, string payload) =>
+    private static string Preimage(LedgerEntry entry) =>
         string.Join('\n',
-            previousHash,
-            sequence.ToString(CultureInfo.InvariantCulture),
-            messageId.ToString("D"),
-            deploymentId.ToString("D"),
-            messageType,
-            Time(occurredAt),
-            Time(recordedAt),
-            payload);
+            entry.PreviousHash,
+            entry.Sequence.ToString(CultureInfo.InvariantCulture),
+            entry.MessageId.ToString("D"),
+            entry.DeploymentId.ToString("D"),
+            entry.MessageType,
+            Time(entry.OccurredAt),
+            Time(entry.RecordedAt),
+            entry.Payload);
 }

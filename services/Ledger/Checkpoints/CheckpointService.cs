@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Bpdp.Ledger.Checkpoints;
 
 /// <summary>Signs a checkpoint of the chain's tail every <c>Ledger:CheckpointIntervalSeconds</c> when it has grown, and on demand.</summary>
-public sealed partial class CheckpointService(PostgresLedger ledger, CheckpointSigner signer, IOptions<LedgerOptions> options, TimeProvider clock, ILogger<CheckpointService> logger)
+public sealed partial class CheckpointService(ILedgerStore ledger, CheckpointSigner signer, IOptions<LedgerOptions> options, TimeProvider clock, ILogger<CheckpointService> logger)
     : BackgroundService
 {
     /// <summary>Signs and stores a checkpoint of the current tail, unless the tail is already checkpointed or the ledger is empty.</summary>

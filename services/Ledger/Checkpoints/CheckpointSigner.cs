@@ -33,6 +33,14 @@ public sealed class CheckpointSigner : IDisposable
     /// <summary>The first 16 hex digits of the SHA-256 of the public key (SubjectPublicKeyInfo DER).</summary>
     public static string KeyIdOf(ECDsa key) => Convert.ToHexStringLower(SHA256.HashData(key.ExportSubjectPublicKeyInfo()))[..16];
 
+    /// <summary>A copy of the public half, for verification.</summary>
+    public ECDsa PublicKey()
+    {
+        var copy = ECDsa.Create();
+        copy.ImportSubjectPublicKeyInfo(key.ExportSubjectPublicKeyInfo(), out _);
+        return copy;
+    }
+
     public Checkpoint Sign(long sequence, string hash, DateTimeOffset signedAt)
     {
         signedAt = LedgerHash.Truncate(signedAt);

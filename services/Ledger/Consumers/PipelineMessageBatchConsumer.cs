@@ -12,7 +12,7 @@ namespace Bpdp.Ledger.Consumers;
 /// <see cref="IPipelineMessage"/> exchange, which every message exchange feeds, so it sees envelopes
 /// from our services and plain JSON from outside publishers alike.
 /// </summary>
-public sealed class PipelineMessageBatchConsumer(PostgresLedger ledger) : IConsumer<Batch<IPipelineMessage>>
+public sealed class PipelineMessageBatchConsumer(ILedgerStore ledger) : IConsumer<Batch<IPipelineMessage>>
 {
     private const string ContractPrefix = "urn:message:Bpdp.Contracts:";
 

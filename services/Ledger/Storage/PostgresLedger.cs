@@ -9,7 +9,7 @@ namespace Bpdp.Ledger.Storage;
 /// replicas extend one chain and never fork it; each batch is one transaction and one binary COPY.
 /// A message id already in the ledger is skipped: a redelivery changes nothing.
 /// </summary>
-public sealed class PostgresLedger(NpgsqlDataSource dataSource, string schema) : ILedgerReader
+public sealed class PostgresLedger(NpgsqlDataSource dataSource, string schema) : ILedgerStore
 {
     private readonly string schema = Identifier.Require(schema);
 
@@ -31,8 +31,7 @@ public sealed class PostgresLedger(NpgsqlDataSource dataSource, string schema) :
 
         var known = await KnownIds(connection, transaction, entries.Select(e => e.MessageId).Distinct().ToArray(), cancel);
         var (sequence, previousHash) = await Tail(connection, transaction, cancel);
-        var recordedAt = LedgerHash.Truncate(DateTimeOffset.UtcNow);
-        var fresh = entries.Where(e => known.Add(e.MessageId)).ToList();
+        var fresh = LedgerChain.Extend(sequence, previousHash, entries.Where(e => known.Add(e.MessageId)), DateTimeOffset.UtcNow);
         if (fresh.Count == 0)
         {
             return 0;
@@ -43,20 +42,16 @@ public sealed class PostgresLedger(NpgsqlDataSource dataSource, string schema) :
         {
             foreach (var entry in fresh)
             {
-                sequence++;
-                var occurredAt = LedgerHash.Truncate(entry.OccurredAt);
-                var hash = LedgerHash.Of(sequence, previousHash, entry with { OccurredAt = occurredAt }, recordedAt);
                 await copy.StartRowAsync(cancel);
-                await copy.WriteAsync(sequence, NpgsqlDbType.Bigint, cancel);
+                await copy.WriteAsync(entry.Sequence, NpgsqlDbType.Bigint, cancel);
                 await copy.WriteAsync(entry.MessageId, NpgsqlDbType.Uuid, cancel);
                 await copy.WriteAsync(entry.DeploymentId, NpgsqlDbType.Uuid, cancel);
                 await copy.WriteAsync(entry.MessageType, NpgsqlDbType.Text, cancel);
-                await copy.WriteAsync(occurredAt, NpgsqlDbType.TimestampTz, cancel);
-                await copy.WriteAsync(recordedAt, NpgsqlDbType.TimestampTz, cancel);
+                await copy.WriteAsync(entry.OccurredAt, NpgsqlDbType.TimestampTz, cancel);
+                await copy.WriteAsync(entry.RecordedAt, NpgsqlDbType.TimestampTz, cancel);
                 await copy.WriteAsync(entry.Payload, NpgsqlDbType.Text, cancel);
-                await copy.WriteAsync(previousHash, NpgsqlDbType.Text, cancel);
-                await copy.WriteAsync(hash, NpgsqlDbType.Text, cancel);
-                previousHash = hash;
+                await copy.WriteAsync(entry.PreviousHash, NpgsqlDbType.Text, cancel);
+                await copy.WriteAsync(entry.Hash, NpgsqlDbType.Text, cancel);
             }
 
             await copy.CompleteAsync(cancel);
@@ -89,6 +84,24 @@ public sealed class PostgresLedger(NpgsqlDataSource dataSource, string schema) :
         }
 
         return timeline;
+    }
+
+    public async Task<IReadOnlyList<DeploymentSummary>> Deployments(CancellationToken cancel = default)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT DISTINCT ON (deployment_id) deployment_id,
+                   count(*) OVER (PARTITION BY deployment_id), min(seq) OVER (PARTITION BY deployment_id),
+                   seq, message_type, recorded_at
+            FROM {schema}.ledger_entries ORDER BY deployment_id, seq DESC
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancel);
+        var deployments = new List<DeploymentSummary>();
+        while (await reader.ReadAsync(cancel))
+        {
+            deployments.Add(new DeploymentSummary(reader.GetGuid(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5)));
+        }
+
+        return [.. deployments.OrderByDescending(d => d.LastSequence)];
     }
 
     public async Task AddCheckpoint(Checkpoint checkpoint, CancellationToken cancel = default)

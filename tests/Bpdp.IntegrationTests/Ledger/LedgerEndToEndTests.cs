@@ -1,5 +1,6 @@
-using System.Security.Cryptography;
+using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Bpdp.Contracts;
 using Bpdp.IntegrationTests.Bus;
 using Bpdp.IntegrationTests.Servers;
@@ -99,6 +100,17 @@ public sealed class LedgerEndToEndTests(RealServers servers)
             Assert.Equal(sent[deployment], timeline.Select(e => e.MessageId));
             Assert.Equal(nameof(ArtifactApproved), timeline[0].MessageType);
         }
+
+        using var api = new HttpClient { BaseAddress = first.HttpAddress };
+        var listed = JsonNode.Parse(await api.GetStringAsync(new Uri("/v1/deployments", UriKind.Relative)))!.AsArray();
+        Assert.Equal(Deployments, listed.Count);
+        var timelineJson = JsonNode.Parse(await api.GetStringAsync(new Uri($"/v1/deployments/{deployments[0]}/timeline", UriKind.Relative)))!.AsArray();
+        Assert.Equal(sent[deployments[0]].Select(id => id.ToString()), timelineJson.Select(e => e!["messageId"]!.GetValue<string>()));
+        var verify = JsonNode.Parse(await api.GetStringAsync(new Uri("/v1/verify", UriKind.Relative)))!;
+        Assert.True(verify["valid"]!.GetValue<bool>(), verify.ToJsonString());
+        var export = await api.GetStringAsync(new Uri("/v1/export?from=101&to=200", UriKind.Relative));
+        Assert.Equal(100, export.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync(new Uri($"/v1/deployments/{Guid.NewGuid()}/timeline", UriKind.Relative))).StatusCode);
 
         Assert.True(await Consumed(first) > 0, $"the first ledger process took no work:\n{first.Log}");
         Assert.True(await Consumed(second) > 0, $"the second ledger process took no work:\n{second.Log}");
