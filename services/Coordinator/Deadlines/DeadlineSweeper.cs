@@ -1,0 +1,51 @@
+using Bpdp.Contracts;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace Bpdp.Coordinator.Deadlines;
+
+/// <summary>
+/// Publishes <see cref="StageTimedOut"/> for every expired deadline, every <c>Coordinator:SweepIntervalSeconds</c>.
+/// Deadlines live in the saga state rather than in a message scheduler (RabbitMQ here has no delayed
+/// exchange), so they hold while a stage's service is down and survive Coordinator restarts. The saga
+/// acts on a timeout only when its deadline still matches, so a repeated sweep changes nothing.
+/// </summary>
+public sealed partial class DeadlineSweeper(IDeadlineSource deadlines, IBus bus, TimeProvider clock, IOptions<CoordinatorOptions> options, ILogger<DeadlineSweeper> logger)
+    : BackgroundService
+{
+    /// <summary>One sweep: returns how many timeouts were published.</summary>
+    public async Task<int> SweepOnce(CancellationToken cancel = default)
+    {
+        var now = clock.GetUtcNow();
+        var expired = await deadlines.Expired(now, cancel);
+        foreach (var deadline in expired)
+        {
+            LogTimedOut(deadline.DeploymentId, deadline.State, deadline.Deadline);
+            await bus.Publish(new StageTimedOut(deadline.DeploymentId, now, StageOf(deadline.State), deadline.Deadline), cancel);
+        }
+
+        return expired.Count;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.SweepIntervalSeconds), clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            await SweepOnce(stoppingToken);
+        }
+    }
+
+    /// <summary>The stage responsible for finishing each saga state.</summary>
+    public static PipelineStage StageOf(string state) => state switch
+    {
+        nameof(DeploymentStateMachine.Building) => PipelineStage.Builder,
+        nameof(DeploymentStateMachine.Scanning) => PipelineStage.Scanner,
+        nameof(DeploymentStateMachine.Publishing) => PipelineStage.Publisher,
+        nameof(DeploymentStateMachine.Analyzing) or nameof(DeploymentStateMachine.Soaking) => PipelineStage.KpiGate,
+        _ => PipelineStage.Rollout,
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deployment {DeploymentId}: {State} passed its deadline {Deadline:O}")]
+    private partial void LogTimedOut(Guid deploymentId, string state, DateTimeOffset deadline);
+}

@@ -1,0 +1,8 @@
+using Bpdp.Coordinator;
+using Bpdp.Platform.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddBpdpService("coordinator", bus => bus.AddCoordinatorStage());
+var app = builder.Build();
+app.MapBpdpEndpoints();
+app.Run();

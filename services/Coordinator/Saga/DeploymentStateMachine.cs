@@ -1,0 +1,251 @@
+using Bpdp.Contracts;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace Bpdp.Coordinator;
+
+/// <summary>
+/// One deployment, from approval to exactly one terminal event. Stages choreograph the artifact's path
+/// (build, scan, publish) and the saga follows it, skipping ahead when events arrive out of order;
+/// every step that touches production is a command from here. Any failed gate, stage failure, timeout
+/// or abort once green exists means a rollback; before that it means the deployment failed. Events for
+/// stages already passed are duplicates and are ignored; events after the end are counted and ignored.
+/// </summary>
+public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentState>
+{
+    private readonly CoordinatorOptions options;
+    private readonly TimeProvider clock;
+
+    public DeploymentStateMachine(IOptions<CoordinatorOptions> options, TimeProvider clock)
+    {
+        this.options = options.Value;
+        this.clock = clock;
+        InstanceState(x => x.CurrentState);
+
+        Correlate(() => ArtifactApproved);
+        Correlate(() => ArtifactRejected);
+        Correlate(() => ImageBuilt);
+        Correlate(() => ImageScanned);
+        Correlate(() => ImagePublished);
+        Correlate(() => GreenReady, discardWhenMissing: true);
+        Correlate(() => KpiPassed, discardWhenMissing: true);
+        Correlate(() => KpiFailed, discardWhenMissing: true);
+        Correlate(() => TrafficCutOver, discardWhenMissing: true);
+        Correlate(() => TrafficRolledBack, discardWhenMissing: true);
+        Correlate(() => StageFailed, discardWhenMissing: true);
+        Correlate(() => StageTimedOut, discardWhenMissing: true);
+        Correlate(() => AbortRequested, discardWhenMissing: true);
+        Correlate(() => PromoteRequested, discardWhenMissing: true);
+        CorrelateFault(() => BuildFaulted);
+        CorrelateFault(() => ScanFaulted);
+        CorrelateFault(() => PublishFaulted);
+        CorrelateFault(() => DeployFaulted);
+        CorrelateFault(() => CutOverFaulted);
+        CorrelateFault(() => RollBackFaulted);
+        Event(() => StatusRequested, x =>
+        {
+            x.CorrelateById(context => context.Message.DeploymentId);
+            x.ReadOnly = true;
+            x.OnMissingInstance(missing => missing.ExecuteAsync(context => context.RespondAsync(new DeploymentStatus(context.Message.DeploymentId, Found: false))));
+        });
+
+        OnUnhandledEvent(context => context.Ignore());
+        WhenEnterAny(enter => enter.Then(context => EnterStage(context.Saga)));
+
+        Initially(
+            When(ArtifactApproved).Then(c => Start(c.Saga, c.Message.Target)).TransitionTo(Building),
+            When(ArtifactRejected).Then(c => Start(c.Saga, c.Message.Target)).Then(c => c.Saga.LastError = c.Message.Message)
+                .Publish(c => Rejection(c.Saga, PipelineStage.Builder, c.Message.Message)).TransitionTo(Rejected),
+            When(ImageBuilt).Then(c => Start(c.Saga, c.Message.Target)).Then(c => c.Saga.Image = c.Message.Image).TransitionTo(Scanning),
+            When(ImageScanned, c => c.Message.Passed).Then(c => Start(c.Saga, c.Message.Target)).Then(c => c.Saga.Image = c.Message.Image).TransitionTo(Publishing),
+            When(ImageScanned, c => !c.Message.Passed).Then(c => Start(c.Saga, c.Message.Target)).Then(c => c.Saga.LastError = ScanReason(c.Message))
+                .Publish(c => Rejection(c.Saga, PipelineStage.Scanner, c.Saga.LastError!)).TransitionTo(Rejected),
+            When(ImagePublished).Then(c => Start(c.Saga, c.Message.Target)).Then(c => c.Saga.Image = c.Message.Image)
+                .Publish(c => new DeployGreen(c.Saga.CorrelationId, Now, c.Saga.Target!, c.Message.Image)).TransitionTo(DeployingGreen));
+
+        During(Building,
+            When(ArtifactRejected).Then(c => c.Saga.LastError = c.Message.Message)
+                .Publish(c => Rejection(c.Saga, PipelineStage.Builder, c.Message.Message)).TransitionTo(Rejected),
+            When(ImageBuilt).Then(c => c.Saga.Image = c.Message.Image).TransitionTo(Scanning),
+            When(BuildFaulted).Then(c => c.Saga.LastError = FaultReason("the Builder", c.Message)).Publish(c => Failure(c.Saga)).TransitionTo(Failed));
+
+        During(Building, Scanning,
+            When(ImageScanned, c => c.Message.Passed).Then(c => c.Saga.Image = c.Message.Image).TransitionTo(Publishing),
+            When(ImageScanned, c => !c.Message.Passed).Then(c => c.Saga.LastError = ScanReason(c.Message))
+                .Publish(c => Rejection(c.Saga, PipelineStage.Scanner, c.Saga.LastError!)).TransitionTo(Rejected),
+            When(ScanFaulted).Then(c => c.Saga.LastError = FaultReason("the Scanner", c.Message)).Publish(c => Failure(c.Saga)).TransitionTo(Failed));
+
+        During(Building, Scanning, Publishing,
+            When(ImagePublished).Then(c => c.Saga.Image = c.Message.Image)
+                .Publish(c => new DeployGreen(c.Saga.CorrelationId, Now, c.Saga.Target!, c.Message.Image)).TransitionTo(DeployingGreen),
+            When(PublishFaulted).Then(c => c.Saga.LastError = FaultReason("the Publisher", c.Message)).Publish(c => Failure(c.Saga)).TransitionTo(Failed),
+            When(StageFailed, c => c.Message.Stage != PipelineStage.Coordinator).Then(c => c.Saga.LastError = $"{c.Message.Stage}: {c.Message.Reason}")
+                .Publish(c => Failure(c.Saga)).TransitionTo(Failed),
+            When(StageTimedOut, c => c.Message.Deadline == c.Saga.DeadlineAt).Then(c => c.Saga.LastError = TimeoutReason(c.Saga))
+                .Publish(c => Failure(c.Saga)).TransitionTo(Failed),
+            When(AbortRequested).Then(c => c.Saga.LastError = $"aborted by {c.Message.RequestedBy} before rollout: {c.Message.Reason}")
+                .Publish(c => Failure(c.Saga)).TransitionTo(Failed));
+
+        During(DeployingGreen,
+            When(GreenReady).Then(c => c.Saga.NewColor = c.Message.Color).TransitionTo(Analyzing),
+            When(DeployFaulted).Then(c => c.Saga.LastError = FaultReason("Rollout", c.Message)).ThenAsync(RequestRollBack).TransitionTo(RollingBack));
+
+        During(Analyzing,
+            When(KpiPassed, c => c.Message.Phase == AnalysisPhase.PrePromotion)
+                .Publish(c => new CutOverTraffic(c.Saga.CorrelationId, Now, c.Saga.Target!, c.Saga.NewColor ?? Color.Green)).TransitionTo(CuttingOver),
+            When(KpiFailed, c => c.Message.Phase == AnalysisPhase.PrePromotion).Then(c => c.Saga.LastError = $"pre-promotion KPI gate failed: {c.Message.Reason}")
+                .ThenAsync(RequestRollBack).TransitionTo(RollingBack));
+
+        During(CuttingOver,
+            When(TrafficCutOver).Then(c => c.Saga.TrafficMoved = true).TransitionTo(Soaking),
+            When(CutOverFaulted).Then(c => c.Saga.LastError = FaultReason("Rollout", c.Message)).ThenAsync(RequestRollBack).TransitionTo(RollingBack));
+
+        During(Soaking,
+            When(KpiPassed, c => c.Message.Phase == AnalysisPhase.PostPromotion).ThenAsync(Finalize).TransitionTo(Live),
+            When(PromoteRequested).ThenAsync(Finalize).TransitionTo(Live),
+            When(KpiFailed, c => c.Message.Phase == AnalysisPhase.PostPromotion).Then(c => c.Saga.LastError = $"post-promotion KPI gate failed: {c.Message.Reason}")
+                .ThenAsync(RequestRollBack).TransitionTo(RollingBack));
+
+        During(DeployingGreen, Analyzing, CuttingOver, Soaking,
+            When(StageFailed, c => c.Message.Stage != PipelineStage.Coordinator).Then(c => c.Saga.LastError = $"{c.Message.Stage}: {c.Message.Reason}")
+                .ThenAsync(RequestRollBack).TransitionTo(RollingBack),
+            When(StageTimedOut, c => c.Message.Deadline == c.Saga.DeadlineAt).Then(c => c.Saga.LastError = TimeoutReason(c.Saga))
+                .ThenAsync(RequestRollBack).TransitionTo(RollingBack),
+            When(AbortRequested).Then(c => c.Saga.LastError = $"aborted by {c.Message.RequestedBy}: {c.Message.Reason}")
+                .ThenAsync(RequestRollBack).TransitionTo(RollingBack));
+
+        During(RollingBack,
+            When(TrafficRolledBack).Publish(c => new DeploymentRolledBack(c.Saga.CorrelationId, Now, c.Saga.Target!, c.Saga.LastError ?? "rolled back"))
+                .TransitionTo(RolledBack),
+            When(RollBackFaulted).Then(c => c.Saga.LastError = $"the rollback itself failed, an operator must act: {FaultReason("Rollout", c.Message)}")
+                .Publish(c => Failure(c.Saga)).TransitionTo(Failed),
+            When(StageFailed, c => c.Message.Stage != PipelineStage.Coordinator).Then(c => c.Saga.LastError = $"the rollback itself failed, an operator must act: {c.Message.Stage}: {c.Message.Reason}")
+                .Publish(c => Failure(c.Saga)).TransitionTo(Failed),
+            When(StageTimedOut, c => c.Message.Deadline == c.Saga.DeadlineAt).Then(c => c.Saga.LastError = $"the rollback did not finish in time, an operator must act ({c.Saga.LastError})")
+                .Publish(c => Failure(c.Saga)).TransitionTo(Failed));
+
+        During(Live, Rejected, Failed, RolledBack,
+            When(ArtifactApproved).Then(Late), When(ArtifactRejected).Then(Late), When(ImageBuilt).Then(Late),
+            When(ImageScanned).Then(Late), When(ImagePublished).Then(Late), When(GreenReady).Then(Late),
+            When(KpiPassed).Then(Late), When(KpiFailed).Then(Late), When(TrafficCutOver).Then(Late),
+            When(TrafficRolledBack).Then(Late), When(StageFailed, c => c.Message.Stage != PipelineStage.Coordinator).Then(Late),
+            When(StageTimedOut).Then(Late), When(AbortRequested).Then(Late), When(PromoteRequested).Then(Late));
+
+        DuringAny(When(StatusRequested).RespondAsync(c => Task.FromResult(Status(c.Saga))));
+    }
+
+    public State Building { get; private set; } = null!;
+    public State Scanning { get; private set; } = null!;
+    public State Publishing { get; private set; } = null!;
+    public State DeployingGreen { get; private set; } = null!;
+    public State Analyzing { get; private set; } = null!;
+    public State CuttingOver { get; private set; } = null!;
+    public State Soaking { get; private set; } = null!;
+    public State RollingBack { get; private set; } = null!;
+    public State Live { get; private set; } = null!;
+    public State Rejected { get; private set; } = null!;
+    public State Failed { get; private set; } = null!;
+    public State RolledBack { get; private set; } = null!;
+
+    public Event<ArtifactApproved> ArtifactApproved { get; private set; } = null!;
+    public Event<ArtifactRejected> ArtifactRejected { get; private set; } = null!;
+    public Event<ImageBuilt> ImageBuilt { get; private set; } = null!;
+    public Event<ImageScanned> ImageScanned { get; private set; } = null!;
+    public Event<ImagePublished> ImagePublished { get; private set; } = null!;
+    public Event<GreenReady> GreenReady { get; private set; } = null!;
+    public Event<KpiPassed> KpiPassed { get; private set; } = null!;
+    public Event<KpiFailed> KpiFailed { get; private set; } = null!;
+    public Event<TrafficCutOver> TrafficCutOver { get; private set; } = null!;
+    public Event<RolledBack> TrafficRolledBack { get; private set; } = null!;
+    public Event<DeploymentFailed> StageFailed { get; private set; } = null!;
+    public Event<StageTimedOut> StageTimedOut { get; private set; } = null!;
+    public Event<AbortDeployment> AbortRequested { get; private set; } = null!;
+    public Event<PromoteDeployment> PromoteRequested { get; private set; } = null!;
+    public Event<GetDeploymentStatus> StatusRequested { get; private set; } = null!;
+    public Event<Fault<ArtifactApproved>> BuildFaulted { get; private set; } = null!;
+    public Event<Fault<ImageBuilt>> ScanFaulted { get; private set; } = null!;
+    public Event<Fault<ImageScanned>> PublishFaulted { get; private set; } = null!;
+    public Event<Fault<DeployGreen>> DeployFaulted { get; private set; } = null!;
+    public Event<Fault<CutOverTraffic>> CutOverFaulted { get; private set; } = null!;
+    public Event<Fault<RollBackDeployment>> RollBackFaulted { get; private set; } = null!;
+
+    /// <summary>The states a deployment ends in; each is entered once, with one terminal event.</summary>
+    public static readonly IReadOnlySet<string> FinalStates = new HashSet<string>(StringComparer.Ordinal) { nameof(Live), nameof(Rejected), nameof(Failed), nameof(RolledBack) };
+
+    private DateTimeOffset Now => clock.GetUtcNow();
+
+    private void Correlate<T>(System.Linq.Expressions.Expression<Func<Event<T>>> property, bool discardWhenMissing = false)
+        where T : class, IPipelineMessage =>
+        Event(property, x =>
+        {
+            x.CorrelateById(context => context.Message.DeploymentId);
+            if (discardWhenMissing)
+            {
+                x.OnMissingInstance(missing => missing.Discard());
+            }
+        });
+
+    private void CorrelateFault<T>(System.Linq.Expressions.Expression<Func<Event<Fault<T>>>> property)
+        where T : class, IPipelineMessage =>
+        Event(property, x =>
+        {
+            x.CorrelateById(context => context.Message.Message.DeploymentId);
+            x.OnMissingInstance(missing => missing.Discard());
+        });
+
+    private void Start(DeploymentState saga, DeploymentTarget target)
+    {
+        saga.Target = target;
+        saga.CreatedAt = Now;
+    }
+
+    /// <summary>Every state change closes the running stage, opens the next and sets its deadline; final states have none.</summary>
+    private void EnterStage(DeploymentState saga)
+    {
+        if (saga.CurrentState == Initial.Name)
+        {
+            return;
+        }
+
+        var now = Now;
+        if (saga.Stages.Count > 0 && saga.Stages[^1].EndedAt is null)
+        {
+            saga.Stages[^1] = saga.Stages[^1] with { EndedAt = now };
+        }
+
+        var final = FinalStates.Contains(saga.CurrentState);
+        saga.Stages.Add(new StageTiming(saga.CurrentState, now, final ? now : null));
+        saga.DeadlineAt = options.DeadlineFor(saga.CurrentState) is { } deadline && !final ? now + deadline : null;
+        saga.UpdatedAt = now;
+    }
+
+    private static void Late<T>(BehaviorContext<DeploymentState, T> context)
+        where T : class => context.Saga.LateEvents++;
+
+    private async Task RequestRollBack<T>(BehaviorContext<DeploymentState, T> context)
+        where T : class =>
+        await context.Publish(new RollBackDeployment(context.Saga.CorrelationId, Now, context.Saga.Target!, context.Saga.LastError ?? "rollback requested"));
+
+    private async Task Finalize<T>(BehaviorContext<DeploymentState, T> context)
+        where T : class
+    {
+        var saga = context.Saga;
+        await context.Publish(new FinalizeDeployment(saga.CorrelationId, Now, saga.Target!));
+        await context.Publish(new DeploymentCompleted(saga.CorrelationId, Now, saga.Target!, saga.Image!, saga.NewColor ?? Color.Green));
+    }
+
+    private DeploymentRejected Rejection(DeploymentState saga, PipelineStage stage, string reason) => new(saga.CorrelationId, Now, saga.Target!, stage, reason);
+
+    private DeploymentFailed Failure(DeploymentState saga) => new(saga.CorrelationId, Now, saga.Target!, PipelineStage.Coordinator, saga.LastError ?? "failed");
+
+    private static string ScanReason(ImageScanned scan) =>
+        $"the scan blocked the image: {string.Join("; ", scan.Findings.Where(f => f.Severity >= Severity.High).Take(5).Select(f => $"{f.RuleId} ({f.Severity}) {f.Path}".TrimEnd()))}";
+
+    private static string FaultReason<T>(string stage, Fault<T> fault) =>
+        $"{stage} could not process {typeof(T).Name}: {fault.Exceptions.FirstOrDefault()?.Message ?? "unknown error"}";
+
+    private static string TimeoutReason(DeploymentState saga) => $"{saga.CurrentState} did not finish before its deadline {saga.DeadlineAt:O}";
+
+    private static DeploymentStatus Status(DeploymentState saga) =>
+        new(saga.CorrelationId, true, saga.CurrentState, saga.Target, [.. saga.Stages], saga.LastError, saga.UpdatedAt);
+}

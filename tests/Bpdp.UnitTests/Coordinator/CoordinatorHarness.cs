@@ -1,0 +1,94 @@
+using Bpdp.Contracts;
+using Bpdp.Coordinator;
+using Bpdp.Coordinator.Deadlines;
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Bpdp.UnitTests.Coordinator;
+
+/// <summary>A fresh MassTransit test harness per test, running the Coordinator with a controllable clock.</summary>
+public sealed class CoordinatorHarness : IAsyncDisposable
+{
+    public static readonly DeploymentTarget Target = new("osha", "production", "haz-fast", "1.1.0");
+    public static readonly ImageReference Quarantine = new("registry.example/quarantine/haz-fast", "sha256:" + new string('a', 64));
+    public static readonly ImageReference Release = new("registry.example/osha/haz-fast", "sha256:" + new string('a', 64));
+
+    private readonly ServiceProvider provider;
+
+    private CoordinatorHarness(ServiceProvider provider, FakeTimeProvider clock)
+    {
+        this.provider = provider;
+        Clock = clock;
+        Harness = provider.GetRequiredService<ITestHarness>();
+        Saga = Harness.GetSagaStateMachineHarness<DeploymentStateMachine, DeploymentState>();
+        Machine = provider.GetRequiredService<DeploymentStateMachine>();
+        Sweeper = provider.GetRequiredService<DeadlineSweeper>();
+    }
+
+    public FakeTimeProvider Clock { get; }
+
+    public ITestHarness Harness { get; }
+
+    public ISagaStateMachineTestHarness<DeploymentStateMachine, DeploymentState> Saga { get; }
+
+    public DeploymentStateMachine Machine { get; }
+
+    public DeadlineSweeper Sweeper { get; }
+
+    /// <summary>Starts the harness; <paramref name="stages"/> adds stub stages as handlers.</summary>
+    public static async Task<CoordinatorHarness> Start(Action<IBusRegistrationConfigurator>? stages = null)
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero));
+        var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Coordinator:SweepIntervalSeconds"] = "3600" }).Build())
+            .AddSingleton<TimeProvider>(clock);
+        services.AddMassTransitTestHarness(bus =>
+        {
+            bus.AddCoordinatorStage();
+            stages?.Invoke(bus);
+        });
+        // "Inactive" means the in-memory bus has had nothing in flight for this long: the cue that every reaction happened.
+        services.Configure<TestHarnessOptions>(options => options.TestInactivityTimeout = TimeSpan.FromMilliseconds(300));
+        var harness = new CoordinatorHarness(services.BuildServiceProvider(validateScopes: true), clock);
+        await harness.Harness.Start();
+        return harness;
+    }
+
+    public Task Publish<T>(T message)
+        where T : class => Harness.Bus.Publish(message);
+
+    /// <summary>Waits until the deployment's saga is in <paramref name="state"/>; fails the test otherwise.</summary>
+    public async Task<DeploymentState> InState(Guid deploymentId, Func<DeploymentStateMachine, State> state)
+    {
+        var found = await Saga.Exists(deploymentId, state, TimeSpan.FromSeconds(10));
+        var current = Saga.Sagas.Contains(deploymentId);
+        Assert.True(found.HasValue, $"deployment {deploymentId} never reached {state(Machine).Name}; it is {current?.CurrentState ?? "unknown"} ({current?.LastError})");
+        return Saga.Sagas.Contains(deploymentId)!;
+    }
+
+    /// <summary>Every message of type <typeparamref name="T"/> published for <paramref name="deploymentId"/>.</summary>
+    public IReadOnlyList<T> PublishedFor<T>(Guid deploymentId)
+        where T : class, IPipelineMessage =>
+        [.. Harness.Published.Select<T>(x => x.Context.Message.DeploymentId == deploymentId).Select(x => x.Context.Message)];
+
+    /// <summary>Waits until the terminal event of <paramref name="deploymentId"/> was published, then returns every terminal event.</summary>
+    public async Task<IReadOnlyList<IPipelineMessage>> TerminalEvents(Guid deploymentId)
+    {
+        await Harness.InactivityTask;
+        return [.. PublishedFor<DeploymentCompleted>(deploymentId), .. PublishedFor<DeploymentRejected>(deploymentId),
+            .. PublishedFor<DeploymentFailed>(deploymentId).Where(f => f.Stage == PipelineStage.Coordinator), .. PublishedFor<DeploymentRolledBack>(deploymentId)];
+    }
+
+    public static ArtifactApproved Approval(Guid id) => Bpdp.Testing.Samples.Approval(id) with { PolicyVersion = Target.PolicyVersion };
+
+    public DateTimeOffset Now => Clock.GetUtcNow();
+
+    public async ValueTask DisposeAsync()
+    {
+        await Harness.Stop();
+        await provider.DisposeAsync();
+    }
+}
