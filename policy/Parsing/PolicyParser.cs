@@ -122,8 +122,9 @@ public static partial class PolicyParser
             : new PolicyMetadata(name, version, agency, title, description);
     }
 
+    /// <summary>A DNS label (RFC 1123): 1 to 63 lowercase letters, digits and '-', starting and ending with a letter or digit.</summary>
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")]
-    internal static partial Regex DnsLabel();
+    public static partial Regex DnsLabel();
 
     [GeneratedRegex(@"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$")]
     private static partial Regex SemVer();
