@@ -6,9 +6,19 @@ namespace Bpdp.Coordinator;
 /// Configuration section <c>Coordinator</c>: how long each stage may take before the deployment is
 /// failed (before production) or rolled back (once green exists), and how often deadlines are swept.
 /// </summary>
-public sealed class CoordinatorOptions
+public sealed class CoordinatorOptions : IValidatableObject
 {
     public const string Section = "Coordinator";
+
+    /// <summary><c>Coordinator:Store</c>: <c>InMemory</c> (default; the embedded mode) or <c>Postgres</c> (several Coordinators, restarts).</summary>
+    public SagaStoreKind Store { get; set; } = SagaStoreKind.InMemory;
+
+    /// <summary><c>Coordinator:ConnectionString</c>: PostgreSQL, required for <c>Postgres</c>.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary><c>Coordinator:Schema</c>: the PostgreSQL schema of the saga table.</summary>
+    [RegularExpression("^[a-z_][a-z0-9_]{0,62}$", ErrorMessage = "Coordinator:Schema must be a lowercase SQL identifier.")]
+    public string Schema { get; set; } = "coordinator";
 
     /// <summary><c>Coordinator:Deadlines:&lt;State&gt;</c>, in seconds, per saga state.</summary>
     public StageDeadlines Deadlines { get; set; } = new();
@@ -16,6 +26,14 @@ public sealed class CoordinatorOptions
     /// <summary><c>Coordinator:SweepIntervalSeconds</c>: how often expired deadlines are looked for.</summary>
     [Range(1, 3600)]
     public int SweepIntervalSeconds { get; set; } = 5;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Store == SagaStoreKind.Postgres && string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            yield return new ValidationResult("Missing configuration key 'Coordinator:ConnectionString' (PostgreSQL for the deployment sagas); set it or Coordinator__ConnectionString, or use Coordinator:Store=InMemory.");
+        }
+    }
 
     public TimeSpan? DeadlineFor(string state) => state switch
     {
@@ -45,4 +63,14 @@ public sealed class StageDeadlines
     public double CuttingOver { get; set; } = 120;
     public double Soaking { get; set; } = 3600;
     public double RollingBack { get; set; } = 300;
+}
+
+/// <summary>Where deployment sagas are kept.</summary>
+public enum SagaStoreKind
+{
+    /// <summary>In process: the embedded mode and unit tests.</summary>
+    InMemory,
+
+    /// <summary>PostgreSQL: any number of Coordinators, state survives restarts.</summary>
+    Postgres,
 }

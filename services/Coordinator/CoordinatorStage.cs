@@ -1,5 +1,10 @@
 using Bpdp.Coordinator.Deadlines;
+using Bpdp.Coordinator.Persistence;
 using MassTransit;
+using MassTransit.Configuration;
+using MassTransit.Saga;
+using Microsoft.Extensions.Options;
+using Npgsql;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Bpdp.Coordinator;
@@ -9,13 +14,28 @@ public static class CoordinatorStage
 {
     public const string Queue = "coordinator";
 
-    public static IBusRegistrationConfigurator AddCoordinatorStage(this IBusRegistrationConfigurator bus)
+    /// <param name="bus">The bus being configured.</param>
+    /// <param name="store">Where sagas are kept: <c>Coordinator:Store</c>, read by the host before the container exists.</param>
+    public static IBusRegistrationConfigurator AddCoordinatorStage(this IBusRegistrationConfigurator bus, SagaStoreKind store = SagaStoreKind.InMemory)
     {
         ArgumentNullException.ThrowIfNull(bus);
         bus.AddOptions<CoordinatorOptions>().BindConfiguration(CoordinatorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         bus.TryAddSingleton(TimeProvider.System);
-        bus.AddSagaStateMachine<DeploymentStateMachine, DeploymentState, DeploymentStateMachineDefinition>().InMemoryRepository();
-        bus.AddSingleton<IDeadlineSource, InMemoryDeadlineSource>();
+        var saga = bus.AddSagaStateMachine<DeploymentStateMachine, DeploymentState, DeploymentStateMachineDefinition>();
+        if (store == SagaStoreKind.Postgres)
+        {
+            bus.AddSingleton(provider => NpgsqlDataSource.Create(provider.GetRequiredService<IOptions<CoordinatorOptions>>().Value.ConnectionString!));
+            bus.AddHostedService<DeploymentTableCreation>();
+            saga.Repository(repository => repository.RegisterSagaRepository<DeploymentState, DeploymentStateDatabase,
+                SagaConsumeContextFactory<DeploymentStateDatabase, DeploymentState>, PostgresSagaRepositoryContextFactory>());
+            bus.AddSingleton<IDeadlineSource, PostgresDeadlineSource>();
+        }
+        else
+        {
+            saga.InMemoryRepository();
+            bus.AddSingleton<IDeadlineSource, InMemoryDeadlineSource>();
+        }
+
         bus.AddSingleton<DeadlineSweeper>();
         bus.AddHostedService(provider => provider.GetRequiredService<DeadlineSweeper>());
         return bus;

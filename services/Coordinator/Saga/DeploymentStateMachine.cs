@@ -55,56 +55,59 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
         Initially(
             When(ArtifactApproved).Then(c => Start(c.Saga, c.Message.Target)).TransitionTo(Building),
             When(ArtifactRejected).Then(c => Start(c.Saga, c.Message.Target)).Then(c => c.Saga.LastError = c.Message.Message)
-                .Publish(c => Rejection(c.Saga, PipelineStage.Builder, c.Message.Message)).TransitionTo(Rejected),
+                .Publish(c => Rejection(c.Saga, PipelineStage.Builder, c.Message.Message), Once).TransitionTo(Rejected),
             When(ImageBuilt).Then(c => Start(c.Saga, c.Message.Target)).Then(c => c.Saga.Image = c.Message.Image).TransitionTo(Scanning),
             When(ImageScanned, c => c.Message.Passed).Then(c => Start(c.Saga, c.Message.Target)).Then(c => c.Saga.Image = c.Message.Image).TransitionTo(Publishing),
             When(ImageScanned, c => !c.Message.Passed).Then(c => Start(c.Saga, c.Message.Target)).Then(c => c.Saga.LastError = ScanReason(c.Message))
-                .Publish(c => Rejection(c.Saga, PipelineStage.Scanner, c.Saga.LastError!)).TransitionTo(Rejected),
+                .Publish(c => Rejection(c.Saga, PipelineStage.Scanner, c.Saga.LastError!), Once).TransitionTo(Rejected),
             When(ImagePublished).Then(c => Start(c.Saga, c.Message.Target)).Then(c => c.Saga.Image = c.Message.Image)
-                .Publish(c => new DeployGreen(c.Saga.CorrelationId, Now, c.Saga.Target!, c.Message.Image)).TransitionTo(DeployingGreen));
+                .Publish(c => new DeployGreen(c.Saga.CorrelationId, Now, c.Saga.Target!, c.Message.Image), Once).TransitionTo(DeployingGreen));
 
         During(Building,
             When(ArtifactRejected).Then(c => c.Saga.LastError = c.Message.Message)
-                .Publish(c => Rejection(c.Saga, PipelineStage.Builder, c.Message.Message)).TransitionTo(Rejected),
+                .Publish(c => Rejection(c.Saga, PipelineStage.Builder, c.Message.Message), Once).TransitionTo(Rejected),
             When(ImageBuilt).Then(c => c.Saga.Image = c.Message.Image).TransitionTo(Scanning),
-            When(BuildFaulted).Then(c => c.Saga.LastError = FaultReason("the Builder", c.Message)).Publish(c => Failure(c.Saga)).TransitionTo(Failed));
+            When(BuildFaulted).Then(c => c.Saga.LastError = FaultReason("the Builder", c.Message)).Publish(c => Failure(c.Saga), Once).TransitionTo(Failed));
 
         During(Building, Scanning,
             When(ImageScanned, c => c.Message.Passed).Then(c => c.Saga.Image = c.Message.Image).TransitionTo(Publishing),
             When(ImageScanned, c => !c.Message.Passed).Then(c => c.Saga.LastError = ScanReason(c.Message))
-                .Publish(c => Rejection(c.Saga, PipelineStage.Scanner, c.Saga.LastError!)).TransitionTo(Rejected),
-            When(ScanFaulted).Then(c => c.Saga.LastError = FaultReason("the Scanner", c.Message)).Publish(c => Failure(c.Saga)).TransitionTo(Failed));
+                .Publish(c => Rejection(c.Saga, PipelineStage.Scanner, c.Saga.LastError!), Once).TransitionTo(Rejected),
+            When(ScanFaulted).Then(c => c.Saga.LastError = FaultReason("the Scanner", c.Message)).Publish(c => Failure(c.Saga), Once).TransitionTo(Failed));
 
         During(Building, Scanning, Publishing,
             When(ImagePublished).Then(c => c.Saga.Image = c.Message.Image)
-                .Publish(c => new DeployGreen(c.Saga.CorrelationId, Now, c.Saga.Target!, c.Message.Image)).TransitionTo(DeployingGreen),
-            When(PublishFaulted).Then(c => c.Saga.LastError = FaultReason("the Publisher", c.Message)).Publish(c => Failure(c.Saga)).TransitionTo(Failed),
+                .Publish(c => new DeployGreen(c.Saga.CorrelationId, Now, c.Saga.Target!, c.Message.Image), Once).TransitionTo(DeployingGreen),
+            When(PublishFaulted).Then(c => c.Saga.LastError = FaultReason("the Publisher", c.Message)).Publish(c => Failure(c.Saga), Once).TransitionTo(Failed),
             When(StageFailed, c => c.Message.Stage != PipelineStage.Coordinator).Then(c => c.Saga.LastError = $"{c.Message.Stage}: {c.Message.Reason}")
-                .Publish(c => Failure(c.Saga)).TransitionTo(Failed),
+                .Publish(c => Failure(c.Saga), Once).TransitionTo(Failed),
             When(StageTimedOut, c => c.Message.Deadline == c.Saga.DeadlineAt).Then(c => c.Saga.LastError = TimeoutReason(c.Saga))
-                .Publish(c => Failure(c.Saga)).TransitionTo(Failed),
+                .Publish(c => Failure(c.Saga), Once).TransitionTo(Failed),
             When(AbortRequested).Then(c => c.Saga.LastError = $"aborted by {c.Message.RequestedBy} before rollout: {c.Message.Reason}")
-                .Publish(c => Failure(c.Saga)).TransitionTo(Failed));
+                .Publish(c => Failure(c.Saga), Once).TransitionTo(Failed));
+
+        // The KPI gate reacts to GreenReady and TrafficCutOver on its own, so its verdict can overtake them here.
+        During(DeployingGreen, Analyzing,
+            When(KpiPassed, c => c.Message.Phase == AnalysisPhase.PrePromotion)
+                .Publish(c => new CutOverTraffic(c.Saga.CorrelationId, Now, c.Saga.Target!, c.Saga.NewColor ?? Color.Green), Once).TransitionTo(CuttingOver),
+            When(KpiFailed, c => c.Message.Phase == AnalysisPhase.PrePromotion).Then(c => c.Saga.LastError = $"pre-promotion KPI gate failed: {c.Message.Reason}")
+                .ThenAsync(RequestRollBack).TransitionTo(RollingBack));
+
+        During(CuttingOver, Soaking,
+            When(KpiPassed, c => c.Message.Phase == AnalysisPhase.PostPromotion).ThenAsync(Finalize).TransitionTo(Live),
+            When(KpiFailed, c => c.Message.Phase == AnalysisPhase.PostPromotion).Then(c => c.Saga.LastError = $"post-promotion KPI gate failed: {c.Message.Reason}")
+                .ThenAsync(RequestRollBack).TransitionTo(RollingBack));
 
         During(DeployingGreen,
             When(GreenReady).Then(c => c.Saga.NewColor = c.Message.Color).TransitionTo(Analyzing),
             When(DeployFaulted).Then(c => c.Saga.LastError = FaultReason("Rollout", c.Message)).ThenAsync(RequestRollBack).TransitionTo(RollingBack));
-
-        During(Analyzing,
-            When(KpiPassed, c => c.Message.Phase == AnalysisPhase.PrePromotion)
-                .Publish(c => new CutOverTraffic(c.Saga.CorrelationId, Now, c.Saga.Target!, c.Saga.NewColor ?? Color.Green)).TransitionTo(CuttingOver),
-            When(KpiFailed, c => c.Message.Phase == AnalysisPhase.PrePromotion).Then(c => c.Saga.LastError = $"pre-promotion KPI gate failed: {c.Message.Reason}")
-                .ThenAsync(RequestRollBack).TransitionTo(RollingBack));
 
         During(CuttingOver,
             When(TrafficCutOver).Then(c => c.Saga.TrafficMoved = true).TransitionTo(Soaking),
             When(CutOverFaulted).Then(c => c.Saga.LastError = FaultReason("Rollout", c.Message)).ThenAsync(RequestRollBack).TransitionTo(RollingBack));
 
         During(Soaking,
-            When(KpiPassed, c => c.Message.Phase == AnalysisPhase.PostPromotion).ThenAsync(Finalize).TransitionTo(Live),
-            When(PromoteRequested).ThenAsync(Finalize).TransitionTo(Live),
-            When(KpiFailed, c => c.Message.Phase == AnalysisPhase.PostPromotion).Then(c => c.Saga.LastError = $"post-promotion KPI gate failed: {c.Message.Reason}")
-                .ThenAsync(RequestRollBack).TransitionTo(RollingBack));
+            When(PromoteRequested).ThenAsync(Finalize).TransitionTo(Live));
 
         During(DeployingGreen, Analyzing, CuttingOver, Soaking,
             When(StageFailed, c => c.Message.Stage != PipelineStage.Coordinator).Then(c => c.Saga.LastError = $"{c.Message.Stage}: {c.Message.Reason}")
@@ -115,14 +118,14 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
                 .ThenAsync(RequestRollBack).TransitionTo(RollingBack));
 
         During(RollingBack,
-            When(TrafficRolledBack).Publish(c => new DeploymentRolledBack(c.Saga.CorrelationId, Now, c.Saga.Target!, c.Saga.LastError ?? "rolled back"))
+            When(TrafficRolledBack).Publish(c => new DeploymentRolledBack(c.Saga.CorrelationId, Now, c.Saga.Target!, c.Saga.LastError ?? "rolled back"), Once)
                 .TransitionTo(RolledBack),
             When(RollBackFaulted).Then(c => c.Saga.LastError = $"the rollback itself failed, an operator must act: {FaultReason("Rollout", c.Message)}")
-                .Publish(c => Failure(c.Saga)).TransitionTo(Failed),
+                .Publish(c => Failure(c.Saga), Once).TransitionTo(Failed),
             When(StageFailed, c => c.Message.Stage != PipelineStage.Coordinator).Then(c => c.Saga.LastError = $"the rollback itself failed, an operator must act: {c.Message.Stage}: {c.Message.Reason}")
-                .Publish(c => Failure(c.Saga)).TransitionTo(Failed),
+                .Publish(c => Failure(c.Saga), Once).TransitionTo(Failed),
             When(StageTimedOut, c => c.Message.Deadline == c.Saga.DeadlineAt).Then(c => c.Saga.LastError = $"the rollback did not finish in time, an operator must act ({c.Saga.LastError})")
-                .Publish(c => Failure(c.Saga)).TransitionTo(Failed));
+                .Publish(c => Failure(c.Saga), Once).TransitionTo(Failed));
 
         During(Live, Rejected, Failed, RolledBack,
             When(ArtifactApproved).Then(Late), When(ArtifactRejected).Then(Late), When(ImageBuilt).Then(Late),
@@ -219,19 +222,37 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
         saga.UpdatedAt = now;
     }
 
+    /// <summary>
+    /// The saga publishes each command and its terminal event at most once per deployment, so each gets
+    /// an id derived from the deployment and the message type. Messages go out before the state is
+    /// saved (there is no transactional outbox here): when a Coordinator dies in between, the retry
+    /// publishes the same ids again and every consumer, the ledger included, sees one message.
+    /// </summary>
+    private static void Once<T>(PublishContext<T> context)
+        where T : class, IPipelineMessage =>
+        context.MessageId = OnceId(context.Message.DeploymentId, typeof(T).Name);
+
+    public static Guid OnceId(Guid deploymentId, string messageType)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{deploymentId:D}/{messageType}"));
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x50);
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
+    }
+
     private static void Late<T>(BehaviorContext<DeploymentState, T> context)
         where T : class => context.Saga.LateEvents++;
 
     private async Task RequestRollBack<T>(BehaviorContext<DeploymentState, T> context)
         where T : class =>
-        await context.Publish(new RollBackDeployment(context.Saga.CorrelationId, Now, context.Saga.Target!, context.Saga.LastError ?? "rollback requested"));
+        await context.Publish(new RollBackDeployment(context.Saga.CorrelationId, Now, context.Saga.Target!, context.Saga.LastError ?? "rollback requested"), Once);
 
     private async Task Finalize<T>(BehaviorContext<DeploymentState, T> context)
         where T : class
     {
         var saga = context.Saga;
-        await context.Publish(new FinalizeDeployment(saga.CorrelationId, Now, saga.Target!));
-        await context.Publish(new DeploymentCompleted(saga.CorrelationId, Now, saga.Target!, saga.Image!, saga.NewColor ?? Color.Green));
+        await context.Publish(new FinalizeDeployment(saga.CorrelationId, Now, saga.Target!), Once);
+        await context.Publish(new DeploymentCompleted(saga.CorrelationId, Now, saga.Target!, saga.Image!, saga.NewColor ?? Color.Green), Once);
     }
 
     private DeploymentRejected Rejection(DeploymentState saga, PipelineStage stage, string reason) => new(saga.CorrelationId, Now, saga.Target!, stage, reason);

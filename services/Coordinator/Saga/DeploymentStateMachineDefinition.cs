@@ -3,8 +3,9 @@ using MassTransit;
 namespace Bpdp.Coordinator;
 
 /// <summary>
-/// The saga's endpoint: the <c>coordinator</c> queue, retries for optimistic-concurrency conflicts, and an
-/// in-memory outbox so a transition's commands and terminal event go out only once its state is saved.
+/// The saga's endpoint: the <c>coordinator</c> queue and retries for optimistic-concurrency conflicts.
+/// No in-memory outbox: it would publish after the state is saved, and a crash in between would lose
+/// the message; publishing first with stable ids (see DeploymentStateMachine.Once) loses nothing.
 /// </summary>
 public sealed class DeploymentStateMachineDefinition : SagaDefinition<DeploymentState>
 {
@@ -13,6 +14,5 @@ public sealed class DeploymentStateMachineDefinition : SagaDefinition<Deployment
     protected override void ConfigureSaga(IReceiveEndpointConfigurator endpointConfigurator, ISagaConfigurator<DeploymentState> sagaConfigurator, IRegistrationContext context)
     {
         endpointConfigurator.UseMessageRetry(retry => retry.Intervals(20, 50, 100, 200, 500, 1000));
-        endpointConfigurator.UseInMemoryOutbox(context);
     }
 }

@@ -118,6 +118,37 @@ public sealed class DeploymentStateMachineTests
     }
 
     [Fact]
+    public async Task A_KPI_verdict_that_overtakes_the_event_it_judges_still_moves_the_deployment()
+    {
+        await using var coordinator = await CoordinatorHarness.Start();
+        var id = Guid.NewGuid();
+        await DriveTo(coordinator, id, "DeployingGreen");
+
+        await coordinator.Publish(new KpiPassed(id, coordinator.Now, Target, AnalysisPhase.PrePromotion, []));
+        await coordinator.InState(id, m => m.CuttingOver);
+        await coordinator.Publish(new KpiPassed(id, coordinator.Now, Target, AnalysisPhase.PostPromotion, []));
+
+        await coordinator.InState(id, m => m.Live);
+        Assert.IsType<DeploymentCompleted>(Assert.Single(await coordinator.TerminalEvents(id)));
+    }
+
+    [Fact]
+    public async Task Commands_and_terminal_events_carry_ids_stable_per_deployment_and_type()
+    {
+        await using var coordinator = await CoordinatorHarness.Start(bus => HealthyPipeline(bus));
+        var id = Guid.NewGuid();
+        await coordinator.Publish(Approval(id));
+        await coordinator.InState(id, m => m.Live);
+        await coordinator.Harness.InactivityTask;
+
+        var completed = coordinator.Harness.Published.Select<DeploymentCompleted>(x => x.Context.Message.DeploymentId == id).Single();
+        var cutOver = coordinator.Harness.Published.Select<CutOverTraffic>(x => x.Context.Message.DeploymentId == id).Single();
+        Assert.Equal(DeploymentStateMachine.OnceId(id, nameof(DeploymentCompleted)), completed.Context.MessageId);
+        Assert.Equal(DeploymentStateMachine.OnceId(id, nameof(CutOverTraffic)), cutOver.Context.MessageId);
+        Assert.NotEqual(DeploymentStateMachine.OnceId(id, nameof(DeploymentCompleted)), DeploymentStateMachine.OnceId(Guid.NewGuid(), nameof(DeploymentCompleted)));
+    }
+
+    [Fact]
     public async Task Late_events_after_the_end_are_counted_and_ignored()
     {
         await using var coordinator = await CoordinatorHarness.Start(bus => HealthyPipeline(bus));
