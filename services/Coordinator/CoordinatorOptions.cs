@@ -40,6 +40,7 @@ public sealed class CoordinatorOptions : IValidatableObject
         nameof(DeploymentStateMachine.Building) => TimeSpan.FromSeconds(Deadlines.Building),
         nameof(DeploymentStateMachine.Scanning) => TimeSpan.FromSeconds(Deadlines.Scanning),
         nameof(DeploymentStateMachine.Publishing) => TimeSpan.FromSeconds(Deadlines.Publishing),
+        nameof(DeploymentStateMachine.WaitingForTarget) => TimeSpan.FromSeconds(Deadlines.WaitingForTarget),
         nameof(DeploymentStateMachine.DeployingGreen) => TimeSpan.FromSeconds(Deadlines.DeployingGreen),
         nameof(DeploymentStateMachine.Analyzing) => TimeSpan.FromSeconds(Deadlines.Analyzing),
         nameof(DeploymentStateMachine.CuttingOver) => TimeSpan.FromSeconds(Deadlines.CuttingOver),
@@ -55,6 +56,9 @@ public sealed class StageDeadlines
     public double Building { get; set; } = 600;
     public double Scanning { get; set; } = 600;
     public double Publishing { get; set; } = 600;
+
+    /// <summary>Not a limit: how often a deployment waiting for its target checks again whether it is free.</summary>
+    public double WaitingForTarget { get; set; } = 5;
 
     /// <summary>Longer than Rollout's own 600 s progress deadline, so Rollout normally reports first.</summary>
     public double DeployingGreen { get; set; } = 900;

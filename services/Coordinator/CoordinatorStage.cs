@@ -1,5 +1,6 @@
 using Bpdp.Coordinator.Deadlines;
 using Bpdp.Coordinator.Persistence;
+using Bpdp.Coordinator.Targets;
 using MassTransit;
 using MassTransit.Configuration;
 using MassTransit.Saga;
@@ -29,11 +30,13 @@ public static class CoordinatorStage
             saga.Repository(repository => repository.RegisterSagaRepository<DeploymentState, DeploymentStateDatabase,
                 SagaConsumeContextFactory<DeploymentStateDatabase, DeploymentState>, PostgresSagaRepositoryContextFactory>());
             bus.AddSingleton<IDeadlineSource, PostgresDeadlineSource>();
+            bus.AddSingleton<ITargetGate, PostgresTargetGate>();
         }
         else
         {
             saga.InMemoryRepository();
             bus.AddSingleton<IDeadlineSource, InMemoryDeadlineSource>();
+            bus.AddSingleton<ITargetGate, InMemoryTargetGate>();
         }
 
         bus.AddSingleton<DeadlineSweeper>();

@@ -42,6 +42,7 @@ public sealed partial class DeadlineSweeper(IDeadlineSource deadlines, IBus bus,
         nameof(DeploymentStateMachine.Building) => PipelineStage.Builder,
         nameof(DeploymentStateMachine.Scanning) => PipelineStage.Scanner,
         nameof(DeploymentStateMachine.Publishing) => PipelineStage.Publisher,
+        nameof(DeploymentStateMachine.WaitingForTarget) => PipelineStage.Coordinator,
         nameof(DeploymentStateMachine.Analyzing) or nameof(DeploymentStateMachine.Soaking) => PipelineStage.KpiGate,
         _ => PipelineStage.Rollout,
     };

@@ -105,7 +105,7 @@ public sealed class DeploymentStateDatabase : IAsyncDisposable
         command.Parameters.AddWithValue("version", state.Version);
         command.Parameters.AddWithValue("current", state.CurrentState);
         command.Parameters.AddWithValue("deadline", (object?)state.DeadlineAt ?? DBNull.Value);
-        command.Parameters.AddWithValue("target", state.Target is { } t ? $"{t.Agency}/{t.Environment}/{t.PolicyName}" : DBNull.Value);
+        command.Parameters.AddWithValue("target", state.Target is { } t ? DeploymentStateMachine.TargetKey(t) : DBNull.Value);
         command.Parameters.AddWithValue("state", JsonSerializer.Serialize(state, ContractJson.Options));
     }
 }

@@ -23,6 +23,10 @@ public static partial class DeploymentStateTable
                 state            jsonb       NOT NULL,
                 updated_at       timestamptz NOT NULL DEFAULT now());
             CREATE INDEX IF NOT EXISTS deployments_due ON {schema}.deployments (deadline_at) WHERE deadline_at IS NOT NULL;
+            CREATE TABLE IF NOT EXISTS {schema}.target_locks (
+                target_key    text        PRIMARY KEY,
+                deployment_id uuid        NOT NULL,
+                acquired_at   timestamptz NOT NULL DEFAULT now());
             """);
         await command.ExecuteNonQueryAsync(cancel);
     }

@@ -1,5 +1,6 @@
 using Bpdp.Contracts;
 using MassTransit;
+using Bpdp.Coordinator.Targets;
 using Microsoft.Extensions.Options;
 
 namespace Bpdp.Coordinator;
@@ -15,11 +16,13 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
 {
     private readonly CoordinatorOptions options;
     private readonly TimeProvider clock;
+    private readonly ITargetGate targets;
 
-    public DeploymentStateMachine(IOptions<CoordinatorOptions> options, TimeProvider clock)
+    public DeploymentStateMachine(IOptions<CoordinatorOptions> options, TimeProvider clock, ITargetGate targets)
     {
         this.options = options.Value;
         this.clock = clock;
+        this.targets = targets;
         InstanceState(x => x.CurrentState);
 
         Correlate(() => ArtifactApproved);
@@ -61,7 +64,7 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
             When(ImageScanned, c => !c.Message.Passed).Then(c => Start(c.Saga, c.Message.Target)).Then(c => c.Saga.LastError = ScanReason(c.Message))
                 .Publish(c => Rejection(c.Saga, PipelineStage.Scanner, c.Saga.LastError!), Once).TransitionTo(Rejected),
             When(ImagePublished).Then(c => Start(c.Saga, c.Message.Target)).Then(c => c.Saga.Image = c.Message.Image)
-                .Publish(c => new DeployGreen(c.Saga.CorrelationId, Now, c.Saga.Target!, c.Message.Image), Once).TransitionTo(DeployingGreen));
+                .IfElseAsync(EnterTarget, enter => enter.Publish(c => DeployGreen(c.Saga), Once).TransitionTo(DeployingGreen), wait => wait.TransitionTo(WaitingForTarget)));
 
         During(Building,
             When(ArtifactRejected).Then(c => c.Saga.LastError = c.Message.Message)
@@ -77,7 +80,7 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
 
         During(Building, Scanning, Publishing,
             When(ImagePublished).Then(c => c.Saga.Image = c.Message.Image)
-                .Publish(c => new DeployGreen(c.Saga.CorrelationId, Now, c.Saga.Target!, c.Message.Image), Once).TransitionTo(DeployingGreen),
+                .IfElseAsync(EnterTarget, enter => enter.Publish(c => DeployGreen(c.Saga), Once).TransitionTo(DeployingGreen), wait => wait.TransitionTo(WaitingForTarget)),
             When(PublishFaulted).Then(c => c.Saga.LastError = FaultReason("the Publisher", c.Message)).Publish(c => Failure(c.Saga), Once).TransitionTo(Failed),
             When(StageFailed, c => c.Message.Stage != PipelineStage.Coordinator).Then(c => c.Saga.LastError = $"{c.Message.Stage}: {c.Message.Reason}")
                 .Publish(c => Failure(c.Saga), Once).TransitionTo(Failed),
@@ -85,6 +88,20 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
                 .Publish(c => Failure(c.Saga), Once).TransitionTo(Failed),
             When(AbortRequested).Then(c => c.Saga.LastError = $"aborted by {c.Message.RequestedBy} before rollout: {c.Message.Reason}")
                 .Publish(c => Failure(c.Saga), Once).TransitionTo(Failed));
+
+        // One deployment at a time per target: a waiting deployment checks again at each of its (short) deadlines.
+        During(WaitingForTarget,
+            When(StageTimedOut, c => c.Message.Deadline == c.Saga.DeadlineAt)
+                .IfElseAsync(EnterTarget,
+                    enter => enter.Publish(c => DeployGreen(c.Saga), Once).TransitionTo(DeployingGreen),
+                    wait => wait.Then(c => c.Saga.DeadlineAt = Now + this.options.DeadlineFor(nameof(WaitingForTarget))!.Value)),
+            When(AbortRequested).Then(c => c.Saga.LastError = $"aborted by {c.Message.RequestedBy} before rollout: {c.Message.Reason}")
+                .Publish(c => Failure(c.Saga), Once).TransitionTo(Failed));
+
+        WhenEnter(Live, binder => binder.ThenAsync(LeaveTarget));
+        WhenEnter(Rejected, binder => binder.ThenAsync(LeaveTarget));
+        WhenEnter(Failed, binder => binder.ThenAsync(LeaveTarget));
+        WhenEnter(RolledBack, binder => binder.ThenAsync(LeaveTarget));
 
         // The KPI gate reacts to GreenReady and TrafficCutOver on its own, so its verdict can overtake them here.
         During(DeployingGreen, Analyzing,
@@ -140,6 +157,7 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
     public State Building { get; private set; } = null!;
     public State Scanning { get; private set; } = null!;
     public State Publishing { get; private set; } = null!;
+    public State WaitingForTarget { get; private set; } = null!;
     public State DeployingGreen { get; private set; } = null!;
     public State Analyzing { get; private set; } = null!;
     public State CuttingOver { get; private set; } = null!;
@@ -195,6 +213,17 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
             x.CorrelateById(context => context.Message.Message.DeploymentId);
             x.OnMissingInstance(missing => missing.Discard());
         });
+
+    /// <summary>Agency, environment and policy: what only one deployment at a time may roll out to.</summary>
+    public static string TargetKey(DeploymentTarget target) => $"{target.Agency}/{target.Environment}/{target.PolicyName}";
+
+    private Task<bool> EnterTarget<T>(BehaviorContext<DeploymentState, T> context)
+        where T : class => targets.TryEnter(TargetKey(context.Saga.Target!), context.Saga.CorrelationId, context.CancellationToken);
+
+    private Task LeaveTarget(BehaviorContext<DeploymentState> context) =>
+        context.Saga.Target is { } target ? targets.Leave(TargetKey(target), context.Saga.CorrelationId, context.CancellationToken) : Task.CompletedTask;
+
+    private DeployGreen DeployGreen(DeploymentState saga) => new(saga.CorrelationId, Now, saga.Target!, saga.Image!);
 
     private void Start(DeploymentState saga, DeploymentTarget target)
     {

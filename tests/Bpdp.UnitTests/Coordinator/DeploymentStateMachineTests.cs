@@ -149,6 +149,36 @@ public sealed class DeploymentStateMachineTests
     }
 
     [Fact]
+    public async Task A_second_deployment_of_the_same_target_waits_until_the_first_ends()
+    {
+        await using var coordinator = await CoordinatorHarness.Start();
+        var first = Guid.NewGuid();
+        var second = Guid.NewGuid();
+        var otherTarget = Guid.NewGuid();
+        await DriveTo(coordinator, first, "Analyzing");
+
+        await coordinator.Publish(new ImagePublished(second, coordinator.Now, Target, Release, "1.1.0", "sig"));
+        await coordinator.Publish(new ImagePublished(otherTarget, coordinator.Now, Target with { PolicyName = "other-policy" }, Release, "1.1.0", "sig"));
+        await coordinator.InState(second, m => m.WaitingForTarget);
+        await coordinator.InState(otherTarget, m => m.DeployingGreen);
+        coordinator.Clock.Advance(TimeSpan.FromSeconds(6));
+        await coordinator.Sweeper.SweepOnce();
+        await coordinator.Harness.InactivityTask;
+        Assert.Equal("WaitingForTarget", coordinator.Saga.Sagas.Contains(second)!.CurrentState);
+        Assert.Empty(coordinator.PublishedFor<DeployGreen>(second));
+
+        await coordinator.Publish(new AbortDeployment(first, coordinator.Now, "ops", "make way"));
+        await coordinator.Publish(new RolledBack(first, coordinator.Now, Target, Color.Blue, "make way", TimeSpan.Zero));
+        await coordinator.InState(first, m => m.RolledBack);
+        coordinator.Clock.Advance(TimeSpan.FromSeconds(6));
+        await coordinator.Sweeper.SweepOnce();
+
+        await coordinator.InState(second, m => m.DeployingGreen);
+        Assert.Single(coordinator.PublishedFor<DeployGreen>(second));
+        Assert.Equal(["WaitingForTarget", "DeployingGreen"], coordinator.Saga.Sagas.Contains(second)!.Stages.Select(s => s.Stage));
+    }
+
+    [Fact]
     public async Task Late_events_after_the_end_are_counted_and_ignored()
     {
         await using var coordinator = await CoordinatorHarness.Start(bus => HealthyPipeline(bus));
