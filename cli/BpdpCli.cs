@@ -9,6 +9,7 @@ public static class BpdpCli
     public static RootCommand Create() => new("bpdp — the Backend Policy Deployment Pipeline")
     {
         PolicyCommand.Create(),
+        BuildCommand.Create(),
     };
 
     /// <summary>Runs one command line, writing to the given streams; returns the exit code.</summary>

@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Bpdp.Policy.Evaluation;
+
+namespace Bpdp.Builder.Oci;
+
+/// <summary>
+/// Builds the policy image: the executor layer (built once per executor binary and reused by digest)
+/// and the policy layer (<c>/policy/policy.yaml</c>), a config that runs the executor as a non-root user,
+/// and a manifest with the <c>org.opencontainers.image.*</c> annotations. Nothing per-deployment goes in:
+/// <c>created</c> is the approval time, so the same approved artifact gives the same digest.
+/// </summary>
+public sealed class PolicyImageBuilder
+{
+    public const string ExecutorPath = "/usr/local/bin/bpdp-executor";
+    public const string PolicyPath = "/policy/policy.yaml";
+    public const string User = "65532:65532";
+
+    private readonly ConcurrentDictionary<string, (Blob Layer, string DiffId)> executorLayers = new(StringComparer.Ordinal);
+
+    /// <param name="policy">The validated policy (its metadata names the image).</param>
+    /// <param name="policyYaml">The policy file exactly as approved.</param>
+    /// <param name="executor">The published executor binary.</param>
+    /// <param name="created">The approval time.</param>
+    /// <param name="source">Where the policy came from, e.g. the approval reference.</param>
+    public PolicyImage Build(CompiledPolicy policy, string policyYaml, byte[] executor, DateTimeOffset created, string source)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(executor);
+        var executorLayer = executorLayers.GetOrAdd(Blob.DigestOf(executor), _ => ReproducibleLayer.Build(
+            [new LayerFile(ExecutorPath, executor, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute)]));
+        var policyLayer = ReproducibleLayer.Build([new LayerFile(PolicyPath, Encoding.UTF8.GetBytes(policyYaml), UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead)]);
+
+        var metadata = policy.Module.Metadata;
+        var createdText = created.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        var annotations = new JsonObject
+        {
+            ["org.opencontainers.image.created"] = createdText,
+            ["org.opencontainers.image.title"] = metadata.Title,
+            ["org.opencontainers.image.version"] = metadata.Version,
+            ["org.opencontainers.image.vendor"] = metadata.Agency,
+            ["org.opencontainers.image.source"] = source,
+            ["org.opencontainers.image.revision"] = policy.Sha256,
+            ["dev.bpdp.policy.name"] = metadata.Name,
+        };
+        var config = new Blob(OciMediaTypes.Config, Json(new JsonObject
+        {
+            ["created"] = createdText,
+            ["architecture"] = "amd64",
+            ["os"] = "linux",
+            ["config"] = new JsonObject
+            {
+                ["User"] = User,
+                ["Entrypoint"] = new JsonArray(ExecutorPath),
+                ["Env"] = new JsonArray($"BPDP_POLICY={PolicyPath}", "ASPNETCORE_URLS=http://0.0.0.0:8080"),
+                ["ExposedPorts"] = new JsonObject { ["8080/tcp"] = new JsonObject() },
+                ["WorkingDir"] = "/",
+                ["Labels"] = annotations.DeepClone(),
+            },
+            ["rootfs"] = new JsonObject { ["type"] = "layers", ["diff_ids"] = new JsonArray(executorLayer.DiffId, policyLayer.DiffId) },
+            ["history"] = new JsonArray(
+                new JsonObject { ["created"] = createdText, ["created_by"] = "bpdp: executor layer" },
+                new JsonObject { ["created"] = createdText, ["created_by"] = $"bpdp: policy {metadata.Name} {metadata.Version}" }),
+        }));
+        var layers = new[] { executorLayer.Layer, policyLayer.Layer };
+        var manifest = new Blob(OciMediaTypes.Manifest, Json(new JsonObject
+        {
+            ["schemaVersion"] = 2,
+            ["mediaType"] = OciMediaTypes.Manifest,
+            ["config"] = Descriptor(config),
+            ["layers"] = new JsonArray([.. layers.Select(Descriptor)]),
+            ["annotations"] = annotations,
+        }));
+        return new PolicyImage(manifest, config, layers);
+    }
+
+    public static JsonObject Descriptor(Blob blob) => new() { ["mediaType"] = blob.MediaType, ["digest"] = blob.Digest, ["size"] = blob.Size };
+
+    private static byte[] Json(JsonNode node) => Encoding.UTF8.GetBytes(node.ToJsonString());
+}
