@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
     "policy" => await PolicyBenchmark.Run(args.Skip(1).ToArray()),
     "ledger" => await LedgerBenchmark.Run(args.Skip(1).ToArray()),
     "coordinator" => await CoordinatorBenchmark.Run(args.Skip(1).ToArray()),
+    "build" => await BuildBenchmark.Run(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -14,5 +15,6 @@ static int Usage()
     Console.Error.WriteLine("usage: bpdp-bench policy [--executor PATH] [--seconds N]");
     Console.Error.WriteLine("       bpdp-bench ledger [--postgres CONNECTION-STRING] [--entries N]   (default: $BPDP_TEST_POSTGRES)");
     Console.Error.WriteLine("       bpdp-bench coordinator [--postgres CONNECTION-STRING] [--deployments N]");
+    Console.Error.WriteLine("       bpdp-bench build [--executor PATH]");
     return 2;
 }

@@ -50,7 +50,7 @@ internal static class BuildCommand
             return 1;
         }
 
-        var image = new PolicyImageBuilder().Build(policy, yaml, await File.ReadAllBytesAsync(binary, cancel), created ?? SourceDateEpoch(), $"file:{file.Name}");
+        var image = new PolicyImageBuilder().Build(policy, yaml, await ExecutorArtifact.Load(binary, cancel), created ?? SourceDateEpoch(), $"file:{file.Name}");
         var store = new OciLayoutStore(output.FullName);
         var reference = policy.Module.Metadata.Version;
         await store.Put(image, reference, cancel);

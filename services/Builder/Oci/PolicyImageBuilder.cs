@@ -25,12 +25,12 @@ public sealed class PolicyImageBuilder
     /// <param name="executor">The published executor binary.</param>
     /// <param name="created">The approval time.</param>
     /// <param name="source">Where the policy came from, e.g. the approval reference.</param>
-    public PolicyImage Build(CompiledPolicy policy, string policyYaml, byte[] executor, DateTimeOffset created, string source)
+    public PolicyImage Build(CompiledPolicy policy, string policyYaml, ExecutorArtifact executor, DateTimeOffset created, string source)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(executor);
-        var executorLayer = executorLayers.GetOrAdd(Blob.DigestOf(executor), _ => ReproducibleLayer.Build(
-            [new LayerFile(ExecutorPath, executor, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute)]));
+        var executorLayer = executorLayers.GetOrAdd(executor.Digest, _ => ReproducibleLayer.Build(
+            [new LayerFile(ExecutorPath, executor.Binary, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute)]));
         var policyLayer = ReproducibleLayer.Build([new LayerFile(PolicyPath, Encoding.UTF8.GetBytes(policyYaml), UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead)]);
 
         var metadata = policy.Module.Metadata;

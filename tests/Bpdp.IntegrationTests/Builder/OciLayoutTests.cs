@@ -20,7 +20,7 @@ public sealed class OciLayoutTests
         var policyFile = Path.Combine(RepositoryRoot.Path, "examples", "haz-fast", "v1.1.0.yaml");
         var yaml = await File.ReadAllTextAsync(policyFile);
         var layout = Directory.CreateTempSubdirectory("bpdp-oci-").FullName;
-        var image = new PolicyImageBuilder().Build(PolicyValidator.Validate(yaml).Policy!, yaml, await File.ReadAllBytesAsync(ExecutorBinary()), DateTimeOffset.UnixEpoch, "file:v1.1.0.yaml");
+        var image = new PolicyImageBuilder().Build(PolicyValidator.Validate(yaml).Policy!, yaml, await ExecutorArtifact.Load(ExecutorBinary()), DateTimeOffset.UnixEpoch, "file:v1.1.0.yaml");
         await new OciLayoutStore(layout).Put(image, "1.1.0");
 
         var inspected = JsonNode.Parse(await Run("skopeo", "inspect", $"oci:{layout}:1.1.0"))!;

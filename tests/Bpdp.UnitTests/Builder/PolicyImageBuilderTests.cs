@@ -8,7 +8,7 @@ namespace Bpdp.UnitTests.Builder;
 /// <summary>The same approved artifact gives the same image, byte for byte; a changed policy changes only its layer and the config.</summary>
 public sealed class PolicyImageBuilderTests
 {
-    private static readonly byte[] Executor = [.. Enumerable.Range(0, 300_000).Select(i => (byte)(i * 7 % 251))];
+    private static readonly ExecutorArtifact Executor = new([.. Enumerable.Range(0, 300_000).Select(i => (byte)(i * 7 % 251))]);
     private static readonly DateTimeOffset ApprovedAt = new(2026, 11, 27, 9, 15, 0, TimeSpan.Zero);
 
     private static PolicyImage Build(string version, PolicyImageBuilder? builder = null)
