@@ -1,6 +1,7 @@
 using Bpdp.Contracts;
 using MassTransit;
 using Bpdp.Coordinator.Targets;
+using Bpdp.Platform.Bus;
 using Microsoft.Extensions.Options;
 
 namespace Bpdp.Coordinator;
@@ -261,13 +262,7 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
         where T : class, IPipelineMessage =>
         context.MessageId = OnceId(context.Message.DeploymentId, typeof(T).Name);
 
-    public static Guid OnceId(Guid deploymentId, string messageType)
-    {
-        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{deploymentId:D}/{messageType}"));
-        hash[6] = (byte)((hash[6] & 0x0F) | 0x50);
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
-    }
+    public static Guid OnceId(Guid deploymentId, string messageType) => DeterministicIds.From($"{deploymentId:D}/{messageType}");
 
     private static void Late<T>(BehaviorContext<DeploymentState, T> context)
         where T : class => context.Saga.LateEvents++;

@@ -1,8 +1,8 @@
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Bpdp.Contracts;
 using Bpdp.Ledger.Chain;
 using Bpdp.Ledger.Storage;
+using Bpdp.Platform.Bus;
 using MassTransit;
 
 namespace Bpdp.Ledger.Consumers;
@@ -18,6 +18,7 @@ public sealed class PipelineMessageBatchConsumer(ILedgerStore ledger) : IConsume
 
     public async Task Consume(ConsumeContext<Batch<IPipelineMessage>> context)
     {
+        // A message sent without an id gets one from its content, so its redeliveries are still recognised.
         var entries = context.Message.Select(ToEntry).ToList();
         await ledger.Append(entries, context.CancellationToken);
     }
@@ -29,7 +30,7 @@ public sealed class PipelineMessageBatchConsumer(ILedgerStore ledger) : IConsume
         var isEnvelope = message.ReceiveContext.ContentType?.MediaType == "application/vnd.masstransit+json";
         var payload = isEnvelope ? json?["message"] : json;
         return new PendingEntry(
-            message.MessageId ?? IdFromContent(body),
+            message.MessageId ?? DeterministicIds.From(body),
             message.Message.DeploymentId,
             MessageType(message),
             message.Message.OccurredAt,
@@ -54,14 +55,5 @@ public sealed class PipelineMessageBatchConsumer(ILedgerStore ledger) : IConsume
         }
 
         return nameof(IPipelineMessage);
-    }
-
-    /// <summary>A message sent without an id gets one from its content, so its redeliveries are still recognised.</summary>
-    private static Guid IdFromContent(byte[] body)
-    {
-        var hash = SHA256.HashData(body);
-        hash[6] = (byte)((hash[6] & 0x0F) | 0x50);
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
     }
 }
