@@ -3,7 +3,11 @@ using MassTransit.Saga;
 
 namespace Bpdp.Coordinator.Deadlines;
 
-/// <summary>Expired deadlines of the in-memory saga repository (the embedded mode): one process, so no locking is needed.</summary>
+/// <summary>
+/// Expired deadlines of the in-memory saga repository (the embedded mode): one process, so no locking
+/// is needed. A sweep may see a deployment in the middle of a transition; the saga ignores a timeout
+/// whose deadline is no longer its own.
+/// </summary>
 internal sealed class InMemoryDeadlineSource(IQuerySagaRepository<DeploymentState> query, ILoadSagaRepository<DeploymentState> load) : IDeadlineSource
 {
     public async Task<IReadOnlyList<ExpiredDeadline>> Expired(DateTimeOffset now, CancellationToken cancel)

@@ -162,6 +162,7 @@ public sealed class DeploymentStateMachineTests
         await coordinator.InState(second, m => m.WaitingForTarget);
         await coordinator.InState(otherTarget, m => m.DeployingGreen);
         coordinator.Clock.Advance(TimeSpan.FromSeconds(6));
+        await coordinator.Harness.InactivityTask;
         await coordinator.Sweeper.SweepOnce();
         await coordinator.Harness.InactivityTask;
         Assert.Equal("WaitingForTarget", coordinator.Saga.Sagas.Contains(second)!.CurrentState);
@@ -171,9 +172,11 @@ public sealed class DeploymentStateMachineTests
         await coordinator.Publish(new RolledBack(first, coordinator.Now, Target, Color.Blue, "make way", TimeSpan.Zero));
         await coordinator.InState(first, m => m.RolledBack);
         coordinator.Clock.Advance(TimeSpan.FromSeconds(6));
+        await coordinator.Harness.InactivityTask;
         await coordinator.Sweeper.SweepOnce();
 
         await coordinator.InState(second, m => m.DeployingGreen);
+        await coordinator.Harness.InactivityTask;
         Assert.Single(coordinator.PublishedFor<DeployGreen>(second));
         Assert.Equal(["WaitingForTarget", "DeployingGreen"], coordinator.Saga.Sagas.Contains(second)!.Stages.Select(s => s.Stage));
     }
@@ -205,14 +208,19 @@ public sealed class DeploymentStateMachineTests
         var id = Guid.NewGuid();
         await coordinator.Publish(Approval(id));
         var building = await coordinator.InState(id, m => m.Building);
+        await coordinator.Harness.InactivityTask;
         Assert.Equal(coordinator.Now.AddSeconds(600), building.DeadlineAt);
 
         coordinator.Clock.Advance(TimeSpan.FromSeconds(599));
+        await coordinator.Harness.InactivityTask;
         Assert.Equal(0, await coordinator.Sweeper.SweepOnce());
         coordinator.Clock.Advance(TimeSpan.FromSeconds(2));
+        await coordinator.Harness.InactivityTask;
         Assert.Equal(1, await coordinator.Sweeper.SweepOnce());
 
         var failed = await coordinator.InState(id, m => m.Failed);
+        // The in-memory saga is changed in place while the timeout is handled; sweep again once that is done.
+        await coordinator.Harness.InactivityTask;
         Assert.Equal(0, await coordinator.Sweeper.SweepOnce());
         var terminal = Assert.IsType<DeploymentFailed>(Assert.Single(await coordinator.TerminalEvents(id)));
         Assert.Contains("Building did not finish before its deadline", terminal.Reason, StringComparison.Ordinal);
@@ -232,6 +240,7 @@ public sealed class DeploymentStateMachineTests
         await coordinator.InState(id, m => m.Analyzing);
 
         coordinator.Clock.Advance(TimeSpan.FromHours(1));
+        await coordinator.Harness.InactivityTask;
         await coordinator.Sweeper.SweepOnce();
 
         await coordinator.InState(id, m => m.RolledBack);
