@@ -247,9 +247,9 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
         }
 
         var final = FinalStates.Contains(saga.CurrentState);
-        saga.Stages.Add(new StageTiming(saga.CurrentState, now, final ? now : null));
         saga.DeadlineAt = options.DeadlineFor(saga.CurrentState) is { } deadline && !final ? now + deadline : null;
         saga.UpdatedAt = now;
+        saga.Stages.Add(new StageTiming(saga.CurrentState, now, final ? now : null));
     }
 
     /// <summary>

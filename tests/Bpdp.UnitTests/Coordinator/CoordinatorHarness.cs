@@ -60,12 +60,20 @@ public sealed class CoordinatorHarness : IAsyncDisposable
     public Task Publish<T>(T message)
         where T : class => Harness.Bus.Publish(message);
 
-    /// <summary>Waits until the deployment's saga is in <paramref name="state"/>; fails the test otherwise.</summary>
+    /// <summary>
+    /// Waits until the deployment's saga is in <paramref name="state"/> and has finished entering it (its
+    /// stage timing and deadline are set: the in-memory saga is changed in place while a message is handled).
+    /// </summary>
     public async Task<DeploymentState> InState(Guid deploymentId, Func<DeploymentStateMachine, State> state)
     {
+        var name = state(Machine).Name;
         var found = await Saga.Exists(deploymentId, state, TimeSpan.FromSeconds(10));
         var current = Saga.Sagas.Contains(deploymentId);
-        Assert.True(found.HasValue, $"deployment {deploymentId} never reached {state(Machine).Name}; it is {current?.CurrentState ?? "unknown"} ({current?.LastError})");
+        Assert.True(found.HasValue, $"deployment {deploymentId} never reached {name}; it is {current?.CurrentState ?? "unknown"} ({current?.LastError})");
+        await Bpdp.Testing.Eventually.Holds(
+            () => Task.FromResult(Saga.Sagas.Contains(deploymentId) is { } saga && saga.CurrentState == name && saga.Stages.Count > 0 && saga.Stages[^1].Stage == name),
+            $"deployment {deploymentId} finished entering {name}",
+            TimeSpan.FromSeconds(10));
         return Saga.Sagas.Contains(deploymentId)!;
     }
 
