@@ -20,6 +20,10 @@ public sealed class CoordinatorOptions : IValidatableObject
     [RegularExpression("^[a-z_][a-z0-9_]{0,62}$", ErrorMessage = "Coordinator:Schema must be a lowercase SQL identifier.")]
     public string Schema { get; set; } = "coordinator";
 
+    /// <summary><c>Coordinator:Queue</c>: the queue the saga reads.</summary>
+    [RegularExpression("^[a-z0-9][a-z0-9-]{0,62}$", ErrorMessage = "Coordinator:Queue must be a kebab-case queue name.")]
+    public string Queue { get; set; } = "coordinator";
+
     /// <summary><c>Coordinator:Deadlines:&lt;State&gt;</c>, in seconds, per saga state.</summary>
     public StageDeadlines Deadlines { get; set; } = new();
 

@@ -13,8 +13,6 @@ namespace Bpdp.Coordinator;
 /// <summary>Registers the Coordinator: the deployment saga on the <c>coordinator</c> queue and the deadline sweeper.</summary>
 public static class CoordinatorStage
 {
-    public const string Queue = "coordinator";
-
     /// <param name="bus">The bus being configured.</param>
     /// <param name="store">Where sagas are kept: <c>Coordinator:Store</c>, read by the host before the container exists.</param>
     public static IBusRegistrationConfigurator AddCoordinatorStage(this IBusRegistrationConfigurator bus, SagaStoreKind store = SagaStoreKind.InMemory)

@@ -1,15 +1,16 @@
 using MassTransit;
+using Microsoft.Extensions.Options;
 
 namespace Bpdp.Coordinator;
 
 /// <summary>
-/// The saga's endpoint: the <c>coordinator</c> queue and retries for optimistic-concurrency conflicts.
+/// The saga's endpoint: the <c>Coordinator:Queue</c> queue (<c>coordinator</c>) and retries for optimistic-concurrency conflicts.
 /// No in-memory outbox: it would publish after the state is saved, and a crash in between would lose
 /// the message; publishing first with stable ids (see DeploymentStateMachine.Once) loses nothing.
 /// </summary>
 public sealed class DeploymentStateMachineDefinition : SagaDefinition<DeploymentState>
 {
-    public DeploymentStateMachineDefinition() => EndpointName = CoordinatorStage.Queue;
+    public DeploymentStateMachineDefinition(IOptions<CoordinatorOptions> options) => EndpointName = options.Value.Queue;
 
     protected override void ConfigureSaga(IReceiveEndpointConfigurator endpointConfigurator, ISagaConfigurator<DeploymentState> sagaConfigurator, IRegistrationContext context)
     {

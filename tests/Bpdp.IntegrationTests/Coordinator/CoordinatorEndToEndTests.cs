@@ -24,6 +24,7 @@ public sealed class CoordinatorEndToEndTests(RealServers servers)
         var rabbit = await servers.RabbitMq();
         var postgres = await servers.Postgres();
         var schema = $"coordinator_{Guid.NewGuid():N}"[..24];
+        var run = Guid.NewGuid().ToString("N")[..8];
         var settings = new Dictionary<string, string?>(rabbit.ServiceSettings())
         {
             ["Coordinator:Store"] = "Postgres",
@@ -31,9 +32,9 @@ public sealed class CoordinatorEndToEndTests(RealServers servers)
             ["Coordinator:Schema"] = schema,
             ["Coordinator:SweepIntervalSeconds"] = "1",
             ["Coordinator:Deadlines:Building"] = "3",
+            ["Coordinator:Queue"] = $"coordinator-{run}",
         };
-        var run = Guid.NewGuid().ToString("N")[..8];
-        await using var cleanup = new QueueCleanup(rabbit, $"stub-pipeline-{run}", $"terminal-probe-{run}");
+        await using var cleanup = new QueueCleanup(rabbit, $"stub-pipeline-{run}", $"terminal-probe-{run}", $"coordinator-{run}");
         await using var stages = TestHost.Build(rabbit.ServiceSettings(), bus =>
         {
             bus.AddStageConsumer<StubPipeline>($"stub-pipeline-{run}");
@@ -54,7 +55,7 @@ public sealed class CoordinatorEndToEndTests(RealServers servers)
         await Eventually.Holds(() => Task.FromResult(ids.All(TerminalEventProbe.Terminal.ContainsKey)), "every deployment ended", TimeSpan.FromSeconds(90));
         await Eventually.Holds(async () => await RowsInFinalStates(postgres, schema) == Deployments, "every saga row is final", TimeSpan.FromSeconds(30));
         // Duplicates still in flight must not produce a second terminal event; the bus goes quiet when they are consumed.
-        await Eventually.Holds(async () => await QueueIsEmpty(rabbit, "coordinator"), "the coordinator queue drained", TimeSpan.FromSeconds(30));
+        await Eventually.Holds(async () => await QueueIsEmpty(rabbit, $"coordinator-{run}"), "the coordinator queue drained", TimeSpan.FromSeconds(30));
 
         for (var i = 0; i < Deployments; i++)
         {
