@@ -78,7 +78,7 @@ internal static class CoordinatorBenchmark
         });
         await using var provider = services.BuildServiceProvider();
         var hosted = provider.GetServices<Microsoft.Extensions.Hosting.IHostedService>().ToList();
-        foreach (var service in hosted.OfType<Microsoft.Extensions.Hosting.IHostedLifecycleService>())
+        foreach (var service in hosted.OfType<Bpdp.Platform.Hosting.StartupTask>())
         {
             await service.StartingAsync(CancellationToken.None);
         }

@@ -1,20 +1,11 @@
+using Bpdp.Platform.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Bpdp.Coordinator.Persistence;
 
-/// <summary>Creates the saga table, if missing, before any message is consumed.</summary>
-internal sealed class DeploymentTableCreation(NpgsqlDataSource dataSource, IOptions<CoordinatorOptions> options) : IHostedLifecycleService
+/// <summary>Creates the saga tables, if missing, before any message is consumed.</summary>
+internal sealed class DeploymentTableCreation(NpgsqlDataSource dataSource, IOptions<CoordinatorOptions> options) : StartupTask
 {
-    public Task StartingAsync(CancellationToken cancellationToken) => DeploymentStateTable.Create(dataSource, options.Value.Schema, cancellationToken);
-
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    protected override Task Run(CancellationToken cancel) => DeploymentStateTable.Create(dataSource, options.Value.Schema, cancel);
 }

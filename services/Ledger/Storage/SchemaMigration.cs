@@ -1,12 +1,13 @@
+using Bpdp.Platform.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Bpdp.Ledger.Storage;
 
 /// <summary>Applies the schema with the owner's connection before anything starts consuming, when one is configured.</summary>
-internal sealed class SchemaMigration(IOptions<LedgerOptions> options) : IHostedLifecycleService
+internal sealed class SchemaMigration(IOptions<LedgerOptions> options) : StartupTask
 {
-    public async Task StartingAsync(CancellationToken cancellationToken)
+    protected override async Task Run(CancellationToken cancel)
     {
         if (options.Value.MigrationConnectionString is not { Length: > 0 } owner)
         {
@@ -14,16 +15,6 @@ internal sealed class SchemaMigration(IOptions<LedgerOptions> options) : IHosted
         }
 
         await using var dataSource = NpgsqlDataSource.Create(owner);
-        await LedgerSchema.Apply(dataSource, options.Value.Schema, options.Value.Role, cancellationToken);
+        await LedgerSchema.Apply(dataSource, options.Value.Schema, options.Value.Role, cancel);
     }
-
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
