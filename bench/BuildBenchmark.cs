@@ -14,8 +14,7 @@ internal static class BuildBenchmark
 {
     public static Task<int> Run(string[] args)
     {
-        var executorPath = args.SkipWhile(a => a != "--executor").Skip(1).FirstOrDefault()
-            ?? Environment.GetEnvironmentVariable("BPDP_EXECUTOR_BINARY") ?? Path.Combine("artifacts", "executor", "bpdp-executor");
+        var executorPath = BenchArgs.ExecutorPath(args);
         if (!File.Exists(executorPath))
         {
             Console.Error.WriteLine($"No executor binary at {executorPath}: run scripts/publish-executor.sh first.");

@@ -34,14 +34,14 @@ internal static class CoordinatorBenchmark
 
     public static async Task<int> Run(string[] args)
     {
-        var postgres = Option(args, "--postgres") ?? Environment.GetEnvironmentVariable("BPDP_TEST_POSTGRES");
+        var postgres = BenchArgs.Option(args, "--postgres") ?? Environment.GetEnvironmentVariable("BPDP_TEST_POSTGRES");
         if (postgres is null)
         {
             Console.Error.WriteLine("Give --postgres or set BPDP_TEST_POSTGRES (scripts/services.sh env prints it).");
             return 1;
         }
 
-        var deployments = int.Parse(Option(args, "--deployments") ?? "300", CultureInfo.InvariantCulture);
+        var deployments = int.Parse(BenchArgs.Option(args, "--deployments") ?? "300", CultureInfo.InvariantCulture);
         var schema = $"bench_coordinator_{Guid.NewGuid():N}"[..28];
         try
         {
@@ -149,6 +149,4 @@ internal static class CoordinatorBenchmark
         public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception)
             where T : class => Task.CompletedTask;
     }
-
-    private static string? Option(string[] args, string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 }

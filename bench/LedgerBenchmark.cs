@@ -20,14 +20,14 @@ internal static class LedgerBenchmark
 
     public static async Task<int> Run(string[] args)
     {
-        var connectionString = Option(args, "--postgres") ?? Environment.GetEnvironmentVariable("BPDP_TEST_POSTGRES");
+        var connectionString = BenchArgs.Option(args, "--postgres") ?? Environment.GetEnvironmentVariable("BPDP_TEST_POSTGRES");
         if (connectionString is null)
         {
             Console.Error.WriteLine("Give --postgres or set BPDP_TEST_POSTGRES (scripts/services.sh env prints it).");
             return 1;
         }
 
-        var total = int.Parse(Option(args, "--entries") ?? "20000", CultureInfo.InvariantCulture);
+        var total = int.Parse(BenchArgs.Option(args, "--entries") ?? "20000", CultureInfo.InvariantCulture);
         var schema = $"bench_{Guid.NewGuid():N}"[..16];
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await LedgerSchema.Apply(dataSource, schema, "bpdp_ledger");
@@ -113,6 +113,4 @@ internal static class LedgerBenchmark
         await using var command = dataSource.CreateCommand(sql);
         await command.ExecuteNonQueryAsync();
     }
-
-    private static string? Option(string[] args, string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 }

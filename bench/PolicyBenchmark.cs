@@ -26,8 +26,8 @@ internal static class PolicyBenchmark
     {
         var root = RepositoryRoot();
         var policyPath = Path.Combine(root, "examples", "haz-fast", "v1.0.0.yaml");
-        var executor = Option(args, "--executor") ?? Environment.GetEnvironmentVariable("BPDP_EXECUTOR_BINARY") ?? Path.Combine(root, "artifacts", "executor", "bpdp-executor");
-        var seconds = int.Parse(Option(args, "--seconds") ?? "10", CultureInfo.InvariantCulture);
+        var executor = BenchArgs.Option(args, "--executor") ?? Environment.GetEnvironmentVariable("BPDP_EXECUTOR_BINARY") ?? Path.Combine(root, "artifacts", "executor", "bpdp-executor");
+        var seconds = int.Parse(BenchArgs.Option(args, "--seconds") ?? "10", CultureInfo.InvariantCulture);
 
         InProcess(policyPath, seconds);
         if (!File.Exists(executor))
@@ -179,8 +179,6 @@ internal static class PolicyBenchmark
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
-
-    private static string? Option(string[] args, string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 
     private static string RepositoryRoot()
     {

@@ -54,9 +54,9 @@ public static partial class PolicyValidator
             return null;
         }
 
-        if (NestingDepth(rule.When) > PolicyLimits.MaxExpressionDepth)
+        if (NestingDepth(rule.When) is var depth && depth > PolicyLimits.MaxExpressionDepth)
         {
-            Fail($"The condition of rule '{rule.Id}' nests brackets {NestingDepth(rule.When)} deep; the limit is {PolicyLimits.MaxExpressionDepth}.");
+            Fail($"The condition of rule '{rule.Id}' nests brackets {depth} deep; the limit is {PolicyLimits.MaxExpressionDepth}.");
             return null;
         }
 

@@ -9,18 +9,13 @@ namespace Bpdp.IntegrationTests.Builder;
 /// <summary>Real image tools accept the OCI layout the Builder writes, and `bpdp build` in another process gives the same digest.</summary>
 public sealed class OciLayoutTests
 {
-    private static string ExecutorBinary() =>
-        Environment.GetEnvironmentVariable("BPDP_EXECUTOR_BINARY") is { Length: > 0 } path && File.Exists(path)
-            ? path
-            : throw new InvalidOperationException("BPDP_EXECUTOR_BINARY does not name the published executor: run `export BPDP_EXECUTOR_BINARY=$(scripts/publish-executor.sh)` (scripts/test.sh does).");
-
     [Fact]
     public async Task Skopeo_and_umoci_read_the_image_and_bpdp_build_in_another_process_gives_the_same_digest()
     {
         var policyFile = Path.Combine(RepositoryRoot.Path, "examples", "haz-fast", "v1.1.0.yaml");
         var yaml = await File.ReadAllTextAsync(policyFile);
         var layout = Directory.CreateTempSubdirectory("bpdp-oci-").FullName;
-        var image = new PolicyImageBuilder().Build(PolicyValidator.Validate(yaml).Policy!, yaml, await ExecutorArtifact.Load(ExecutorBinary()), DateTimeOffset.UnixEpoch, "file:v1.1.0.yaml");
+        var image = new PolicyImageBuilder().Build(PolicyValidator.Validate(yaml).Policy!, yaml, await ExecutorArtifact.Load(PublishedExecutor.Path), DateTimeOffset.UnixEpoch, "file:v1.1.0.yaml");
         await new OciLayoutStore(layout).Put(image, "1.1.0");
 
         var inspected = JsonNode.Parse(await Run("skopeo", "inspect", $"oci:{layout}:1.1.0"))!;
@@ -31,13 +26,13 @@ public sealed class OciLayoutTests
         await Run("umoci", "unpack", "--image", $"{layout}:1.1.0", bundle);
         Assert.Equal(yaml, await File.ReadAllTextAsync(Path.Combine(bundle, "rootfs", "policy", "policy.yaml")));
         var executor = new FileInfo(Path.Combine(bundle, "rootfs", "usr", "local", "bin", "bpdp-executor"));
-        Assert.Equal(new FileInfo(ExecutorBinary()).Length, executor.Length);
+        Assert.Equal(new FileInfo(PublishedExecutor.Path).Length, executor.Length);
         Assert.True(executor.UnixFileMode.HasFlag(UnixFileMode.OtherExecute));
         var runtime = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(bundle, "config.json")))!;
         Assert.Equal(65532, runtime["process"]!["user"]!["uid"]!.GetValue<int>());
 
         var otherLayout = Directory.CreateTempSubdirectory("bpdp-oci-cli-").FullName;
-        var printed = await Run("dotnet", Path.Combine(AppContext.BaseDirectory, "bpdp.dll"), "build", policyFile, "--output", otherLayout, "--executor", ExecutorBinary());
+        var printed = await Run("dotnet", Path.Combine(AppContext.BaseDirectory, "bpdp.dll"), "build", policyFile, "--output", otherLayout, "--executor", PublishedExecutor.Path);
         Assert.Equal(image.Digest, printed.Trim());
         Assert.Equal(await File.ReadAllBytesAsync(new OciLayoutStore(layout).BlobPath(image.Digest)), await File.ReadAllBytesAsync(new OciLayoutStore(otherLayout).BlobPath(image.Digest)));
     }

@@ -12,9 +12,7 @@ public sealed class ExecutorBinaryTests
     [Fact]
     public async Task Published_binary_serves_a_policy_and_stops_on_SIGTERM()
     {
-        var binary = Environment.GetEnvironmentVariable("BPDP_EXECUTOR_BINARY") is { Length: > 0 } path && File.Exists(path)
-            ? path
-            : throw new InvalidOperationException("BPDP_EXECUTOR_BINARY does not name the published executor: run `export BPDP_EXECUTOR_BINARY=$(scripts/publish-executor.sh)` (scripts/test.sh does).");
+        var binary = PublishedExecutor.Path;
         var port = FreeTcpPort.Next();
         var start = new ProcessStartInfo(binary)
         {
