@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Globalization;
 using Bpdp.Builder.Oci;
+using Bpdp.Platform.Images;
 using Bpdp.Policy;
 
 namespace Bpdp.Cli.Commands;
@@ -14,14 +14,15 @@ internal static class BuildCommand
         var output = new Option<DirectoryInfo>("--output", "-o") { Description = "The OCI image layout directory to write (created when missing).", Required = true };
         var executor = new Option<FileInfo?>("--executor") { Description = "The published executor binary (default: $BPDP_EXECUTOR_BINARY, else artifacts/executor/bpdp-executor)." };
         var created = new Option<DateTimeOffset?>("--created") { Description = "The image's creation time (default: $SOURCE_DATE_EPOCH, else the Unix epoch), so builds are reproducible." };
-        var command = new Command("build", "Build the policy image into an OCI image layout and print its digest.") { file, output, executor, created };
+        var baseImage = new Option<string?>("--base") { Description = "The base image: an OCI layout directory, optionally with :ref (default ref: latest), as `bpdp base` writes it. Default: none (the executor alone)." };
+        var command = new Command("build", "Build the policy image into an OCI image layout and print its digest.") { file, output, executor, created, baseImage };
         command.SetAction((result, cancel) => Build(
-            result.GetRequiredValue(file), result.GetRequiredValue(output), result.GetValue(executor), result.GetValue(created),
+            result.GetRequiredValue(file), result.GetRequiredValue(output), result.GetValue(executor), result.GetValue(created), result.GetValue(baseImage),
             result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, cancel));
         return command;
     }
 
-    private static async Task<int> Build(FileInfo file, DirectoryInfo output, FileInfo? executor, DateTimeOffset? created, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
+    private static async Task<int> Build(FileInfo file, DirectoryInfo output, FileInfo? executor, DateTimeOffset? created, string? baseLayout, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
     {
         if (!file.Exists)
         {
@@ -50,17 +51,26 @@ internal static class BuildCommand
             return 1;
         }
 
-        var image = new PolicyImageBuilder().Build(policy, yaml, await ExecutorArtifact.Load(binary, cancel), created ?? SourceDateEpoch(), $"file:{file.Name}");
-        var store = new OciLayoutStore(output.FullName);
-        var reference = policy.Module.Metadata.Version;
-        await store.Put(image, reference, cancel);
-        await stderr.WriteLineAsync($"built {policy.Module.Metadata.Name} {reference} into {output.FullName} (ref {reference}, {image.Size / 1024.0 / 1024.0:F1} MiB)");
+        OciImage? baseImage = null;
+        if (baseLayout is not null)
+        {
+            var (directory, reference) = LayoutReference.Parse(baseLayout);
+            try
+            {
+                baseImage = await new OciLayout(directory).Pull(reference, cancel);
+            }
+            catch (Exception error) when (error is ImageNotFoundException or IOException or InvalidDataException)
+            {
+                await stderr.WriteLineAsync($"bpdp: --base {baseLayout}: {error.Message}");
+                return 2;
+            }
+        }
+
+        var image = new PolicyImageBuilder().Build(policy, yaml, await ExecutorArtifact.Load(binary, cancel), created ?? SourceDateEpoch.OrUnixEpoch(), $"file:{file.Name}", baseImage);
+        var version = policy.Module.Metadata.Version;
+        await new OciLayout(output.FullName).Push(image, version, cancel);
+        await stderr.WriteLineAsync($"built {policy.Module.Metadata.Name} {version} into {output.FullName} (ref {version}, {image.Size / 1024.0 / 1024.0:F1} MiB)");
         await stdout.WriteLineAsync(image.Digest);
         return 0;
     }
-
-    private static DateTimeOffset SourceDateEpoch() =>
-        long.TryParse(Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
-            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
-            : DateTimeOffset.UnixEpoch;
 }

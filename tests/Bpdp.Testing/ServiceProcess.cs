@@ -23,14 +23,26 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public string Log => string.Join('\n', log);
 
-    /// <summary>Starts <paramref name="assembly"/> (e.g. Bpdp.Ledger.dll) with the given settings as environment variables, and waits for its /healthz.</summary>
+    /// <summary>
+    /// Starts a service from its own build output (<c>services/X/bin/&lt;configuration&gt;/net10.0</c>) rather than the
+    /// test's, for a service whose dependencies must not mix with the test's (Docker.DotNet against Testcontainers' fork).
+    /// </summary>
+    public static Task<ServiceProcess> StartFromOwnOutput(string project, string assembly, int httpPort, IReadOnlyDictionary<string, string?> settings)
+    {
+        var outputs = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var path = Path.Combine(RepositoryRoot.Path, project, "bin", outputs.Parent!.Name, outputs.Name, assembly);
+        return File.Exists(path) ? Start(path, httpPort, settings) : throw new FileNotFoundException($"{path} is not built: dotnet build BPDP.sln -c {outputs.Parent.Name}.");
+    }
+
+    /// <summary>Starts <paramref name="assembly"/> (e.g. Bpdp.Ledger.dll, or a full path) with the given settings as environment variables, and waits for its /healthz.</summary>
     public static async Task<ServiceProcess> Start(string assembly, int httpPort, IReadOnlyDictionary<string, string?> settings)
     {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, assembly)])
+        var path = Path.Combine(AppContext.BaseDirectory, assembly);
+        var start = new ProcessStartInfo("dotnet", [path])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = Path.GetDirectoryName(path)!,
         };
         foreach (var (key, value) in settings)
         {

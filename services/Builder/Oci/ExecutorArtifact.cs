@@ -1,3 +1,5 @@
+using Bpdp.Platform.Images;
+
 namespace Bpdp.Builder.Oci;
 
 /// <summary>The published executor binary, hashed once when loaded, so every build can find its cached layer by digest without rehashing it.</summary>

@@ -2,12 +2,13 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using Bpdp.Platform.Images;
 using Bpdp.Policy.Evaluation;
 
 namespace Bpdp.Builder.Oci;
 
 /// <summary>
-/// Builds the policy image: the executor layer (built once per executor binary and reused by digest)
+/// Builds the policy image: the base image's layers (when one is configured), the executor layer (built once per executor binary and reused by digest)
 /// and the policy layer (<c>/policy/policy.yaml</c>), a config that runs the executor as a non-root user,
 /// and a manifest with the <c>org.opencontainers.image.*</c> annotations. Nothing per-deployment goes in:
 /// <c>created</c> is the approval time, so the same approved artifact gives the same digest.
@@ -25,7 +26,8 @@ public sealed class PolicyImageBuilder
     /// <param name="executor">The published executor binary.</param>
     /// <param name="created">The approval time.</param>
     /// <param name="source">Where the policy came from, e.g. the approval reference.</param>
-    public PolicyImage Build(CompiledPolicy policy, string policyYaml, ExecutorArtifact executor, DateTimeOffset created, string source)
+    /// <param name="baseImage">The base image, pulled by digest; none for an image of the executor alone.</param>
+    public OciImage Build(CompiledPolicy policy, string policyYaml, ExecutorArtifact executor, DateTimeOffset created, string source, OciImage? baseImage = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(executor);
@@ -33,6 +35,8 @@ public sealed class PolicyImageBuilder
             [new LayerFile(ExecutorPath, executor.Binary, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute)]));
         var policyLayer = ReproducibleLayer.Build([new LayerFile(PolicyPath, Encoding.UTF8.GetBytes(policyYaml), UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead)]);
 
+        var baseLayers = baseImage?.Layers ?? [];
+        var baseDiffIds = baseImage?.DiffIds ?? [];
         var metadata = policy.Module.Metadata;
         var createdText = created.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         var annotations = new JsonObject
@@ -59,24 +63,23 @@ public sealed class PolicyImageBuilder
                 ["WorkingDir"] = "/",
                 ["Labels"] = annotations.DeepClone(),
             },
-            ["rootfs"] = new JsonObject { ["type"] = "layers", ["diff_ids"] = new JsonArray(executorLayer.DiffId, policyLayer.DiffId) },
-            ["history"] = new JsonArray(
-                new JsonObject { ["created"] = createdText, ["created_by"] = "bpdp: executor layer" },
-                new JsonObject { ["created"] = createdText, ["created_by"] = $"bpdp: policy {metadata.Name} {metadata.Version}" }),
+            ["rootfs"] = new JsonObject { ["type"] = "layers", ["diff_ids"] = new JsonArray([.. baseDiffIds, executorLayer.DiffId, policyLayer.DiffId]) },
+            ["history"] = new JsonArray([
+                .. baseLayers.Select(l => new JsonObject { ["created"] = createdText, ["created_by"] = $"bpdp: base layer {l.Digest}" }),
+                new JsonObject { ["created"] = createdText, ["created_by"] = $"bpdp: executor {executor.Digest}" },
+                new JsonObject { ["created"] = createdText, ["created_by"] = $"bpdp: policy {metadata.Name} {metadata.Version}" }]),
         }));
-        var layers = new[] { executorLayer.Layer, policyLayer.Layer };
+        Blob[] layers = [.. baseLayers, executorLayer.Layer, policyLayer.Layer];
         var manifest = new Blob(OciMediaTypes.Manifest, Json(new JsonObject
         {
             ["schemaVersion"] = 2,
             ["mediaType"] = OciMediaTypes.Manifest,
-            ["config"] = Descriptor(config),
-            ["layers"] = new JsonArray([.. layers.Select(Descriptor)]),
+            ["config"] = config.Descriptor(),
+            ["layers"] = new JsonArray([.. layers.Select(l => l.Descriptor())]),
             ["annotations"] = annotations,
         }));
-        return new PolicyImage(manifest, config, layers);
+        return new OciImage(manifest, config, layers);
     }
-
-    public static JsonObject Descriptor(Blob blob) => new() { ["mediaType"] = blob.MediaType, ["digest"] = blob.Digest, ["size"] = blob.Size };
 
     private static byte[] Json(JsonNode node) => Encoding.UTF8.GetBytes(node.ToJsonString());
 }

@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
+using Bpdp.Platform.Images;
 
 namespace Bpdp.Builder.Oci;
 
@@ -11,23 +12,47 @@ namespace Bpdp.Builder.Oci;
 /// </summary>
 public static class ReproducibleLayer
 {
+    private const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+        | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+
     public static (Blob Layer, string DiffId) Build(IEnumerable<LayerFile> files)
     {
+        ArgumentNullException.ThrowIfNull(files);
+        var entries = new SortedDictionary<string, LayerFile>(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            var path = file.Path.Trim('/');
+            foreach (var parent in Parents(path))
+            {
+                entries.TryAdd(parent, LayerFile.Directory(parent, DirectoryMode));
+            }
+
+            entries[path] = file;
+        }
+
         using var tar = new MemoryStream();
         using (var writer = new TarWriter(tar, TarEntryFormat.Ustar, leaveOpen: true))
         {
-            var sorted = files.OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
-            var directories = sorted.SelectMany(f => Parents(f.Path)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
-            foreach (var directory in directories)
+            foreach (var (path, file) in entries)
             {
-                writer.WriteEntry(Entry(TarEntryType.Directory, directory + "/", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-                    | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute));
-            }
+                var entry = new UstarTarEntry(file.Type, file.Type == TarEntryType.Directory ? path + "/" : path)
+                {
+                    ModificationTime = DateTimeOffset.UnixEpoch,
+                    Mode = file.Mode,
+                    Uid = 0,
+                    Gid = 0,
+                    UserName = "",
+                    GroupName = "",
+                };
+                if (file.Type == TarEntryType.SymbolicLink)
+                {
+                    entry.LinkName = file.LinkTarget!;
+                }
+                else if (file.Type == TarEntryType.RegularFile)
+                {
+                    entry.DataStream = new MemoryStream(file.Content, writable: false);
+                }
 
-            foreach (var file in sorted)
-            {
-                var entry = Entry(TarEntryType.RegularFile, file.Path.TrimStart('/'), file.Mode);
-                entry.DataStream = new MemoryStream(file.Content, writable: false);
                 writer.WriteEntry(entry);
             }
         }
@@ -42,19 +67,9 @@ public static class ReproducibleLayer
         return (new Blob(OciMediaTypes.Layer, gzipped.ToArray()), Blob.DigestOf(uncompressed));
     }
 
-    private static UstarTarEntry Entry(TarEntryType type, string name, UnixFileMode mode) => new(type, name)
-    {
-        ModificationTime = DateTimeOffset.UnixEpoch,
-        Mode = mode,
-        Uid = 0,
-        Gid = 0,
-        UserName = "",
-        GroupName = "",
-    };
-
     private static IEnumerable<string> Parents(string path)
     {
-        var parts = path.Trim('/').Split('/');
+        var parts = path.Split('/');
         for (var i = 1; i < parts.Length; i++)
         {
             yield return string.Join('/', parts.Take(i));

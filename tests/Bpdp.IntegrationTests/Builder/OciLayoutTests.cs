@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Bpdp.Builder.Oci;
+using Bpdp.Platform.Images;
 using Bpdp.Policy;
 using Bpdp.Testing;
 
@@ -16,7 +17,7 @@ public sealed class OciLayoutTests
         var yaml = await File.ReadAllTextAsync(policyFile);
         var layout = Directory.CreateTempSubdirectory("bpdp-oci-").FullName;
         var image = new PolicyImageBuilder().Build(PolicyValidator.Validate(yaml).Policy!, yaml, await ExecutorArtifact.Load(PublishedExecutor.Path), DateTimeOffset.UnixEpoch, "file:v1.1.0.yaml");
-        await new OciLayoutStore(layout).Put(image, "1.1.0");
+        await new OciLayout(layout).Push(image, "1.1.0");
 
         var inspected = JsonNode.Parse(await Run("skopeo", "inspect", $"oci:{layout}:1.1.0"))!;
         Assert.Equal(image.Digest, inspected["Digest"]!.GetValue<string>());
@@ -34,7 +35,7 @@ public sealed class OciLayoutTests
         var otherLayout = Directory.CreateTempSubdirectory("bpdp-oci-cli-").FullName;
         var printed = await Run("dotnet", Path.Combine(AppContext.BaseDirectory, "bpdp.dll"), "build", policyFile, "--output", otherLayout, "--executor", PublishedExecutor.Path);
         Assert.Equal(image.Digest, printed.Trim());
-        Assert.Equal(await File.ReadAllBytesAsync(new OciLayoutStore(layout).BlobPath(image.Digest)), await File.ReadAllBytesAsync(new OciLayoutStore(otherLayout).BlobPath(image.Digest)));
+        Assert.Equal(await File.ReadAllBytesAsync(new OciLayout(layout).BlobPath(image.Digest)), await File.ReadAllBytesAsync(new OciLayout(otherLayout).BlobPath(image.Digest)));
     }
 
     private static async Task<string> Run(string tool, params string[] arguments)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Bpdp.Builder.Oci;
+using Bpdp.Platform.Images;
 using Bpdp.Policy;
 using Bpdp.UnitTests.Policy;
 
@@ -11,7 +12,7 @@ public sealed class PolicyImageBuilderTests
     private static readonly ExecutorArtifact Executor = new([.. Enumerable.Range(0, 300_000).Select(i => (byte)(i * 7 % 251))]);
     private static readonly DateTimeOffset ApprovedAt = new(2026, 11, 27, 9, 15, 0, TimeSpan.Zero);
 
-    private static PolicyImage Build(string version, PolicyImageBuilder? builder = null)
+    private static OciImage Build(string version, PolicyImageBuilder? builder = null)
     {
         var yaml = PolicyExamples.HazFast(version);
         return (builder ?? new PolicyImageBuilder()).Build(PolicyValidator.Validate(yaml).Policy!, yaml, Executor, ApprovedAt, "CHG-2026-0042");

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Bpdp.Builder.Oci;
+namespace Bpdp.Platform.Images;
 
 /// <summary>Content-addressed bytes: a layer, a config or a manifest, with its media type.</summary>
 public sealed record Blob(string MediaType, byte[] Content)
@@ -10,4 +10,7 @@ public sealed record Blob(string MediaType, byte[] Content)
     public long Size => Content.LongLength;
 
     public static string DigestOf(ReadOnlySpan<byte> content) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(content));
+
+    /// <summary>The descriptor that points at this blob from a manifest or an index.</summary>
+    public System.Text.Json.Nodes.JsonObject Descriptor() => new() { ["mediaType"] = MediaType, ["digest"] = Digest, ["size"] = Size };
 }

@@ -1,0 +1,26 @@
+namespace Bpdp.Platform.Images;
+
+/// <summary>
+/// Where images live between stages: an OCI registry (production) or OCI image-layout directories
+/// (the embedded mode). Repositories are named by their path (<c>quarantine/agency/policy</c>);
+/// <see cref="Qualify"/> gives the full name users pass to their own tools.
+/// </summary>
+public interface IImageStore
+{
+    /// <summary>The repository's full name, e.g. <c>registry.example:5000/quarantine/agency/policy</c>.</summary>
+    string Qualify(string repository);
+
+    Task<bool> HasBlob(string repository, string digest, CancellationToken cancel = default);
+
+    /// <summary>Stores a blob unless the repository already has it.</summary>
+    Task PutBlob(string repository, Blob blob, CancellationToken cancel = default);
+
+    /// <summary>Stores a manifest whose blobs are all present, under its digest and, when given, a tag.</summary>
+    Task PutManifest(string repository, Blob manifest, string? tag = null, CancellationToken cancel = default);
+
+    /// <summary>The manifest a tag or digest names; <see cref="ImageNotFoundException"/> when there is none.</summary>
+    Task<Blob> GetManifest(string repository, string reference, CancellationToken cancel = default);
+
+    /// <summary>A blob's content, checked against its digest.</summary>
+    Task<byte[]> GetBlob(string repository, string digest, CancellationToken cancel = default);
+}

@@ -1,0 +1,60 @@
+using System.Text.Json.Nodes;
+
+namespace Bpdp.Platform.Images;
+
+/// <summary>Whole-image operations every store gets from its blob and manifest primitives.</summary>
+public static class ImageStoreExtensions
+{
+    /// <summary>
+    /// Pushes the blobs the repository lacks, then the manifest: a manifest is only ever stored after
+    /// every blob it names, so a failed push leaves no manifest behind.
+    /// </summary>
+    public static async Task PushImage(this IImageStore store, string repository, OciImage image, string? tag = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(image);
+        foreach (var blob in image.Layers.Append(image.Config))
+        {
+            if (!await store.HasBlob(repository, blob.Digest, cancel))
+            {
+                await store.PutBlob(repository, blob, cancel);
+            }
+        }
+
+        await store.PutManifest(repository, image.Manifest, tag, cancel);
+    }
+
+    /// <summary>Reads an image by tag or digest, with its config and layers, each checked against its digest.</summary>
+    public static async Task<OciImage> PullImage(this IImageStore store, string repository, string reference, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var manifest = await store.GetManifest(repository, reference, cancel);
+        var document = JsonNode.Parse(manifest.Content)!;
+        if (manifest.MediaType == OciMediaTypes.Index)
+        {
+            throw new InvalidDataException($"{store.Qualify(repository)}@{reference} is an image index; name the linux/amd64 image manifest's digest instead.");
+        }
+
+        var config = await Fetch(document["config"]!);
+        var layers = new List<Blob>();
+        foreach (var layer in document["layers"]!.AsArray())
+        {
+            layers.Add(await Fetch(layer!));
+        }
+
+        return new OciImage(manifest, config, layers);
+
+        async Task<Blob> Fetch(JsonNode descriptor) =>
+            new(descriptor["mediaType"]!.GetValue<string>(), await store.GetBlob(repository, descriptor["digest"]!.GetValue<string>(), cancel));
+    }
+
+    /// <summary>Fails unless the content has the digest it was asked for by.</summary>
+    public static byte[] Verified(byte[] content, string digest, string where)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var actual = Blob.DigestOf(content);
+        return actual == digest
+            ? content
+            : throw new InvalidDataException($"{where}: the content's digest is {actual}, not {digest}; the store is corrupt or was changed.");
+    }
+}

@@ -1,0 +1,37 @@
+using Bpdp.Platform.Images.Registry;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bpdp.Platform.Images;
+
+/// <summary>Registers the <see cref="IImageStore"/> that <c>Images:Store</c> names.</summary>
+public static class ImageStoreRegistration
+{
+    public static IServiceCollection AddImageStore(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<ImageStoreOptions>().BindConfiguration(ImageStoreOptions.Section);
+        services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.Section).ValidateDataAnnotations();
+        services.TryAddSingleton<IImageStore>(provider =>
+        {
+            var choice = provider.GetRequiredService<IOptions<ImageStoreOptions>>().Value;
+            return choice.Store == ImageStoreKind.Registry
+                ? CreateRegistryStore(provider.GetRequiredService<IOptions<RegistryOptions>>().Value, provider.GetRequiredService<ILogger<RegistryImageStore>>())
+                : new OciLayoutImageStore(choice.LayoutRoot);
+        });
+        return services;
+    }
+
+    /// <summary>A registry store with its own connection pool and the auth handler in front of it.</summary>
+    public static RegistryImageStore CreateRegistryStore(RegistryOptions options, ILogger<RegistryImageStore> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var handler = new RegistryAuthHandler(options.Username, options.ReadPassword())
+        {
+            InnerHandler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectTimeout = TimeSpan.FromSeconds(10) },
+        };
+        return new RegistryImageStore(new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(options.RequestTimeoutSeconds) }, options, logger);
+    }
+}

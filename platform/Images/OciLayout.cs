@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Bpdp.Platform.Images;
+
+/// <summary>
+/// One OCI image layout directory (image-spec v1.1): <c>oci-layout</c>, <c>blobs/sha256/…</c> and an
+/// <c>index.json</c> listing each manifest once per name (<c>org.opencontainers.image.ref.name</c>),
+/// or once without a name. Blobs are written once and atomically (temporary file, then rename); the
+/// index is rewritten atomically, one writer at a time within a process.
+/// </summary>
+public sealed class OciLayout(string root)
+{
+    public const string RefName = "org.opencontainers.image.ref.name";
+
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> IndexLocks = new(StringComparer.Ordinal);
+
+    public string Root { get; } = Path.GetFullPath(root);
+
+    private string IndexPath => Path.Combine(Root, "index.json");
+
+    public string BlobPath(string digest) =>
+        digest.StartsWith("sha256:", StringComparison.Ordinal) && digest.Length == 71 && digest[7..].All(char.IsAsciiHexDigitLower)
+            ? Path.Combine(Root, "blobs", "sha256", digest[7..])
+            : throw new ArgumentException($"'{digest}' is not a sha256 digest (sha256: and 64 lowercase hex digits).", nameof(digest));
+
+    public bool HasBlob(string digest) => File.Exists(BlobPath(digest));
+
+    public async Task PutBlob(Blob blob, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(blob);
+        var path = BlobPath(blob.Digest);
+        if (!File.Exists(path))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await WriteAtomically(path, blob.Content, cancel);
+        }
+    }
+
+    public async Task<byte[]> GetBlob(string digest, CancellationToken cancel = default)
+    {
+        var path = BlobPath(digest);
+        return File.Exists(path)
+            ? ImageStoreExtensions.Verified(await File.ReadAllBytesAsync(path, cancel), digest, path)
+            : throw new ImageNotFoundException($"{Root} has no blob {digest}.");
+    }
+
+    /// <summary>Stores the manifest and lists it in the index, under <paramref name="tag"/> when given (moving that name).</summary>
+    public async Task PutManifest(Blob manifest, string? tag = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        await PutBlob(manifest, cancel);
+        var gate = IndexLocks.GetOrAdd(Root, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancel);
+        try
+        {
+            await WriteAtomically(Path.Combine(Root, "oci-layout"), Encoding.UTF8.GetBytes("""{"imageLayoutVersion":"1.0.0"}"""), cancel);
+            var entries = await Entries(cancel);
+            if (entries.Any(e => Digest(e) == manifest.Digest && Name(e) == tag))
+            {
+                return;
+            }
+
+            var kept = entries.Where(e => !(tag is not null && Name(e) == tag) && !(Digest(e) == manifest.Digest && Name(e) is null)).ToList();
+            var entry = manifest.Descriptor();
+            if (tag is not null)
+            {
+                entry["annotations"] = new JsonObject { [RefName] = tag };
+            }
+
+            kept.Add(entry);
+            var index = new JsonObject
+            {
+                ["schemaVersion"] = 2,
+                ["mediaType"] = OciMediaTypes.Index,
+                ["manifests"] = new JsonArray([.. kept.OrderBy(e => Name(e) ?? "", StringComparer.Ordinal).ThenBy(Digest, StringComparer.Ordinal).Select(e => e.DeepClone())]),
+            };
+            await WriteAtomically(IndexPath, Encoding.UTF8.GetBytes(index.ToJsonString()), cancel);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>The manifest a name or digest refers to.</summary>
+    public async Task<Blob> GetManifest(string reference, CancellationToken cancel = default)
+    {
+        var entries = await Entries(cancel);
+        var entry = reference.StartsWith("sha256:", StringComparison.Ordinal)
+            ? entries.FirstOrDefault(e => Digest(e) == reference)
+            : entries.FirstOrDefault(e => Name(e) == reference);
+        if (entry is null)
+        {
+            throw new ImageNotFoundException($"{Root} has no manifest '{reference}' in its index.json.");
+        }
+
+        return new Blob(entry["mediaType"]?.GetValue<string>() ?? OciMediaTypes.Manifest, await GetBlob(Digest(entry)!, cancel));
+    }
+
+    /// <summary>The manifest digest a name refers to, or null.</summary>
+    public async Task<string?> Resolve(string name, CancellationToken cancel = default) =>
+        (await Entries(cancel)).Where(e => Name(e) == name).Select(Digest).FirstOrDefault();
+
+    /// <summary>Writes every blob of the image, then its manifest under the tag.</summary>
+    public Task Push(OciImage image, string? tag, CancellationToken cancel = default) => new SingleLayoutStore(this).PushImage("", image, tag, cancel);
+
+    /// <summary>Reads an image by name or digest, every blob checked.</summary>
+    public Task<OciImage> Pull(string reference, CancellationToken cancel = default) => new SingleLayoutStore(this).PullImage("", reference, cancel);
+
+    private async Task<List<JsonNode>> Entries(CancellationToken cancel) =>
+        File.Exists(IndexPath)
+            ? [.. (JsonNode.Parse(await File.ReadAllTextAsync(IndexPath, cancel))?["manifests"] as JsonArray ?? []).OfType<JsonNode>()]
+            : [];
+
+    private static string? Digest(JsonNode entry) => (string?)entry["digest"];
+
+    private static string? Name(JsonNode entry) => (string?)entry["annotations"]?[RefName];
+
+    private static async Task WriteAtomically(string path, byte[] content, CancellationToken cancel)
+    {
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        await File.WriteAllBytesAsync(temporary, content, cancel);
+        File.Move(temporary, path, overwrite: true);
+    }
+}

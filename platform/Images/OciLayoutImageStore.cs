@@ -1,0 +1,22 @@
+namespace Bpdp.Platform.Images;
+
+/// <summary>The embedded image store: one OCI image layout directory per repository under a root folder.</summary>
+public sealed class OciLayoutImageStore(string root) : IImageStore
+{
+    public string Root { get; } = Path.GetFullPath(root);
+
+    public string Qualify(string repository) => RepositoryName.Validate(repository);
+
+    /// <summary>The layout directory of a repository, for tools such as <c>skopeo … oci:DIR</c>.</summary>
+    public OciLayout Layout(string repository) => new(Path.Combine(Root, RepositoryName.Validate(repository)));
+
+    public Task<bool> HasBlob(string repository, string digest, CancellationToken cancel = default) => Task.FromResult(Layout(repository).HasBlob(digest));
+
+    public Task PutBlob(string repository, Blob blob, CancellationToken cancel = default) => Layout(repository).PutBlob(blob, cancel);
+
+    public Task PutManifest(string repository, Blob manifest, string? tag = null, CancellationToken cancel = default) => Layout(repository).PutManifest(manifest, tag, cancel);
+
+    public Task<Blob> GetManifest(string repository, string reference, CancellationToken cancel = default) => Layout(repository).GetManifest(reference, cancel);
+
+    public Task<byte[]> GetBlob(string repository, string digest, CancellationToken cancel = default) => Layout(repository).GetBlob(digest, cancel);
+}

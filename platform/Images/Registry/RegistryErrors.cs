@@ -1,0 +1,42 @@
+using System.Text.Json;
+
+namespace Bpdp.Platform.Images.Registry;
+
+/// <summary>Turns a refusal into a <see cref="RegistryException"/> that says what was asked and what the registry answered.</summary>
+internal static class RegistryErrors
+{
+    public static async Task<RegistryException> From(HttpResponseMessage response, string operation, CancellationToken cancel)
+    {
+        var body = await response.Content.ReadAsStringAsync(cancel);
+        var codes = new List<string>();
+        var messages = new List<string>();
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var error in errors.EnumerateArray())
+                {
+                    var code = error.TryGetProperty("code", out var c) ? c.GetString() ?? "" : "";
+                    var message = error.TryGetProperty("message", out var m) ? m.GetString() ?? "" : "";
+                    var detail = error.TryGetProperty("detail", out var d) && d.ValueKind != JsonValueKind.Null ? $" ({d})" : "";
+                    codes.Add(code);
+                    messages.Add($"{code}: {message}{detail}");
+                }
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        var said = messages.Count > 0 ? string.Join("; ", messages) : Shorten(body);
+        var status = (int)response.StatusCode;
+        return new RegistryException(response.StatusCode, codes, $"{operation}: the registry answered {status} {response.ReasonPhrase}{(said.Length > 0 ? $": {said}" : "")}");
+    }
+
+    private static string Shorten(string body)
+    {
+        var line = body.ReplaceLineEndings(" ").Trim();
+        return line.Length <= 200 ? line : line[..200] + "…";
+    }
+}

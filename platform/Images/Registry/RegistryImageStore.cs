@@ -1,0 +1,191 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+
+namespace Bpdp.Platform.Images.Registry;
+
+/// <summary>
+/// An OCI registry over the distribution API: HEAD to skip blobs it has, monolithic or chunked
+/// uploads, manifests PUT with their media type, reads checked against their digests. Every
+/// operation is retried as a whole (a fresh upload session each time) when the registry is
+/// unreachable or answers 5xx/429, with exponential backoff; refusals fail at once with the
+/// registry's error codes.
+/// </summary>
+public sealed class RegistryImageStore : IImageStore
+{
+    private readonly HttpClient http;
+    private readonly RegistryOptions options;
+    private readonly ResiliencePipeline retry;
+
+    public RegistryImageStore(HttpClient http, RegistryOptions options, ILogger<RegistryImageStore> logger)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(options);
+        this.http = http;
+        this.options = options;
+        Host = options.Url!.IsDefaultPort ? options.Url.Host : $"{options.Url.Host}:{options.Url.Port}";
+        http.BaseAddress ??= options.Url;
+        retry = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder()
+                .Handle<HttpRequestException>()
+                .Handle<RegistryException>(e => e.Transient)
+                .Handle<TaskCanceledException>(e => e.InnerException is TimeoutException),
+            MaxRetryAttempts = Math.Max(options.RetryLimit, 0),
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = TimeSpan.FromMilliseconds(options.RetryMinDelayMs),
+            MaxDelay = TimeSpan.FromMilliseconds(options.RetryMaxDelayMs),
+            OnRetry = args =>
+            {
+                logger.LogWarning("Registry {Registry}: attempt {Attempt} failed ({Error}); retrying in {Delay} ms", Host, args.AttemptNumber + 1,
+                    args.Outcome.Exception?.Message, (int)args.RetryDelay.TotalMilliseconds);
+                return ValueTask.CompletedTask;
+            },
+        }).Build();
+    }
+
+    /// <summary>The registry's host (and port), the prefix of every repository's full name.</summary>
+    public string Host { get; }
+
+    public string Qualify(string repository) => $"{Host}/{RepositoryName.Validate(repository)}";
+
+    /// <summary><c>GET /v2/</c>: the registry is there and these credentials may use it.</summary>
+    public Task Ping(CancellationToken cancel = default) => retry.ExecuteAsync(async token =>
+    {
+        using var response = await Send(HttpMethod.Get, "/v2/", token);
+        await Expect(response, "GET /v2/", token, HttpStatusCode.OK);
+    }, cancel).AsTask();
+
+    public Task<bool> HasBlob(string repository, string digest, CancellationToken cancel = default) => retry.ExecuteAsync(async token =>
+    {
+        using var response = await Send(HttpMethod.Head, $"/v2/{RepositoryName.Validate(repository)}/blobs/{digest}", token);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+
+        await Expect(response, $"HEAD {repository} blob {digest}", token, HttpStatusCode.OK);
+        return true;
+    }, cancel).AsTask();
+
+    public Task PutBlob(string repository, Blob blob, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(blob);
+        RepositoryName.Validate(repository);
+        return retry.ExecuteAsync(async token =>
+        {
+            var operation = $"upload of {blob.Digest} ({blob.Size} bytes) to {repository}";
+            using var start = await Send(HttpMethod.Post, $"/v2/{repository}/blobs/uploads/", token);
+            await Expect(start, operation, token, HttpStatusCode.Accepted);
+            var location = UploadLocation(start, operation);
+            for (var offset = 0; blob.Size > options.ChunkSizeBytes && offset < blob.Content.Length; offset += options.ChunkSizeBytes)
+            {
+                var length = Math.Min(options.ChunkSizeBytes, blob.Content.Length - offset);
+                using var patch = new HttpRequestMessage(HttpMethod.Patch, location) { Content = Octets(blob.Content.AsMemory(offset, length)) };
+                patch.Content.Headers.TryAddWithoutValidation("Content-Range", $"{offset}-{offset + length - 1}");
+                using var chunk = await http.SendAsync(patch, token);
+                await Expect(chunk, operation, token, HttpStatusCode.Accepted);
+                location = UploadLocation(chunk, operation);
+            }
+
+            using var finish = new HttpRequestMessage(HttpMethod.Put, WithDigest(location, blob.Digest))
+            {
+                Content = Octets(blob.Size > options.ChunkSizeBytes ? ReadOnlyMemory<byte>.Empty : blob.Content),
+            };
+            using var done = await http.SendAsync(finish, token);
+            await Expect(done, operation, token, HttpStatusCode.Created);
+        }, cancel).AsTask();
+    }
+
+    public Task PutManifest(string repository, Blob manifest, string? tag = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        RepositoryName.Validate(repository);
+        return retry.ExecuteAsync(async token =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Put, $"/v2/{repository}/manifests/{tag ?? manifest.Digest}") { Content = new ByteArrayContent(manifest.Content) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue(manifest.MediaType);
+            using var response = await http.SendAsync(request, token);
+            await Expect(response, $"PUT {repository} manifest {tag ?? manifest.Digest}", token, HttpStatusCode.Created);
+        }, cancel).AsTask();
+    }
+
+    public Task<Blob> GetManifest(string repository, string reference, CancellationToken cancel = default)
+    {
+        RepositoryName.Validate(repository);
+        return retry.ExecuteAsync(async token =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/v2/{repository}/manifests/{reference}");
+            foreach (var type in OciMediaTypes.Manifests)
+            {
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+            }
+
+            using var response = await http.SendAsync(request, token);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                throw new ImageNotFoundException($"{Qualify(repository)} has no manifest '{reference}'.");
+            }
+
+            await Expect(response, $"GET {repository} manifest {reference}", token, HttpStatusCode.OK);
+            var content = await response.Content.ReadAsByteArrayAsync(token);
+            if (reference.StartsWith("sha256:", StringComparison.Ordinal))
+            {
+                ImageStoreExtensions.Verified(content, reference, $"{Qualify(repository)}@{reference}");
+            }
+
+            return new Blob(response.Content.Headers.ContentType?.MediaType ?? OciMediaTypes.Manifest, content);
+        }, cancel).AsTask();
+    }
+
+    public Task<byte[]> GetBlob(string repository, string digest, CancellationToken cancel = default)
+    {
+        RepositoryName.Validate(repository);
+        return retry.ExecuteAsync(async token =>
+        {
+            using var response = await Send(HttpMethod.Get, $"/v2/{repository}/blobs/{digest}", token);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                throw new ImageNotFoundException($"{Qualify(repository)} has no blob {digest}.");
+            }
+
+            await Expect(response, $"GET {repository} blob {digest}", token, HttpStatusCode.OK);
+            return ImageStoreExtensions.Verified(await response.Content.ReadAsByteArrayAsync(token), digest, $"{Qualify(repository)} blob {digest}");
+        }, cancel).AsTask();
+    }
+
+    private async Task<HttpResponseMessage> Send(HttpMethod method, string path, CancellationToken cancel)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        return await http.SendAsync(request, cancel);
+    }
+
+    private async Task Expect(HttpResponseMessage response, string operation, CancellationToken cancel, HttpStatusCode expected)
+    {
+        if (response.StatusCode != expected)
+        {
+            throw await RegistryErrors.From(response, $"registry {Host}: {operation}", cancel);
+        }
+    }
+
+    private Uri UploadLocation(HttpResponseMessage response, string operation) =>
+        response.Headers.Location is { } location
+            ? location.IsAbsoluteUri ? location : new Uri(options.Url!, location)
+            : throw new RegistryException(response.StatusCode, [], $"registry {Host}: {operation}: the registry gave no upload location.");
+
+    private static Uri WithDigest(Uri location, string digest)
+    {
+        var text = location.ToString();
+        return new Uri($"{text}{(text.Contains('?', StringComparison.Ordinal) ? '&' : '?')}digest={Uri.EscapeDataString(digest)}");
+    }
+
+    private static ReadOnlyMemoryContent Octets(ReadOnlyMemory<byte> content)
+    {
+        var body = new ReadOnlyMemoryContent(content);
+        body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        return body;
+    }
+}

@@ -1,0 +1,17 @@
+namespace Bpdp.Platform.Images;
+
+/// <summary>One OCI layout directory seen as a store with a single repository, whatever its name.</summary>
+internal sealed class SingleLayoutStore(OciLayout layout) : IImageStore
+{
+    public string Qualify(string repository) => layout.Root;
+
+    public Task<bool> HasBlob(string repository, string digest, CancellationToken cancel = default) => Task.FromResult(layout.HasBlob(digest));
+
+    public Task PutBlob(string repository, Blob blob, CancellationToken cancel = default) => layout.PutBlob(blob, cancel);
+
+    public Task PutManifest(string repository, Blob manifest, string? tag = null, CancellationToken cancel = default) => layout.PutManifest(manifest, tag, cancel);
+
+    public Task<Blob> GetManifest(string repository, string reference, CancellationToken cancel = default) => layout.GetManifest(reference, cancel);
+
+    public Task<byte[]> GetBlob(string repository, string digest, CancellationToken cancel = default) => layout.GetBlob(digest, cancel);
+}

@@ -1,0 +1,30 @@
+using Bpdp.Builder.Approval;
+using Bpdp.Builder.Consumers;
+using Bpdp.Builder.Docker;
+using Bpdp.Builder.Oci;
+using Bpdp.Platform.Bus;
+using Bpdp.Platform.Images;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Bpdp.Builder;
+
+/// <summary>Registers the Builder: the <see cref="ArtifactApproved"/> consumer on <c>Builder:Queue</c>, the trusted keys and the image store.</summary>
+public static class BuilderStage
+{
+    public static IBusRegistrationConfigurator AddBuilderStage(this IBusRegistrationConfigurator bus, string queue = "builder")
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        bus.AddOptions<BuilderOptions>().BindConfiguration(BuilderOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        bus.TryAddSingleton(TimeProvider.System);
+        bus.AddImageStore();
+        bus.AddSingleton(provider => ApprovalKeys.FromPemFiles(provider.GetRequiredService<IOptions<BuilderOptions>>().Value.TrustedKeys));
+        bus.AddSingleton<ApprovalVerifier>();
+        bus.AddSingleton<PolicyImageBuilder>();
+        bus.AddSingleton<BuildInputs>();
+        bus.AddSingleton<DockerImageLoader>();
+        bus.AddStageConsumer<ArtifactApprovedConsumer>(queue);
+        return bus;
+    }
+}

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using Bpdp.Builder.Approval;
+using Bpdp.Builder.Docker;
+using Bpdp.Builder.Oci;
+using Bpdp.Contracts;
+using Bpdp.Platform.Bus;
+using Bpdp.Platform.Images;
+using Bpdp.Platform.Images.Registry;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace Bpdp.Builder.Consumers;
+
+/// <summary>
+/// Verifies an approval, builds its image into the quarantine repository and says so: <see cref="ImageBuilt"/>,
+/// or <see cref="ArtifactRejected"/> with the specific reason, or <see cref="DeploymentFailed"/> when the
+/// image store fails after its retries. A redelivered approval builds the same image (same digest; blobs
+/// already stored are skipped) and publishes the same event under the same message id.
+/// </summary>
+public sealed class ArtifactApprovedConsumer(
+    ApprovalVerifier verifier,
+    PolicyImageBuilder builder,
+    BuildInputs inputs,
+    IImageStore store,
+    DockerImageLoader docker,
+    IOptions<BuilderOptions> options,
+    TimeProvider time,
+    ILogger<ArtifactApprovedConsumer> logger) : IConsumer<ArtifactApproved>
+{
+    public async Task Consume(ConsumeContext<ArtifactApproved> context)
+    {
+        var approval = context.Message;
+        var started = time.GetTimestamp();
+        var verdict = verifier.Verify(approval);
+        if (verdict.Policy is not { } policy)
+        {
+            logger.LogWarning("Deployment {DeploymentId}: approval of {Policy} {Version} refused ({Reason}): {Message}",
+                approval.DeploymentId, approval.PolicyName, approval.PolicyVersion, verdict.Reason, verdict.Message);
+            await Publish(context, verdict.ToRejection(approval, time.GetUtcNow()));
+            return;
+        }
+
+        var repository = options.Value.RepositoryFor(approval.Agency, approval.PolicyName);
+        OciImage image;
+        try
+        {
+            var (executor, baseImage) = await inputs.Get(context.CancellationToken);
+            image = builder.Build(policy, approval.PolicyYaml, executor, approval.ApprovedAt, $"approval:{approval.ApprovalReference}", baseImage);
+            await store.PushImage(repository, image, tag: null, context.CancellationToken);
+        }
+        catch (Exception error) when (error is RegistryException or HttpRequestException or ImageNotFoundException or InvalidDataException or IOException or TaskCanceledException
+            && !context.CancellationToken.IsCancellationRequested)
+        {
+            logger.LogError("Deployment {DeploymentId}: the image of {Policy} {Version} could not be built into {Repository}: {Error}",
+                approval.DeploymentId, approval.PolicyName, approval.PolicyVersion, store.Qualify(repository), error.Message);
+            await Publish(context, new DeploymentFailed(approval.DeploymentId, time.GetUtcNow(), approval.Target, PipelineStage.Builder,
+                $"The image could not be built into {store.Qualify(repository)}: {error.Message}"));
+            return;
+        }
+
+        if (options.Value.LoadIntoDocker)
+        {
+            await docker.TryLoad(image, $"{store.Qualify(repository)}:{approval.PolicyVersion}", context.CancellationToken);
+        }
+
+        var elapsed = time.GetElapsedTime(started);
+        logger.LogInformation("Deployment {DeploymentId}: built {Repository}@{Digest} ({Size} bytes) in {Elapsed} ms",
+            approval.DeploymentId, store.Qualify(repository), image.Digest, image.Size, (int)elapsed.TotalMilliseconds);
+        await Publish(context, new ImageBuilt(approval.DeploymentId, time.GetUtcNow(), approval.Target,
+            new ImageReference(store.Qualify(repository), image.Digest), image.Size, [.. image.Layers.Select(l => l.Digest)], elapsed));
+    }
+
+    /// <summary>One message id per deployment and event type, so a redelivered approval's event is recognised downstream.</summary>
+    private static Task Publish<T>(ConsumeContext context, T message)
+        where T : class, IPipelineMessage =>
+        context.Publish(message, sent => sent.MessageId = DeterministicIds.From($"{message.DeploymentId:D}/{typeof(T).Name}"));
+}

@@ -1,0 +1,133 @@
+using System.Security.Cryptography;
+using Bpdp.Builder;
+using Bpdp.Contracts;
+using Bpdp.Platform.Images;
+using Bpdp.Testing;
+using Bpdp.UnitTests.Policy;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bpdp.UnitTests.Builder;
+
+/// <summary>The Builder stage on the in-memory bus with the OCI-layout store: approvals in, one specific event out.</summary>
+public sealed class ArtifactApprovedConsumerTests : IAsyncLifetime, IDisposable
+{
+    private readonly ApprovalSigning signing = new();
+    private readonly string folder = Directory.CreateTempSubdirectory("bpdp-builder-").FullName;
+    private readonly MessageSink sink = new();
+    private WebApplication? host;
+
+    private string Images => Path.Combine(folder, "images");
+
+    public async Task InitializeAsync()
+    {
+        var executor = Path.Combine(folder, "bpdp-executor");
+        await File.WriteAllBytesAsync(executor, [.. Enumerable.Range(0, 200_000).Select(i => (byte)(i * 13 % 251))]);
+        host = TestHost.Build(new Dictionary<string, string?>
+        {
+            ["Bus:Transport"] = "InMemory",
+            ["Images:Store"] = "Layout",
+            ["Images:LayoutRoot"] = Images,
+            ["Builder:ExecutorBinary"] = executor,
+            [$"Builder:TrustedKeys:{ApprovalSigning.KeyId}"] = signing.WritePublicKey(folder),
+        }, bus =>
+        {
+            bus.AddBuilderStage();
+            bus.AddBuilderOutcomeProbes("unit");
+        }, sink);
+        await host.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (host is not null)
+        {
+            await host.StopAsync();
+            await host.DisposeAsync();
+        }
+    }
+
+    public void Dispose()
+    {
+        signing.Dispose();
+        Directory.Delete(folder, recursive: true);
+    }
+
+    private Task Publish(ArtifactApproved approval) => host!.Services.GetRequiredService<IPublishEndpoint>().Publish(approval);
+
+    [Fact]
+    public async Task A_valid_approval_is_built_into_the_quarantine_repository_and_announced()
+    {
+        var approval = signing.Approve(PolicyExamples.HazFast("1.1.0"));
+        await Publish(approval);
+
+        var built = (await sink.WaitFor<ImageBuilt>(nameof(BuilderOutcomeProbe.BuiltProbe), m => m.DeploymentId == approval.DeploymentId)).Message;
+        Assert.Equal("quarantine/osha/haz-fast", built.Image.Repository);
+        Assert.Equal(2, built.LayerDigests.Count);
+        var stored = await new OciLayoutImageStore(Images).PullImage(built.Image.Repository, built.Image.Digest);
+        Assert.Equal(built.SizeBytes, stored.Size);
+        Assert.Equal(built.LayerDigests, stored.Layers.Select(l => l.Digest));
+        Assert.Equal("1.1.0", stored.Annotations["org.opencontainers.image.version"]!.GetValue<string>());
+        Assert.Equal("2026-11-27T09:15:00Z", stored.Annotations["org.opencontainers.image.created"]!.GetValue<string>());
+        Assert.Empty(sink.ReceivedBy(nameof(BuilderOutcomeProbe.RejectedProbe)));
+    }
+
+    [Fact]
+    public async Task A_redelivered_approval_builds_the_same_image_and_repeats_the_same_event_under_the_same_message_id()
+    {
+        var approval = signing.Approve(PolicyExamples.HazFast("1.0.0"));
+        await Publish(approval);
+        await Publish(approval);
+
+        await Eventually.Holds(() => Task.FromResult(Built(approval).Count == 2), "both deliveries were answered");
+        var answers = Built(approval);
+        Assert.Equal(answers[0].Message.Image, answers[1].Message.Image);
+        Assert.Equal(answers[0].MessageId, answers[1].MessageId);
+        Assert.Single(Directory.GetFiles(Path.Combine(Images, "quarantine", "osha", "haz-fast", "blobs", "sha256")), f => f.EndsWith(answers[0].Message.Image.Digest[7..], StringComparison.Ordinal));
+    }
+
+    public static TheoryData<string, ApprovalRejectionReason> Defects => new()
+    {
+        { "unsigned", ApprovalRejectionReason.MissingSignature },
+        { "signed by another key", ApprovalRejectionReason.InvalidSignature },
+        { "signed with an unknown key id", ApprovalRejectionReason.UnknownKey },
+        { "policy changed after its hash", ApprovalRejectionReason.HashMismatch },
+        { "oversize", ApprovalRejectionReason.Oversize },
+        { "invalid policy", ApprovalRejectionReason.InvalidPolicy },
+    };
+
+    [Theory]
+    [MemberData(nameof(Defects))]
+    public async Task Each_defect_is_rejected_with_its_own_reason_and_nothing_is_built(string defect, ApprovalRejectionReason reason)
+    {
+        var approval = Defective(defect);
+        await Publish(approval);
+
+        var rejected = (await sink.WaitFor<ArtifactRejected>(nameof(BuilderOutcomeProbe.RejectedProbe), m => m.DeploymentId == approval.DeploymentId)).Message;
+        Assert.Equal(reason, rejected.Reason);
+        Assert.False(string.IsNullOrWhiteSpace(rejected.Message));
+        Assert.Equal(reason == ApprovalRejectionReason.InvalidPolicy, rejected.Errors is { Count: > 1 });
+        Assert.Empty(Built(approval));
+        Assert.False(Directory.Exists(Images), "nothing is stored for a rejected approval");
+    }
+
+    private ArtifactApproved Defective(string defect)
+    {
+        var valid = PolicyExamples.HazFast("1.0.0");
+        using var stranger = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        return defect switch
+        {
+            "unsigned" => signing.Approve(valid) with { Signature = "" },
+            "signed by another key" => signing.Approve(valid, signer: stranger),
+            "signed with an unknown key id" => signing.Approve(valid, keyId: "approvals-1999"),
+            "policy changed after its hash" => signing.Sign(signing.Approve(valid) with { PolicyYaml = valid.Replace("Expedited", "Relaxed", StringComparison.Ordinal) }),
+            "oversize" => signing.Approve(valid + "\n# " + new string('x', ArtifactApproved.MaxPolicyYamlBytes)),
+            "invalid policy" => signing.Approve(valid.Replace("hours: 600", "hours: -1", StringComparison.Ordinal).Replace("type: number", "type: decimal", StringComparison.Ordinal)),
+            _ => throw new ArgumentOutOfRangeException(nameof(defect)),
+        };
+    }
+
+    private List<ConsumeContext<ImageBuilt>> Built(ArtifactApproved approval) =>
+        [.. sink.ReceivedBy(nameof(BuilderOutcomeProbe.BuiltProbe)).OfType<ConsumeContext<ImageBuilt>>().Where(c => c.Message.DeploymentId == approval.DeploymentId)];
+}
