@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Bpdp.Platform.Images.Registry;
 
 /// <summary>A <c>WWW-Authenticate</c> challenge: <c>Basic realm="…"</c> or <c>Bearer realm="…",service="…",scope="…"</c>.</summary>
-internal sealed partial record RegistryChallenge(string Scheme, IReadOnlyDictionary<string, string> Parameters)
+public sealed partial record RegistryChallenge(string Scheme, IReadOnlyDictionary<string, string> Parameters)
 {
     public string? Realm => Parameters.GetValueOrDefault("realm");
 
