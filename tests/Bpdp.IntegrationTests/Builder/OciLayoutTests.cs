@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Bpdp.Builder.Oci;
+using Bpdp.IntegrationTests.Images;
 using Bpdp.Platform.Images;
 using Bpdp.Policy;
 using Bpdp.Testing;
@@ -19,12 +19,12 @@ public sealed class OciLayoutTests
         var image = new PolicyImageBuilder().Build(PolicyValidator.Validate(yaml).Policy!, yaml, await ExecutorArtifact.Load(PublishedExecutor.Path), DateTimeOffset.UnixEpoch, "file:v1.1.0.yaml");
         await new OciLayout(layout).Push(image, "1.1.0");
 
-        var inspected = JsonNode.Parse(await Run("skopeo", "inspect", $"oci:{layout}:1.1.0"))!;
+        var inspected = JsonNode.Parse(await Tool.Run("skopeo", "inspect", $"oci:{layout}:1.1.0"))!;
         Assert.Equal(image.Digest, inspected["Digest"]!.GetValue<string>());
         Assert.Equal("1.1.0", inspected["Labels"]!["org.opencontainers.image.version"]!.GetValue<string>());
 
         var bundle = Path.Combine(Directory.CreateTempSubdirectory("bpdp-bundle-").FullName, "bundle");
-        await Run("umoci", "unpack", "--image", $"{layout}:1.1.0", bundle);
+        await Tool.Run("umoci", "unpack", "--image", $"{layout}:1.1.0", bundle);
         Assert.Equal(yaml, await File.ReadAllTextAsync(Path.Combine(bundle, "rootfs", "policy", "policy.yaml")));
         var executor = new FileInfo(Path.Combine(bundle, "rootfs", "usr", "local", "bin", "bpdp-executor"));
         Assert.Equal(new FileInfo(PublishedExecutor.Path).Length, executor.Length);
@@ -33,18 +33,8 @@ public sealed class OciLayoutTests
         Assert.Equal(65532, runtime["process"]!["user"]!["uid"]!.GetValue<int>());
 
         var otherLayout = Directory.CreateTempSubdirectory("bpdp-oci-cli-").FullName;
-        var printed = await Run("dotnet", Path.Combine(AppContext.BaseDirectory, "bpdp.dll"), "build", policyFile, "--output", otherLayout, "--executor", PublishedExecutor.Path);
+        var printed = await Tool.Run("dotnet", Path.Combine(AppContext.BaseDirectory, "bpdp.dll"), "build", policyFile, "--output", otherLayout, "--executor", PublishedExecutor.Path);
         Assert.Equal(image.Digest, printed.Trim());
         Assert.Equal(await File.ReadAllBytesAsync(new OciLayout(layout).BlobPath(image.Digest)), await File.ReadAllBytesAsync(new OciLayout(otherLayout).BlobPath(image.Digest)));
-    }
-
-    private static async Task<string> Run(string tool, params string[] arguments)
-    {
-        using var process = Process.Start(new ProcessStartInfo(tool, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"{tool} {string.Join(' ', arguments)} exited {process.ExitCode}: {await errors}");
-        return await output;
     }
 }

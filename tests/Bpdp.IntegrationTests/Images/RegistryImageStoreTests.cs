@@ -1,0 +1,147 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Bpdp.Builder.Oci;
+using Bpdp.IntegrationTests.Servers;
+using Bpdp.Platform.Images;
+using Bpdp.Platform.Images.Registry;
+using Bpdp.Policy;
+using Bpdp.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Bpdp.IntegrationTests.Images;
+
+/// <summary>The registry image store against the real CNCF registry: uploads, skips, reads, auth, faults.</summary>
+[Collection(RealServersCollection.Name)]
+public sealed class RegistryImageStoreTests(RealServers servers)
+{
+    private static readonly Lazy<OciImage> PolicyImage = new(() =>
+    {
+        var yaml = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "examples", "haz-fast", "v1.1.0.yaml"));
+        return new PolicyImageBuilder().Build(PolicyValidator.Validate(yaml).Policy!, yaml, new ExecutorArtifact(File.ReadAllBytes(PublishedExecutor.Path)), DateTimeOffset.UnixEpoch, "test");
+    });
+
+    private static string NewRepository() => $"test/{Guid.NewGuid():N}"[..21] + "/haz-fast";
+
+    private static (RegistryImageStore Store, CountingHandler Requests) Store(string host, string? user = null, string? password = null, int retries = 3)
+    {
+        var options = new RegistryOptions
+        {
+            Url = new Uri($"http://{host}"),
+            Username = user,
+            Password = password,
+            ChunkSizeBytes = 1024 * 1024,
+            RetryLimit = retries,
+            RetryMinDelayMs = 20,
+            RetryMaxDelayMs = 100,
+        };
+        var requests = new CountingHandler { InnerHandler = new RegistryAuthHandler(user, password) { InnerHandler = new SocketsHttpHandler() } };
+        return (new RegistryImageStore(new HttpClient(requests), options, NullLogger<RegistryImageStore>.Instance), requests);
+    }
+
+    [Fact]
+    public async Task A_pushed_image_is_what_skopeo_sees_and_what_comes_back_and_a_second_push_uploads_nothing()
+    {
+        var host = await servers.Registry();
+        var (store, requests) = Store(host);
+        var repository = NewRepository();
+        var image = PolicyImage.Value;
+        Assert.True(image.Layers[0].Size > 1024 * 1024, "the executor layer is large enough to go up in chunks");
+
+        await store.PushImage(repository, image, "1.1.0");
+
+        Assert.True(requests.Count("PATCH") >= 2, $"the executor layer went up in chunks: {string.Join(", ", requests.Requests)}");
+        var inspected = JsonNode.Parse(await Tool.Run("skopeo", "inspect", "--tls-verify=false", $"docker://{host}/{repository}:1.1.0"))!;
+        Assert.Equal(image.Digest, inspected["Digest"]!.GetValue<string>());
+        var pulled = await store.PullImage(repository, image.Digest);
+        Assert.Equal(image.Manifest.Content, pulled.Manifest.Content);
+        Assert.Equal(image.Layers.Select(l => l.Content), pulled.Layers.Select(l => l.Content));
+
+        var before = requests.Requests.Count;
+        await store.PushImage(repository, image, "1.1.0");
+        var second = requests.Requests.Skip(before).ToList();
+        Assert.Equal(["HEAD", "HEAD", "HEAD", "PUT"], second.Select(r => r.Split(' ')[0]));
+        Assert.Equal($"{host}/{repository}", store.Qualify(repository));
+    }
+
+    [Fact]
+    public async Task Skopeo_copy_to_a_layout_and_umoci_unpack_accept_the_image_in_the_registry()
+    {
+        var host = await servers.Registry();
+        var (store, _) = Store(host);
+        var repository = NewRepository();
+        await store.PushImage(repository, PolicyImage.Value);
+
+        var layout = Directory.CreateTempSubdirectory("bpdp-copied-").FullName;
+        await Tool.Run("skopeo", "copy", "--src-tls-verify=false", $"docker://{host}/{repository}@{PolicyImage.Value.Digest}", $"oci:{layout}:copied");
+        var bundle = Path.Combine(Directory.CreateTempSubdirectory("bpdp-bundle-").FullName, "bundle");
+        await Tool.Run("umoci", "unpack", "--image", $"{layout}:copied", bundle);
+        Assert.True(File.Exists(Path.Combine(bundle, "rootfs", "policy", "policy.yaml")));
+    }
+
+    [Fact]
+    public async Task The_registry_refusing_a_manifest_is_reported_with_its_error_code_at_once()
+    {
+        var host = await servers.Registry();
+        var (store, requests) = Store(host);
+        var image = PolicyImage.Value;
+
+        var error = await Assert.ThrowsAsync<RegistryException>(() => store.PutManifest(NewRepository(), image.Manifest));
+
+        Assert.Contains("MANIFEST_BLOB_UNKNOWN", error.Codes);
+        Assert.Contains("MANIFEST_BLOB_UNKNOWN", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, requests.Count("PUT"));
+    }
+
+    [Fact]
+    public async Task A_missing_manifest_is_not_found()
+    {
+        var (store, _) = Store(await servers.Registry());
+
+        await Assert.ThrowsAsync<ImageNotFoundException>(() => store.GetManifest(NewRepository(), "9.9.9"));
+    }
+
+    [Fact]
+    public async Task Basic_auth_pushes_with_the_credentials_and_is_refused_clearly_without_them()
+    {
+        await using var registry = await PasswordProtectedRegistry.Start("ops", "s3cret-pass");
+        var (authorised, _) = Store(registry.Host, "ops", "s3cret-pass");
+        var (anonymous, _) = Store(registry.Host);
+
+        await authorised.PushImage("osha/haz-fast", PolicyImage.Value, "1.1.0");
+        Assert.Equal(PolicyImage.Value.Digest, (await authorised.GetManifest("osha/haz-fast", "1.1.0")).Digest);
+
+        var refused = await Assert.ThrowsAsync<RegistryException>(() => anonymous.GetManifest("osha/haz-fast", "1.1.0"));
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.Status);
+        Assert.Contains("UNAUTHORIZED", refused.Codes);
+    }
+
+    [Fact]
+    public async Task A_registry_that_is_down_is_retried_with_backoff_then_fails()
+    {
+        var (store, requests) = Store($"127.0.0.1:{FreeTcpPort.Next()}", retries: 2);
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => store.PushImage("osha/haz-fast", PolicyImage.Value));
+
+        Assert.Equal(3, requests.Count("HEAD"));
+    }
+
+    [Fact]
+    public async Task A_registry_failing_mid_push_is_retried_then_fails_and_the_manifest_never_reaches_it()
+    {
+        var host = await servers.Registry();
+        var config = PolicyImage.Value.Config.Digest;
+        await using var proxy = await FaultyRegistryProxy.Start(host, request =>
+            request.Method == "PUT" && request.Query["digest"] == config ? HttpStatusCode.ServiceUnavailable : null);
+        var (store, _) = Store(proxy.Host, retries: 2);
+        var repository = NewRepository();
+
+        var error = await Assert.ThrowsAsync<RegistryException>(() => store.PushImage(repository, PolicyImage.Value, "1.1.0"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, error.Status);
+        Assert.Equal(3, proxy.Failed);
+        var (direct, _) = Store(host);
+        await Assert.ThrowsAsync<ImageNotFoundException>(() => direct.GetManifest(repository, PolicyImage.Value.Digest));
+        await Assert.ThrowsAsync<ImageNotFoundException>(() => direct.GetManifest(repository, "1.1.0"));
+        Assert.True(await direct.HasBlob(repository, PolicyImage.Value.Layers[0].Digest), "the layers before the fault did arrive, through the proxy");
+    }
+}
