@@ -32,11 +32,11 @@ internal static class BuildBenchmark
         for (var round = 0; round < 5; round++)
         {
             var builder = new PolicyImageBuilder();
-            cold.Add(Time(() => builder.Build(policy, yaml, executor, created, "bench")));
+            cold.Add(Time(() => builder.Build(policy, yaml, executor, created)));
             for (var i = 0; i < 50; i++)
             {
                 var variant = yaml + $"\n# build {round}.{i}\n";
-                warm.Add(Time(() => builder.Build(policy, variant, executor, created, "bench")));
+                warm.Add(Time(() => builder.Build(policy, variant, executor, created)));
                 layerOnly.Add(Time(() => ReproducibleLayer.Build([new LayerFile(PolicyImageBuilder.PolicyPath, Encoding.UTF8.GetBytes(variant), UnixFileMode.UserRead)])));
             }
         }

@@ -9,5 +9,6 @@ server_env=$(scripts/services.sh up)
 eval "$server_env"
 dotnet build BPDP.sln -c Release
 BPDP_EXECUTOR_BINARY=$(scripts/publish-executor.sh)
-export BPDP_EXECUTOR_BINARY
+BPDP_BASE_IMAGE_LAYOUT=$(scripts/build-base-image.sh)
+export BPDP_EXECUTOR_BINARY BPDP_BASE_IMAGE_LAYOUT
 dotnet test BPDP.sln -c Release --no-build --logger "console;verbosity=minimal"

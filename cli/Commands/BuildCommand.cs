@@ -66,7 +66,7 @@ internal static class BuildCommand
             }
         }
 
-        var image = new PolicyImageBuilder().Build(policy, yaml, await ExecutorArtifact.Load(binary, cancel), created ?? SourceDateEpoch.OrUnixEpoch(), $"file:{file.Name}", baseImage);
+        var image = new PolicyImageBuilder().Build(policy, yaml, await ExecutorArtifact.Load(binary, cancel), created ?? SourceDateEpoch.OrUnixEpoch(), baseImage);
         var version = policy.Module.Metadata.Version;
         await new OciLayout(output.FullName).Push(image, version, cancel);
         await stderr.WriteLineAsync($"built {policy.Module.Metadata.Name} {version} into {output.FullName} (ref {version}, {image.Size / 1024.0 / 1024.0:F1} MiB)");

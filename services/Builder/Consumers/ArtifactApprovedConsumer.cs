@@ -45,7 +45,7 @@ public sealed class ArtifactApprovedConsumer(
         try
         {
             var (executor, baseImage) = await inputs.Get(context.CancellationToken);
-            image = builder.Build(policy, approval.PolicyYaml, executor, approval.ApprovedAt, $"approval:{approval.ApprovalReference}", baseImage);
+            image = builder.Build(policy, approval.PolicyYaml, executor, approval.ApprovedAt, baseImage);
             await store.PushImage(repository, image, tag: null, context.CancellationToken);
         }
         catch (Exception error) when (error is RegistryException or HttpRequestException or ImageNotFoundException or InvalidDataException or IOException or TaskCanceledException

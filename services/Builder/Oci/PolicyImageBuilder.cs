@@ -25,9 +25,8 @@ public sealed class PolicyImageBuilder
     /// <param name="policyYaml">The policy file exactly as approved.</param>
     /// <param name="executor">The published executor binary.</param>
     /// <param name="created">The approval time.</param>
-    /// <param name="source">Where the policy came from, e.g. the approval reference.</param>
     /// <param name="baseImage">The base image, pulled by digest; none for an image of the executor alone.</param>
-    public OciImage Build(CompiledPolicy policy, string policyYaml, ExecutorArtifact executor, DateTimeOffset created, string source, OciImage? baseImage = null)
+    public OciImage Build(CompiledPolicy policy, string policyYaml, ExecutorArtifact executor, DateTimeOffset created, OciImage? baseImage = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(executor);
@@ -45,7 +44,7 @@ public sealed class PolicyImageBuilder
             ["org.opencontainers.image.title"] = metadata.Title,
             ["org.opencontainers.image.version"] = metadata.Version,
             ["org.opencontainers.image.vendor"] = metadata.Agency,
-            ["org.opencontainers.image.source"] = source,
+            ["org.opencontainers.image.source"] = $"urn:bpdp:policy:{metadata.Agency}:{metadata.Name}:{metadata.Version}",
             ["org.opencontainers.image.revision"] = policy.Sha256,
             ["dev.bpdp.policy.name"] = metadata.Name,
         };

@@ -16,7 +16,7 @@ public sealed class OciLayoutTests
         var policyFile = Path.Combine(RepositoryRoot.Path, "examples", "haz-fast", "v1.1.0.yaml");
         var yaml = await File.ReadAllTextAsync(policyFile);
         var layout = Directory.CreateTempSubdirectory("bpdp-oci-").FullName;
-        var image = new PolicyImageBuilder().Build(PolicyValidator.Validate(yaml).Policy!, yaml, await ExecutorArtifact.Load(PublishedExecutor.Path), DateTimeOffset.UnixEpoch, "file:v1.1.0.yaml");
+        var image = new PolicyImageBuilder().Build(PolicyValidator.Validate(yaml).Policy!, yaml, await ExecutorArtifact.Load(PublishedExecutor.Path), DateTimeOffset.UnixEpoch);
         await new OciLayout(layout).Push(image, "1.1.0");
 
         var inspected = JsonNode.Parse(await Tool.Run("skopeo", "inspect", $"oci:{layout}:1.1.0"))!;

@@ -87,17 +87,4 @@ public sealed class CoordinatorEndToEndTests(RealServers servers)
         var declared = await channel.QueueDeclarePassiveAsync(queue);
         return declared.MessageCount == 0;
     }
-
-    /// <summary>Removes the test's queues even when it fails, so they do not collect later runs' messages.</summary>
-    private sealed class QueueCleanup(RabbitMqServer rabbit, params string[] queues) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await using var probe = await RabbitMqProbe.Connect(rabbit);
-            foreach (var queue in queues)
-            {
-                await probe.DeleteStage(queue);
-            }
-        }
-    }
 }

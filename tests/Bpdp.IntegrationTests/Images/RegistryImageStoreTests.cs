@@ -17,7 +17,7 @@ public sealed class RegistryImageStoreTests(RealServers servers)
     private static readonly Lazy<OciImage> PolicyImage = new(() =>
     {
         var yaml = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "examples", "haz-fast", "v1.1.0.yaml"));
-        return new PolicyImageBuilder().Build(PolicyValidator.Validate(yaml).Policy!, yaml, new ExecutorArtifact(File.ReadAllBytes(PublishedExecutor.Path)), DateTimeOffset.UnixEpoch, "test");
+        return new PolicyImageBuilder().Build(PolicyValidator.Validate(yaml).Policy!, yaml, new ExecutorArtifact(File.ReadAllBytes(PublishedExecutor.Path)), DateTimeOffset.UnixEpoch);
     });
 
     private static string NewRepository() => $"test/{Guid.NewGuid():N}"[..21] + "/haz-fast";

@@ -15,7 +15,7 @@ public sealed class PolicyImageBuilderTests
     private static OciImage Build(string version, PolicyImageBuilder? builder = null)
     {
         var yaml = PolicyExamples.HazFast(version);
-        return (builder ?? new PolicyImageBuilder()).Build(PolicyValidator.Validate(yaml).Policy!, yaml, Executor, ApprovedAt, "CHG-2026-0042");
+        return (builder ?? new PolicyImageBuilder()).Build(PolicyValidator.Validate(yaml).Policy!, yaml, Executor, ApprovedAt);
     }
 
     [Fact]
