@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
@@ -11,13 +12,15 @@ namespace Bpdp.Platform.Images.Registry;
 /// uploads, manifests PUT with their media type, reads checked against their digests. Every
 /// operation is retried as a whole (a fresh upload session each time) when the registry is
 /// unreachable or answers 5xx/429, with exponential backoff; refusals fail at once with the
-/// registry's error codes.
+/// registry's error codes. Like skopeo's blob-info cache, it remembers which repository it last saw each
+/// blob in and mounts from there (cross-repository mount) instead of uploading again.
 /// </summary>
 public sealed class RegistryImageStore : IImageStore
 {
     private readonly HttpClient http;
     private readonly RegistryOptions options;
     private readonly ResiliencePipeline retry;
+    private readonly ConcurrentDictionary<string, string> seenIn = new(StringComparer.Ordinal);
 
     public RegistryImageStore(HttpClient http, RegistryOptions options, ILogger<RegistryImageStore> logger)
     {
@@ -68,6 +71,7 @@ public sealed class RegistryImageStore : IImageStore
         }
 
         await Expect(response, $"HEAD {repository} blob {digest}", token, HttpStatusCode.OK);
+        Seen(digest, repository);
         return true;
     }, cancel).AsTask();
 
@@ -78,7 +82,16 @@ public sealed class RegistryImageStore : IImageStore
         return retry.ExecuteAsync(async token =>
         {
             var operation = $"upload of {blob.Digest} ({blob.Size} bytes) to {repository}";
-            using var start = await Send(HttpMethod.Post, $"/v2/{repository}/blobs/uploads/", token);
+            var mount = seenIn.TryGetValue(blob.Digest, out var source) && source != repository
+                ? $"?mount={Uri.EscapeDataString(blob.Digest)}&from={Uri.EscapeDataString(source)}"
+                : "";
+            using var start = await Send(HttpMethod.Post, $"/v2/{repository}/blobs/uploads/{mount}", token);
+            if (mount.Length > 0 && start.StatusCode == HttpStatusCode.Created)
+            {
+                Seen(blob.Digest, repository);
+                return;
+            }
+
             await Expect(start, operation, token, HttpStatusCode.Accepted);
             var location = UploadLocation(start, operation);
             for (var offset = 0; blob.Size > options.ChunkSizeBytes && offset < blob.Content.Length; offset += options.ChunkSizeBytes)
@@ -97,6 +110,7 @@ public sealed class RegistryImageStore : IImageStore
             };
             using var done = await http.SendAsync(finish, token);
             await Expect(done, operation, token, HttpStatusCode.Created);
+            Seen(blob.Digest, repository);
         }, cancel).AsTask();
     }
 
@@ -153,8 +167,21 @@ public sealed class RegistryImageStore : IImageStore
             }
 
             await Expect(response, $"GET {repository} blob {digest}", token, HttpStatusCode.OK);
-            return ImageStoreExtensions.Verified(await response.Content.ReadAsByteArrayAsync(token), digest, $"{Qualify(repository)} blob {digest}");
+            var content = ImageStoreExtensions.Verified(await response.Content.ReadAsByteArrayAsync(token), digest, $"{Qualify(repository)} blob {digest}");
+            Seen(digest, repository);
+            return content;
         }, cancel).AsTask();
+    }
+
+    /// <summary>Where a blob can be mounted from; a bounded memory, forgotten wholesale when full.</summary>
+    private void Seen(string digest, string repository)
+    {
+        if (seenIn.Count >= 10_000)
+        {
+            seenIn.Clear();
+        }
+
+        seenIn[digest] = repository;
     }
 
     private async Task<HttpResponseMessage> Send(HttpMethod method, string path, CancellationToken cancel)

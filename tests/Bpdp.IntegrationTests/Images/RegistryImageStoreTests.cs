@@ -64,6 +64,25 @@ public sealed class RegistryImageStoreTests(RealServers servers)
     }
 
     [Fact]
+    public async Task Blobs_seen_in_another_repository_are_mounted_from_it_rather_than_uploaded()
+    {
+        var host = await servers.Registry();
+        var (store, requests) = Store(host);
+        var first = NewRepository();
+        var second = NewRepository();
+        await store.PushImage(first, PolicyImage.Value);
+
+        var before = requests.Requests.Count;
+        await store.PushImage(second, PolicyImage.Value);
+
+        var pushed = requests.Requests.Skip(before).ToList();
+        Assert.Equal(PolicyImage.Value.Layers.Count + 1, pushed.Count(r => r.StartsWith("POST ", StringComparison.Ordinal)));
+        Assert.DoesNotContain(pushed, r => r.StartsWith("PATCH ", StringComparison.Ordinal));
+        Assert.Equal(1, pushed.Count(r => r.StartsWith("PUT ", StringComparison.Ordinal)));
+        Assert.Equal(PolicyImage.Value.Layers[0].Content, await store.GetBlob(second, PolicyImage.Value.Layers[0].Digest));
+    }
+
+    [Fact]
     public async Task Skopeo_copy_to_a_layout_and_umoci_unpack_accept_the_image_in_the_registry()
     {
         var host = await servers.Registry();

@@ -112,6 +112,40 @@ public sealed class ArtifactApprovedConsumerTests : IAsyncLifetime, IDisposable
         Assert.False(Directory.Exists(Images), "nothing is stored for a rejected approval");
     }
 
+    [Fact]
+    public async Task An_image_store_that_stays_unreachable_ends_in_a_deployment_failure_naming_it()
+    {
+        var executor = Path.Combine(folder, "bpdp-executor");
+        var closedPort = System.Net.Sockets.TcpListener.Create(0);
+        closedPort.Start();
+        var port = ((System.Net.IPEndPoint)closedPort.LocalEndpoint).Port;
+        closedPort.Stop();
+        await using var unreachable = TestHost.Build(new Dictionary<string, string?>
+        {
+            ["Bus:Transport"] = "InMemory",
+            ["Images:Store"] = "Registry",
+            ["Registry:Url"] = $"http://127.0.0.1:{port}",
+            ["Registry:RetryLimit"] = "2",
+            ["Registry:RetryMinDelayMs"] = "10",
+            ["Builder:ExecutorBinary"] = executor,
+            [$"Builder:TrustedKeys:{ApprovalSigning.KeyId}"] = signing.WritePublicKey(folder),
+        }, bus =>
+        {
+            bus.AddBuilderStage();
+            bus.AddBuilderOutcomeProbes("unit");
+        }, sink);
+        await unreachable.StartAsync();
+        var approval = signing.Approve(PolicyExamples.HazFast("1.0.0"));
+
+        await unreachable.Services.GetRequiredService<IPublishEndpoint>().Publish(approval);
+
+        var failed = (await sink.WaitFor<DeploymentFailed>(nameof(BuilderOutcomeProbe.FailedProbe), m => m.DeploymentId == approval.DeploymentId)).Message;
+        Assert.Equal(PipelineStage.Builder, failed.Stage);
+        Assert.Contains($"127.0.0.1:{port}/quarantine/osha/haz-fast", failed.Reason, StringComparison.Ordinal);
+        Assert.Empty(Built(approval));
+        await unreachable.StopAsync();
+    }
+
     private ArtifactApproved Defective(string defect)
     {
         var valid = PolicyExamples.HazFast("1.0.0");
