@@ -135,6 +135,22 @@ public sealed class RegistryImageStoreTests(RealServers servers)
     }
 
     [Fact]
+    public async Task Bearer_token_auth_fetches_a_token_from_the_realm_and_pushes_and_wrong_credentials_are_refused_clearly()
+    {
+        await using var registry = await TokenAuthRegistry.Start("ops", "s3cret-pass");
+        var (authorised, _) = Store(registry.Host, "ops", "s3cret-pass");
+        var (wrong, _) = Store(registry.Host, "ops", "not-the-password");
+
+        await authorised.PushImage("osha/haz-fast", PolicyImage.Value, "1.1.0");
+        Assert.Equal(PolicyImage.Value.Digest, (await authorised.GetManifest("osha/haz-fast", "1.1.0")).Digest);
+        Assert.InRange(registry.TokensIssued, 1, 4);
+
+        var refused = await Assert.ThrowsAsync<RegistryException>(() => wrong.GetManifest("osha/haz-fast", "1.1.0"));
+        Assert.Contains("refused a token", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-password", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_registry_that_is_down_is_retried_with_backoff_then_fails()
     {
         var (store, requests) = Store($"127.0.0.1:{FreeTcpPort.Next()}", retries: 2);
