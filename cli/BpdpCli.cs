@@ -11,6 +11,7 @@ public static class BpdpCli
         PolicyCommand.Create(),
         BuildCommand.Create(),
         BaseCommand.Create(),
+        ScanCommand.Create(),
     };
 
     /// <summary>Runs one command line, writing to the given streams; returns the exit code.</summary>

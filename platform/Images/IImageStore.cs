@@ -10,6 +10,9 @@ public interface IImageStore
     /// <summary>The repository's full name, e.g. <c>registry.example:5000/quarantine/agency/policy</c>.</summary>
     string Qualify(string repository);
 
+    /// <summary>The repository path of a full name this store gave out (the inverse of <see cref="Qualify"/>).</summary>
+    string Unqualify(string name);
+
     Task<bool> HasBlob(string repository, string digest, CancellationToken cancel = default);
 
     /// <summary>Stores a blob unless the repository already has it.</summary>

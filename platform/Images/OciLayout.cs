@@ -103,6 +103,13 @@ public sealed class OciLayout(string root)
     public async Task<string?> Resolve(string name, CancellationToken cancel = default) =>
         (await Entries(cancel)).Where(e => Name(e) == name).Select(Digest).FirstOrDefault();
 
+    /// <summary>The layout's only name, when it has exactly one.</summary>
+    public async Task<string?> OnlyName(CancellationToken cancel = default)
+    {
+        var names = (await Entries(cancel)).Select(Name).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        return names.Count == 1 ? names[0] : null;
+    }
+
     /// <summary>Writes every blob of the image, then its manifest under the tag.</summary>
     public Task Push(OciImage image, string? tag, CancellationToken cancel = default) => new SingleLayoutStore(this).PushImage("", image, tag, cancel);
 

@@ -7,6 +7,8 @@ public sealed class OciLayoutImageStore(string root) : IImageStore
 
     public string Qualify(string repository) => RepositoryName.Validate(repository);
 
+    public string Unqualify(string name) => RepositoryName.Validate(name);
+
     /// <summary>The layout directory of a repository, for tools such as <c>skopeo … oci:DIR</c>.</summary>
     public OciLayout Layout(string repository) => new(Path.Combine(Root, RepositoryName.Validate(repository)));
 

@@ -5,6 +5,8 @@ internal sealed class SingleLayoutStore(OciLayout layout) : IImageStore
 {
     public string Qualify(string repository) => layout.Root;
 
+    public string Unqualify(string name) => name;
+
     public Task<bool> HasBlob(string repository, string digest, CancellationToken cancel = default) => Task.FromResult(layout.HasBlob(digest));
 
     public Task PutBlob(string repository, Blob blob, CancellationToken cancel = default) => layout.PutBlob(blob, cancel);

@@ -55,6 +55,9 @@ public sealed class RegistryImageStore : IImageStore
 
     public string Qualify(string repository) => $"{Host}/{RepositoryName.Validate(repository)}";
 
+    public string Unqualify(string name) =>
+        RepositoryName.Validate(name.StartsWith(Host + "/", StringComparison.Ordinal) ? name[(Host.Length + 1)..] : name);
+
     /// <summary><c>GET /v2/</c>: the registry is there and these credentials may use it.</summary>
     public Task Ping(CancellationToken cancel = default) => retry.ExecuteAsync(async token =>
     {

@@ -17,7 +17,10 @@ public sealed class PolicyImageBuilder
 {
     public const string ExecutorPath = "/usr/local/bin/bpdp-executor";
     public const string PolicyPath = "/policy/policy.yaml";
+    public const string DepsJsonPath = "/usr/local/share/bpdp/bpdp-executor.deps.json";
     public const string User = "65532:65532";
+    private const UnixFileMode Readable = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+    private const UnixFileMode Executable = Readable | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 
     private readonly ConcurrentDictionary<string, (Blob Layer, string DiffId)> executorLayers = new(StringComparer.Ordinal);
 
@@ -30,9 +33,8 @@ public sealed class PolicyImageBuilder
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(executor);
-        var executorLayer = executorLayers.GetOrAdd(executor.Digest, _ => ReproducibleLayer.Build(
-            [new LayerFile(ExecutorPath, executor.Binary, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute)]));
-        var policyLayer = ReproducibleLayer.Build([new LayerFile(PolicyPath, Encoding.UTF8.GetBytes(policyYaml), UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead)]);
+        var executorLayer = executorLayers.GetOrAdd(executor.Digest, _ => ReproducibleLayer.Build(ExecutorFiles(executor)));
+        var policyLayer = ReproducibleLayer.Build([new LayerFile(PolicyPath, Encoding.UTF8.GetBytes(policyYaml), Readable)]);
 
         var baseLayers = baseImage?.Layers ?? [];
         var baseDiffIds = baseImage?.DiffIds ?? [];
@@ -81,4 +83,9 @@ public sealed class PolicyImageBuilder
     }
 
     private static byte[] Json(JsonNode node) => Encoding.UTF8.GetBytes(node.ToJsonString());
+
+    private static List<LayerFile> ExecutorFiles(ExecutorArtifact executor) =>
+        executor.DepsJson is { } deps
+            ? [new LayerFile(ExecutorPath, executor.Binary, Executable), new LayerFile(DepsJsonPath, deps, Readable)]
+            : [new LayerFile(ExecutorPath, executor.Binary, Executable)];
 }

@@ -1,0 +1,53 @@
+using Bpdp.Contracts;
+using Bpdp.Platform.Bus;
+using Bpdp.Platform.Images;
+using Bpdp.Platform.Images.Registry;
+using Bpdp.Scanner.Sbom;
+using MassTransit;
+
+namespace Bpdp.Scanner.Consumers;
+
+/// <summary>
+/// Reads the quarantined image by digest, scans it, stores its SBOM beside it (an OCI artifact whose subject
+/// is the image) and publishes <see cref="ImageScanned"/> with every finding, redacted. A store that stays
+/// unreachable ends the deployment with <see cref="DeploymentFailed"/>. A redelivered message scans again
+/// and publishes the same event under the same message id.
+/// </summary>
+public sealed class ImageBuiltConsumer(ImageScannerFactory scanners, IImageStore store, TimeProvider time, ILogger<ImageBuiltConsumer> logger) : IConsumer<ImageBuilt>
+{
+    public async Task Consume(ConsumeContext<ImageBuilt> context)
+    {
+        var built = context.Message;
+        var started = time.GetTimestamp();
+        ScanReport report;
+        string sbomDigest;
+        try
+        {
+            var repository = store.Unqualify(built.Image.Repository);
+            var image = await store.PullImage(repository, built.Image.Digest, context.CancellationToken);
+            report = scanners.Create().Scan(image, built.Image.Repository);
+            var (manifest, config, sbom) = CycloneDxSbom.AsArtifact(image, report.Sbom);
+            await store.PutBlob(repository, config, context.CancellationToken);
+            await store.PutBlob(repository, sbom, context.CancellationToken);
+            await store.PutManifest(repository, manifest, cancel: context.CancellationToken);
+            sbomDigest = manifest.Digest;
+        }
+        catch (Exception error) when (error is RegistryException or HttpRequestException or ImageNotFoundException or InvalidDataException or IOException or ArgumentException
+            && !context.CancellationToken.IsCancellationRequested)
+        {
+            logger.LogError("Deployment {DeploymentId}: {Image} could not be scanned: {Error}", built.DeploymentId, built.Image, error.Message);
+            await Publish(context, new DeploymentFailed(built.DeploymentId, time.GetUtcNow(), built.Target, PipelineStage.Scanner, $"{built.Image} could not be scanned: {error.Message}"));
+            return;
+        }
+
+        var blocking = report.Findings.Where(f => f.Blocking).ToList();
+        logger.LogInformation("Deployment {DeploymentId}: scanned {Image}: {Files} files, {Packages} packages, {Findings} findings, {Blocking} blocking ({Rules}) in {Elapsed} ms",
+            built.DeploymentId, built.Image, report.FilesScanned, report.Packages, report.Findings.Count, blocking.Count,
+            string.Join(", ", blocking.Select(f => f.Finding.RuleId).Distinct()), (int)time.GetElapsedTime(started).TotalMilliseconds);
+        await Publish(context, new ImageScanned(built.DeploymentId, time.GetUtcNow(), built.Target, built.Image, report.Passed, report.Reported, sbomDigest));
+    }
+
+    private static Task Publish<T>(ConsumeContext context, T message)
+        where T : class, IPipelineMessage =>
+        context.Publish(message, sent => sent.MessageId = DeterministicIds.From($"{message.DeploymentId:D}/{typeof(T).Name}"));
+}

@@ -1,0 +1,90 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Bpdp.Platform.Bus;
+using Bpdp.Platform.Images;
+using Bpdp.Scanner.Layers;
+
+namespace Bpdp.Scanner.Sbom;
+
+/// <summary>
+/// A CycloneDX 1.5 JSON SBOM of an image: the NuGet packages from the <c>.deps.json</c> files it carries,
+/// and every file with its SHA-256. Deterministic — the serial number comes from the image digest and the
+/// timestamp from the image's creation time — so the same image gives the same SBOM digest.
+/// </summary>
+public static class CycloneDxSbom
+{
+    public const string MediaType = "application/vnd.cyclonedx+json";
+
+    public static byte[] Build(OciImage image, string repository, IReadOnlyList<ImageFile> files, IReadOnlyList<SbomComponent> packages)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var created = JsonNode.Parse(image.Config.Content)?["created"]?.GetValue<string>() ?? "1970-01-01T00:00:00Z";
+        var components = new JsonArray();
+        foreach (var package in packages.DistinctBy(p => p.Purl).OrderBy(p => p.Purl, StringComparer.Ordinal))
+        {
+            components.Add(new JsonObject
+            {
+                ["type"] = "library",
+                ["bom-ref"] = package.Purl,
+                ["name"] = package.Name,
+                ["version"] = package.Version,
+                ["purl"] = package.Purl,
+                ["properties"] = new JsonArray(new JsonObject { ["name"] = "bpdp:found-in", ["value"] = "/" + package.FoundIn }),
+            });
+        }
+
+        foreach (var file in files.OrderBy(f => f.Path, StringComparer.Ordinal).ThenBy(f => image.Layers.Select(l => l.Digest).ToList().IndexOf(f.LayerDigest)))
+        {
+            var hash = Convert.ToHexStringLower(SHA256.HashData(file.Content));
+            components.Add(new JsonObject
+            {
+                ["type"] = "file",
+                ["bom-ref"] = $"file:/{file.Path}@{file.LayerDigest}",
+                ["name"] = "/" + file.Path,
+                ["hashes"] = new JsonArray(new JsonObject { ["alg"] = "SHA-256", ["content"] = hash }),
+                ["properties"] = new JsonArray(new JsonObject { ["name"] = "bpdp:layer", ["value"] = file.LayerDigest }),
+            });
+        }
+
+        var document = new JsonObject
+        {
+            ["bomFormat"] = "CycloneDX",
+            ["specVersion"] = "1.5",
+            ["serialNumber"] = $"urn:uuid:{DeterministicIds.From($"sbom/{image.Digest}"):D}",
+            ["version"] = 1,
+            ["metadata"] = new JsonObject
+            {
+                ["timestamp"] = created,
+                ["tools"] = new JsonObject { ["components"] = new JsonArray(new JsonObject { ["type"] = "application", ["name"] = "bpdp-scanner" }) },
+                ["component"] = new JsonObject
+                {
+                    ["type"] = "container",
+                    ["bom-ref"] = $"{repository}@{image.Digest}",
+                    ["name"] = repository,
+                    ["version"] = image.Digest,
+                },
+            },
+            ["components"] = components,
+        };
+        return Encoding.UTF8.GetBytes(document.ToJsonString());
+    }
+
+    /// <summary>The SBOM as an OCI 1.1 artifact whose subject is the image, ready to store beside it.</summary>
+    public static (Blob Manifest, Blob Config, Blob Sbom) AsArtifact(OciImage image, byte[] sbom)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var config = new Blob(OciMediaTypes.Empty, "{}"u8.ToArray());
+        var content = new Blob(MediaType, sbom);
+        var manifest = new Blob(OciMediaTypes.Manifest, Encoding.UTF8.GetBytes(new JsonObject
+        {
+            ["schemaVersion"] = 2,
+            ["mediaType"] = OciMediaTypes.Manifest,
+            ["artifactType"] = MediaType,
+            ["config"] = config.Descriptor(),
+            ["layers"] = new JsonArray(content.Descriptor()),
+            ["subject"] = image.Manifest.Descriptor(),
+        }.ToJsonString()));
+        return (manifest, config, content);
+    }
+}

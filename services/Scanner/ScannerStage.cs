@@ -1,0 +1,22 @@
+using Bpdp.Platform.Bus;
+using Bpdp.Platform.Images;
+using Bpdp.Scanner.Consumers;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Bpdp.Scanner;
+
+/// <summary>Registers the Scanner: the <c>ImageBuilt</c> consumer on <c>Scanner:Queue</c>, its rules and database, and the image store.</summary>
+public static class ScannerStage
+{
+    public static IBusRegistrationConfigurator AddScannerStage(this IBusRegistrationConfigurator bus, string queue = "scanner")
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        bus.AddOptions<ScannerOptions>().BindConfiguration(ScannerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        bus.TryAddSingleton(TimeProvider.System);
+        bus.AddImageStore();
+        bus.AddSingleton<ImageScannerFactory>();
+        bus.AddStageConsumer<ImageBuiltConsumer>(queue);
+        return bus;
+    }
+}

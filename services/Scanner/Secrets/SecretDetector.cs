@@ -1,0 +1,151 @@
+using System.Text;
+using Bpdp.Contracts;
+
+namespace Bpdp.Scanner.Secrets;
+
+/// <summary>
+/// Finds secrets in one file. A vectorised multi-keyword search skips every line no rule cares about;
+/// on a line with a keyword, the rules of the keywords present run their regexes. Findings carry the
+/// line with every secret found on it replaced by <c>*****</c> — never a secret, not even in part.
+/// </summary>
+public sealed class SecretDetector(SecretRuleSet rules)
+{
+    public const string Category = "secret";
+    private const string Redacted = "*****";
+    private const int ExcerptLength = 160;
+
+    /// <summary>The findings in a file, or none for a binary file (sniffed by content).</summary>
+    public IReadOnlyList<ScanFinding> Scan(string layerDigest, string path, ReadOnlySpan<byte> content)
+    {
+        if (ContentSniffer.IsBinary(content))
+        {
+            return [];
+        }
+
+        var text = Encoding.UTF8.GetString(content);
+        var findings = new List<ScanFinding>();
+        var lineNumber = 1;
+        var counted = 0;
+        var position = 0;
+        while (position < text.Length)
+        {
+            int lineStart;
+            if (rules.Unfiltered.Count > 0)
+            {
+                lineStart = position;
+            }
+            else
+            {
+                var hit = text.AsSpan(position).IndexOfAny(rules.KeywordSearch);
+                if (hit < 0)
+                {
+                    break;
+                }
+
+                lineStart = text.LastIndexOf('\n', position + hit) + 1;
+                lineStart = Math.Max(lineStart, position);
+            }
+
+            var lineEnd = text.IndexOf('\n', lineStart);
+            lineEnd = lineEnd < 0 ? text.Length : lineEnd;
+            lineNumber += text.AsSpan(counted, lineStart - counted).Count('\n');
+            counted = lineStart;
+            ScanLine(text.AsSpan(lineStart, lineEnd - lineStart).TrimEnd('\r').ToString(), lineNumber, layerDigest, path, findings);
+            position = lineEnd + 1;
+        }
+
+        return findings;
+    }
+
+    private void ScanLine(string line, int lineNumber, string layerDigest, string path, List<ScanFinding> findings)
+    {
+        var candidates = new HashSet<SecretRule>(rules.Unfiltered);
+        foreach (var (keyword, keywordRules) in rules.RulesByKeyword)
+        {
+            if (line.Contains(keyword, StringComparison.OrdinalIgnoreCase))
+            {
+                candidates.UnionWith(keywordRules);
+            }
+        }
+
+        var found = new List<(SecretRule Rule, int Start, int Length)>();
+        foreach (var rule in candidates.OrderBy(r => r.Id, StringComparer.Ordinal))
+        {
+            if (rule.AllowedPaths.Any(p => p.IsMatch(path)))
+            {
+                continue;
+            }
+
+            foreach (System.Text.RegularExpressions.Match match in rule.Pattern.Matches(line))
+            {
+                var secret = match.Groups[rule.SecretGroup];
+                if (!secret.Success || secret.Length == 0
+                    || (rule.Entropy is { } minimum && Entropy.Of(secret.ValueSpan) < minimum)
+                    || rule.AllowedSecrets.Any(a => a.IsMatch(secret.Value)))
+                {
+                    continue;
+                }
+
+                found.Add((rule, secret.Index, secret.Length));
+            }
+        }
+
+        // Every secret on the line is masked in every excerpt, including what a fallback rule matched.
+        var masked = Mask(line, found.Select(f => (f.Start, f.Length)));
+        found.RemoveAll(f => f.Rule.Fallback && found.Any(o => !o.Rule.Fallback && o.Start < f.Start + f.Length && f.Start < o.Start + o.Length));
+
+        // One finding per rule and line.
+        foreach (var (rule, start, _) in found.DistinctBy(f => f.Rule.Id))
+        {
+            findings.Add(new ScanFinding(rule.Id, Category, rule.Severity,
+                $"{rule.Description} in /{path} line {lineNumber}: remove it from the policy image and rotate it.",
+                layerDigest, path, lineNumber, Excerpt(masked.Text, masked.MaskedStarts[start])));
+        }
+    }
+
+    /// <summary>The line with each span replaced by the mask, and where each span now starts.</summary>
+    private static (string Text, Dictionary<int, int> MaskedStarts) Mask(string line, IEnumerable<(int Start, int Length)> spans)
+    {
+        var merged = new List<(int Start, int End)>();
+        foreach (var (start, length) in spans.OrderBy(s => s.Start))
+        {
+            if (merged.Count > 0 && start <= merged[^1].End)
+            {
+                merged[^1] = (merged[^1].Start, Math.Max(merged[^1].End, start + length));
+            }
+            else
+            {
+                merged.Add((start, start + length));
+            }
+        }
+
+        var text = new StringBuilder();
+        var starts = new Dictionary<int, int>();
+        var at = 0;
+        foreach (var (start, end) in merged)
+        {
+            text.Append(line, at, start - at);
+            for (var original = start; original < end; original++)
+            {
+                starts.TryAdd(original, text.Length);
+            }
+
+            text.Append(Redacted);
+            at = end;
+        }
+
+        text.Append(line, at, line.Length - at);
+        return (text.ToString(), starts);
+    }
+
+    private static string Excerpt(string masked, int around)
+    {
+        if (masked.Length <= ExcerptLength)
+        {
+            return masked.Trim();
+        }
+
+        var start = Math.Clamp(around - ExcerptLength / 2, 0, masked.Length - ExcerptLength);
+        return (start > 0 ? "…" : "") + masked.Substring(start, ExcerptLength).Trim() + (start + ExcerptLength < masked.Length ? "…" : "");
+    }
+}

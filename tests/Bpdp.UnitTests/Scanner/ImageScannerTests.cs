@@ -1,0 +1,133 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Bpdp.Builder.Oci;
+using Bpdp.Contracts;
+using Bpdp.Platform.Images;
+using Bpdp.Policy;
+using Bpdp.Scanner;
+using Bpdp.Scanner.Gate;
+using Bpdp.Scanner.Secrets;
+using Bpdp.Scanner.Vulnerabilities;
+using Bpdp.Testing;
+using Bpdp.UnitTests.Policy;
+
+namespace Bpdp.UnitTests.Scanner;
+
+/// <summary>Golden scans of whole images: planted secrets block with their rule ids, a clean image passes, the OSV fixture and the ignore file decide vulnerabilities.</summary>
+public sealed class ImageScannerTests
+{
+    private static readonly DateOnly Today = new(2026, 11, 27);
+    private static readonly OsvDatabase Osv = OsvDatabase.Load(Path.Combine(RepositoryRoot.Path, "tests", "fixtures", "osv"));
+
+    private static OciImage PolicyImage(string yamlDotNetVersion = "18.2.0")
+    {
+        var deps = Encoding.UTF8.GetBytes(new JsonObject
+        {
+            ["libraries"] = new JsonObject
+            {
+                ["bpdp-executor/1.0.0"] = new JsonObject { ["type"] = "project" },
+                ["runtimepack.Microsoft.NETCore.App.Runtime.linux-x64/10.0.12"] = new JsonObject { ["type"] = "runtimepack" },
+                [$"YamlDotNet/{yamlDotNetVersion}"] = new JsonObject { ["type"] = "package" },
+                ["prometheus-net/8.2.1"] = new JsonObject { ["type"] = "package" },
+            },
+        }.ToJsonString());
+        var yaml = PolicyExamples.HazFast("1.1.0");
+        return new PolicyImageBuilder().Build(PolicyValidator.Validate(yaml).Policy!, yaml, new ExecutorArtifact([1, 2, 3, 0, 4], deps), new DateTimeOffset(2026, 11, 27, 9, 15, 0, TimeSpan.Zero));
+    }
+
+    private static OciImage WithLayer(OciImage image, params (string Path, string Content)[] files)
+    {
+        var (layer, _) = ReproducibleLayer.Build(files.Select(f => new LayerFile(f.Path, Encoding.UTF8.GetBytes(f.Content), UnixFileMode.UserRead)));
+        return image with { Layers = [.. image.Layers, layer] };
+    }
+
+    private static ScanReport Scan(OciImage image, IReadOnlyList<IgnoreEntry>? ignores = null, DateOnly? today = null) =>
+        new ImageScanner(SecretRuleSet.BuiltIn(), Osv, new ScanGate(Severity.High, Severity.High, ignores ?? [], today ?? Today), 64 * 1024 * 1024)
+            .Scan(image, "quarantine/osha/haz-fast");
+
+    [Fact]
+    public void An_image_with_every_kind_of_planted_secret_is_blocked_with_each_rule_id_and_no_secret_in_the_report()
+    {
+        var planted = PlantedSecrets.ByRule.ToList();
+        var image = WithLayer(PolicyImage(), [.. planted.Select(p => (p.Value.Path, $"# configuration\n{p.Value.Line}\n"))]);
+
+        var report = Scan(image);
+
+        Assert.False(report.Passed);
+        foreach (var (rule, (path, _, _)) in planted)
+        {
+            Assert.Contains(report.Findings, f => f.Finding.RuleId == rule && f.Finding.Path == path && f.Finding.Line == 2 && f.Blocking && f.Finding.LayerDigest == image.Layers[^1].Digest);
+        }
+
+        var everything = JsonReportText(report);
+        Assert.All(planted, p => Assert.DoesNotContain(p.Value.Secret, everything, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_clean_image_passes_with_its_sbom()
+    {
+        var image = PolicyImage();
+
+        var report = Scan(image);
+
+        Assert.True(report.Passed, string.Join("; ", report.Findings.Select(f => f.Finding.Message)));
+        var sbom = JsonNode.Parse(report.Sbom)!;
+        Assert.Equal("1.5", sbom["specVersion"]!.GetValue<string>());
+        var components = sbom["components"]!.AsArray();
+        Assert.Contains(components, c => c!["purl"]?.GetValue<string>() == "pkg:nuget/YamlDotNet@18.2.0");
+        Assert.Contains(components, c => c!["purl"]?.GetValue<string>() == "pkg:nuget/Microsoft.NETCore.App.Runtime.linux-x64@10.0.12");
+        Assert.Contains(components, c => c!["name"]?.GetValue<string>() == "/policy/policy.yaml" && c["hashes"]![0]!["content"]!.GetValue<string>().Length == 64);
+        Assert.Equal(report.Sbom, Scan(image).Sbom);
+    }
+
+    [Fact]
+    public void A_known_vulnerable_dependency_blocks_and_a_low_one_does_not()
+    {
+        var report = Scan(PolicyImage(yamlDotNetVersion: "18.1.0"));
+
+        Assert.False(report.Passed);
+        Assert.True(report.Findings.Single(f => f.Finding.RuleId == "BPDP-TEST-2026-0001").Blocking);
+        Assert.False(report.Findings.Single(f => f.Finding.RuleId == "BPDP-TEST-2026-0003").Blocking);
+    }
+
+    [Fact]
+    public void An_ignore_entry_lets_the_vulnerability_pass_until_its_expiry_and_then_it_blocks_again()
+    {
+        var image = PolicyImage(yamlDotNetVersion: "18.1.0");
+        IgnoreEntry[] ignores = [new("CVE-2099-0001", null, "Anchors are disabled in the executor's parser settings.", new DateOnly(2026, 12, 31))];
+
+        var before = Scan(image, ignores, new DateOnly(2026, 12, 31));
+        var after = Scan(image, ignores, new DateOnly(2027, 1, 1));
+
+        Assert.True(before.Passed);
+        Assert.Contains("Ignored until 2026-12-31", before.Findings.Single(f => f.Finding.RuleId == "BPDP-TEST-2026-0001").Finding.Message, StringComparison.Ordinal);
+        Assert.False(after.Passed);
+        Assert.Contains("expired on 2026-12-31", after.Findings.Single(f => f.Finding.RuleId == "BPDP-TEST-2026-0001").Finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_policy_layer_that_does_not_validate_always_blocks_even_when_ignored()
+    {
+        var image = WithLayer(PolicyImage(), ("policy/policy.yaml", PolicyExamples.HazFast("1.1.0").Replace("type: number", "type: decimal", StringComparison.Ordinal)));
+
+        var report = Scan(image, [new IgnoreEntry("policy-lint", null, "trying to sneak it through", new DateOnly(2030, 1, 1))]);
+
+        Assert.False(report.Passed);
+        Assert.All(report.Findings.Where(f => f.Finding.RuleId == "policy-lint"), f => Assert.True(f.Blocking));
+        Assert.Contains(report.Findings, f => f.Finding.RuleId == "policy-lint" && f.Finding.Line > 0);
+    }
+
+    [Fact]
+    public void An_ignore_file_without_a_reason_or_expiry_is_refused()
+    {
+        var file = Path.GetTempFileName();
+        File.WriteAllText(file, "- id: CVE-2099-0001\n  expires: 2027-01-01\n");
+
+        var error = Assert.Throws<InvalidOperationException>(() => IgnoreFile.Load(file));
+
+        Assert.Contains("has no reason", error.Message, StringComparison.Ordinal);
+        File.Delete(file);
+    }
+
+    private static string JsonReportText(ScanReport report) => Bpdp.Scanner.Reports.JsonReport.From(report, "image").ToJsonString();
+}
