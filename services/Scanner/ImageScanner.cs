@@ -27,7 +27,6 @@ public sealed class ImageScanner(SecretRuleSet rules, OsvDatabase vulnerabilitie
         {
             bytes += file.Content.LongLength;
             files.Add(file);
-            findings.AddRange(secrets.Scan(file.LayerDigest, file.Path, file.Content));
             if (file.Path == PolicyLint.PolicyPath)
             {
                 policy = file;
@@ -39,6 +38,7 @@ public sealed class ImageScanner(SecretRuleSet rules, OsvDatabase vulnerabilitie
             }
         }
 
+        findings.AddRange(secrets.ScanAll(files));
         findings.AddRange(PolicyLint.Check(policy));
         findings.AddRange(VulnerabilityMatcher.Match(vulnerabilities, packages));
         var aliases = findings.Where(f => f.Category == VulnerabilityMatcher.Category)

@@ -14,6 +14,10 @@ public sealed class SecretDetector(SecretRuleSet rules)
     private const string Redacted = "*****";
     private const int ExcerptLength = 160;
 
+    /// <summary>The findings in many files, scanned on every core, in the files' order.</summary>
+    public IReadOnlyList<ScanFinding> ScanAll(IReadOnlyList<Layers.ImageFile> files) =>
+        [.. files.AsParallel().AsOrdered().SelectMany(f => Scan(f.LayerDigest, f.Path, f.Content))];
+
     /// <summary>The findings in a file, or none for a binary file (sniffed by content).</summary>
     public IReadOnlyList<ScanFinding> Scan(string layerDigest, string path, ReadOnlySpan<byte> content)
     {
@@ -27,12 +31,18 @@ public sealed class SecretDetector(SecretRuleSet rules)
         var lineNumber = 1;
         var counted = 0;
         var position = 0;
+        var candidates = new HashSet<SecretRule>();
         while (position < text.Length)
         {
             int lineStart;
+            int lineEnd;
+            candidates.Clear();
+            candidates.UnionWith(rules.Unfiltered);
             if (rules.Unfiltered.Count > 0)
             {
                 lineStart = position;
+                lineEnd = LineEnd(text, lineStart);
+                CollectKeywordRules(text, lineStart, lineEnd, candidates);
             }
             else
             {
@@ -42,36 +52,77 @@ public sealed class SecretDetector(SecretRuleSet rules)
                     break;
                 }
 
-                lineStart = text.LastIndexOf('\n', position + hit) + 1;
-                lineStart = Math.Max(lineStart, position);
+                lineStart = Math.Max(text.LastIndexOf('\n', position + hit) + 1, position);
+                lineEnd = LineEnd(text, lineStart);
+                CollectKeywordRules(text, position + hit, lineEnd, candidates);
             }
 
-            var lineEnd = text.IndexOf('\n', lineStart);
-            lineEnd = lineEnd < 0 ? text.Length : lineEnd;
             lineNumber += text.AsSpan(counted, lineStart - counted).Count('\n');
             counted = lineStart;
-            ScanLine(text.AsSpan(lineStart, lineEnd - lineStart).TrimEnd('\r').ToString(), lineNumber, layerDigest, path, findings);
+            if (AnyMatches(candidates, text.AsSpan(lineStart, lineEnd - lineStart).TrimEnd('\r')))
+            {
+                ScanLine(text.AsSpan(lineStart, lineEnd - lineStart).TrimEnd('\r').ToString(), lineNumber, layerDigest, path, candidates, findings);
+            }
+
             position = lineEnd + 1;
         }
 
         return findings;
     }
 
-    private void ScanLine(string line, int lineNumber, string layerDigest, string path, List<ScanFinding> findings)
+    private static bool AnyMatches(HashSet<SecretRule> candidates, ReadOnlySpan<char> line)
     {
-        var candidates = new HashSet<SecretRule>(rules.Unfiltered);
-        foreach (var (keyword, keywordRules) in rules.RulesByKeyword)
+        foreach (var rule in candidates)
         {
-            if (line.Contains(keyword, StringComparison.OrdinalIgnoreCase))
+            if (rule.Pattern.IsMatch(line))
             {
-                candidates.UnionWith(keywordRules);
+                return true;
             }
         }
 
+        return false;
+    }
+
+    private static int LineEnd(string text, int lineStart)
+    {
+        var end = text.IndexOf('\n', lineStart);
+        return end < 0 ? text.Length : end;
+    }
+
+    /// <summary>The rules of every keyword that occurs in the line from <paramref name="from"/> on, found hit by hit.</summary>
+    private void CollectKeywordRules(string text, int from, int lineEnd, HashSet<SecretRule> candidates)
+    {
+        var at = from;
+        while (at < lineEnd)
+        {
+            var hit = text.AsSpan(at, lineEnd - at).IndexOfAny(rules.KeywordSearch);
+            if (hit < 0)
+            {
+                return;
+            }
+
+            at += hit;
+            if (rules.KeywordsByFirstChar.TryGetValue(char.ToLowerInvariant(text[at]), out var keywords))
+            {
+                foreach (var keyword in keywords)
+                {
+                    if (text.AsSpan(at).StartsWith(keyword, StringComparison.OrdinalIgnoreCase))
+                    {
+                        candidates.UnionWith(rules.RulesByKeyword[keyword]);
+                    }
+                }
+            }
+
+            at++;
+        }
+    }
+
+    private static void ScanLine(string line, int lineNumber, string layerDigest, string path, HashSet<SecretRule> candidates, List<ScanFinding> findings)
+    {
         var found = new List<(SecretRule Rule, int Start, int Length)>();
         foreach (var rule in candidates.OrderBy(r => r.Id, StringComparer.Ordinal))
         {
-            if (rule.AllowedPaths.Any(p => p.IsMatch(path)))
+            if (!rule.Pattern.IsMatch(line) || rule.AllowedPaths.Any(p => p.IsMatch(path)))
             {
                 continue;
             }
@@ -88,6 +139,11 @@ public sealed class SecretDetector(SecretRuleSet rules)
 
                 found.Add((rule, secret.Index, secret.Length));
             }
+        }
+
+        if (found.Count == 0)
+        {
+            return;
         }
 
         // Every secret on the line is masked in every excerpt, including what a fallback rule matched.

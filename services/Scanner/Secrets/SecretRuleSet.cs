@@ -23,7 +23,11 @@ public sealed class SecretRuleSet
         KeywordSearch = SearchValues.Create(keywords, StringComparison.OrdinalIgnoreCase);
         RulesByKeyword = keywords.ToDictionary(k => k, k => (IReadOnlyList<SecretRule>)[.. rules.Where(r => r.Keywords.Contains(k, StringComparer.OrdinalIgnoreCase))], StringComparer.OrdinalIgnoreCase);
         Unfiltered = [.. rules.Where(r => r.Keywords.Count == 0)];
+        KeywordsByFirstChar = keywords.GroupBy(k => char.ToLowerInvariant(k[0])).ToDictionary(g => g.Key, g => g.ToArray());
     }
+
+    /// <summary>The keywords by their lowercase first character, to tell which ones a search hit is.</summary>
+    public IReadOnlyDictionary<char, string[]> KeywordsByFirstChar { get; }
 
     public IReadOnlyList<SecretRule> Rules { get; }
 
