@@ -18,6 +18,9 @@ public interface IImageStore
     /// <summary>Stores a blob unless the repository already has it.</summary>
     Task PutBlob(string repository, Blob blob, CancellationToken cancel = default);
 
+    /// <summary>Makes a blob of <paramref name="from"/> part of <paramref name="repository"/> without sending it again (cross-repository mount); false when the store cannot.</summary>
+    Task<bool> MountBlob(string repository, string digest, string from, CancellationToken cancel = default);
+
     /// <summary>Stores a manifest whose blobs are all present, under its digest and, when given, a tag.</summary>
     Task PutManifest(string repository, Blob manifest, string? tag = null, CancellationToken cancel = default);
 

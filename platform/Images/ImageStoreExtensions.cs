@@ -48,6 +48,32 @@ public static class ImageStoreExtensions
             new(descriptor["mediaType"]!.GetValue<string>(), await store.GetBlob(repository, descriptor["digest"]!.GetValue<string>(), cancel));
     }
 
+    /// <summary>The manifest a tag or digest names, or null when there is none.</summary>
+    public static async Task<Blob?> FindManifest(this IImageStore store, string repository, string reference, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        try
+        {
+            return await store.GetManifest(repository, reference, cancel);
+        }
+        catch (ImageNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Copies a blob between repositories: mounted when the store can, else read and written.</summary>
+    public static async Task CopyBlob(this IImageStore store, string from, string to, string mediaType, string digest, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        if (await store.HasBlob(to, digest, cancel) || await store.MountBlob(to, digest, from, cancel))
+        {
+            return;
+        }
+
+        await store.PutBlob(to, new Blob(mediaType, await store.GetBlob(from, digest, cancel)), cancel);
+    }
+
     /// <summary>Fails unless the content has the digest it was asked for by.</summary>
     public static byte[] Verified(byte[] content, string digest, string where)
     {

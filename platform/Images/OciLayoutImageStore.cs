@@ -16,6 +16,18 @@ public sealed class OciLayoutImageStore(string root) : IImageStore
 
     public Task PutBlob(string repository, Blob blob, CancellationToken cancel = default) => Layout(repository).PutBlob(blob, cancel);
 
+    public async Task<bool> MountBlob(string repository, string digest, string from, CancellationToken cancel = default)
+    {
+        var source = Layout(from);
+        if (!source.HasBlob(digest))
+        {
+            return false;
+        }
+
+        await Layout(repository).PutBlob(new Blob("application/octet-stream", await source.GetBlob(digest, cancel)), cancel);
+        return true;
+    }
+
     public Task PutManifest(string repository, Blob manifest, string? tag = null, CancellationToken cancel = default) => Layout(repository).PutManifest(manifest, tag, cancel);
 
     public Task<Blob> GetManifest(string repository, string reference, CancellationToken cancel = default) => Layout(repository).GetManifest(reference, cancel);

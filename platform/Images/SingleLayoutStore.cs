@@ -11,6 +11,8 @@ internal sealed class SingleLayoutStore(OciLayout layout) : IImageStore
 
     public Task PutBlob(string repository, Blob blob, CancellationToken cancel = default) => layout.PutBlob(blob, cancel);
 
+    public Task<bool> MountBlob(string repository, string digest, string from, CancellationToken cancel = default) => Task.FromResult(layout.HasBlob(digest));
+
     public Task PutManifest(string repository, Blob manifest, string? tag = null, CancellationToken cancel = default) => layout.PutManifest(manifest, tag, cancel);
 
     public Task<Blob> GetManifest(string repository, string reference, CancellationToken cancel = default) => layout.GetManifest(reference, cancel);

@@ -117,6 +117,28 @@ public sealed class RegistryImageStore : IImageStore
         }, cancel).AsTask();
     }
 
+    public Task<bool> MountBlob(string repository, string digest, string from, CancellationToken cancel = default)
+    {
+        RepositoryName.Validate(repository);
+        RepositoryName.Validate(from);
+        return retry.ExecuteAsync(async token =>
+        {
+            using var start = await Send(HttpMethod.Post, $"/v2/{repository}/blobs/uploads/?mount={Uri.EscapeDataString(digest)}&from={Uri.EscapeDataString(from)}", token);
+            if (start.StatusCode == HttpStatusCode.Created)
+            {
+                Seen(digest, repository);
+                return true;
+            }
+
+            await Expect(start, $"mount of {digest} from {from} into {repository}", token, HttpStatusCode.Accepted);
+
+            // The registry opened an upload instead; close it rather than leave it dangling.
+            using var cancelUpload = new HttpRequestMessage(HttpMethod.Delete, UploadLocation(start, "mount"));
+            using var _ = await http.SendAsync(cancelUpload, token);
+            return false;
+        }, cancel).AsTask();
+    }
+
     public Task PutManifest(string repository, Blob manifest, string? tag = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(manifest);

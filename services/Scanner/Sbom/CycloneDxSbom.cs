@@ -74,17 +74,6 @@ public static class CycloneDxSbom
     public static (Blob Manifest, Blob Config, Blob Sbom) AsArtifact(OciImage image, byte[] sbom)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var config = new Blob(OciMediaTypes.Empty, "{}"u8.ToArray());
-        var content = new Blob(MediaType, sbom);
-        var manifest = new Blob(OciMediaTypes.Manifest, Encoding.UTF8.GetBytes(new JsonObject
-        {
-            ["schemaVersion"] = 2,
-            ["mediaType"] = OciMediaTypes.Manifest,
-            ["artifactType"] = MediaType,
-            ["config"] = config.Descriptor(),
-            ["layers"] = new JsonArray(content.Descriptor()),
-            ["subject"] = image.Manifest.Descriptor(),
-        }.ToJsonString()));
-        return (manifest, config, content);
+        return ArtifactManifest.Create(image.Manifest, MediaType, new Blob(MediaType, sbom));
     }
 }

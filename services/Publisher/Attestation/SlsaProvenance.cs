@@ -1,0 +1,82 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Bpdp.Contracts;
+using Bpdp.Platform.Images;
+
+namespace Bpdp.Publisher.Attestation;
+
+/// <summary>
+/// A SLSA v1 provenance statement (in-toto Statement v1) for a released image: what was built (the image
+/// digest), from what (the approved policy, named by its hash and approval time, as external parameters),
+/// with what (the base layers and the executor, by digest), and by which builder. It is read from the image
+/// itself, so the same image always gives the same statement.
+/// </summary>
+public static class SlsaProvenance
+{
+    public const string MediaType = "application/vnd.in-toto+json";
+    public const string PredicateType = "https://slsa.dev/provenance/v1";
+    public const string BuildType = "urn:bpdp:build-type:policy-image:v1";
+
+    public static byte[] Statement(OciImage image, string releasedAs, DeploymentTarget target, Guid deploymentId, string builderId)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(target);
+        var annotations = image.Annotations;
+        var config = JsonNode.Parse(image.Config.Content)!;
+        var history = config["history"]?.AsArray().Select(h => h?["created_by"]?.GetValue<string>() ?? "").ToList() ?? [];
+        var dependencies = new JsonArray();
+        for (var i = 0; i < image.Layers.Count && i < history.Count; i++)
+        {
+            var createdBy = history[i];
+            if (createdBy.StartsWith("bpdp: base layer ", StringComparison.Ordinal))
+            {
+                dependencies.Add(Dependency("urn:bpdp:base-layer", image.Layers[i].Digest));
+            }
+            else if (createdBy.StartsWith("bpdp: executor ", StringComparison.Ordinal))
+            {
+                dependencies.Add(Dependency("urn:bpdp:executor", createdBy["bpdp: executor ".Length..]));
+            }
+        }
+
+        var statement = new JsonObject
+        {
+            ["_type"] = "https://in-toto.io/Statement/v1",
+            ["subject"] = new JsonArray(new JsonObject { ["name"] = releasedAs, ["digest"] = new JsonObject { ["sha256"] = image.Digest["sha256:".Length..] } }),
+            ["predicateType"] = PredicateType,
+            ["predicate"] = new JsonObject
+            {
+                ["buildDefinition"] = new JsonObject
+                {
+                    ["buildType"] = BuildType,
+                    ["externalParameters"] = new JsonObject
+                    {
+                        ["policy"] = new JsonObject
+                        {
+                            ["name"] = target.PolicyName,
+                            ["version"] = target.PolicyVersion,
+                            ["agency"] = target.Agency,
+                            ["sha256"] = annotations["org.opencontainers.image.revision"]?.GetValue<string>(),
+                        },
+                        ["approval"] = new JsonObject
+                        {
+                            ["approvedAt"] = annotations["org.opencontainers.image.created"]?.GetValue<string>(),
+                            ["environment"] = target.Environment,
+                            ["deploymentId"] = deploymentId.ToString("D"),
+                        },
+                    },
+                    ["internalParameters"] = new JsonObject(),
+                    ["resolvedDependencies"] = dependencies,
+                },
+                ["runDetails"] = new JsonObject
+                {
+                    ["builder"] = new JsonObject { ["id"] = builderId },
+                    ["metadata"] = new JsonObject { ["invocationId"] = deploymentId.ToString("D") },
+                },
+            },
+        };
+        return Encoding.UTF8.GetBytes(statement.ToJsonString());
+    }
+
+    private static JsonObject Dependency(string uri, string digest) =>
+        new() { ["uri"] = uri, ["digest"] = new JsonObject { ["sha256"] = digest.StartsWith("sha256:", StringComparison.Ordinal) ? digest[7..] : digest } };
+}

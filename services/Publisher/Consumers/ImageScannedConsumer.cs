@@ -1,0 +1,114 @@
+using System.Security.Cryptography;
+using Bpdp.Contracts;
+using Bpdp.Platform.Bus;
+using Bpdp.Platform.Images;
+using Bpdp.Platform.Images.Registry;
+using Bpdp.Publisher.Attestation;
+using Bpdp.Publisher.Referrers;
+using Bpdp.Publisher.Signing;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace Bpdp.Publisher.Consumers;
+
+/// <summary>
+/// Releases a scanned image: promote it by digest into <c>&lt;agency&gt;/&lt;policy&gt;</c>, sign it, attach the SBOM
+/// and the provenance as referrers, and only then tag the version — so a version tag never points at an
+/// unsigned image, and a failure leaves no tag. Versions are immutable: a tag that names another digest is
+/// refused; the same digest again publishes the same event and signs nothing twice. Failed scans are not
+/// this stage's business: the Coordinator ends those deployments.
+/// </summary>
+public sealed class ImageScannedConsumer(IImageStore store, ECDsa signingKey, IOptions<PublisherOptions> options, TimeProvider time, ILogger<ImageScannedConsumer> logger)
+    : IConsumer<ImageScanned>
+{
+    public async Task Consume(ConsumeContext<ImageScanned> context)
+    {
+        var scanned = context.Message;
+        if (!scanned.Passed)
+        {
+            return;
+        }
+
+        var target = scanned.Target;
+        var release = options.Value.RepositoryFor(target.Agency, target.PolicyName);
+        var digest = scanned.Image.Digest;
+        var cancel = context.CancellationToken;
+        ImagePublished published;
+        try
+        {
+            var tagged = await store.FindManifest(release, target.PolicyVersion, cancel);
+            if (tagged is not null && tagged.Digest != digest)
+            {
+                await Fail(context, $"{store.Qualify(release)}:{target.PolicyVersion} already names {tagged.Digest}, not {digest}: released versions are immutable; approve a new version.");
+                return;
+            }
+
+            var quarantine = store.Unqualify(scanned.Image.Repository);
+            var manifest = await ImagePromoter.Promote(store, quarantine, release, digest, cancel);
+            var signature = await Sign(release, digest, cancel);
+            var sbom = scanned.SbomDigest is { } sbomDigest ? await AttachSbom(quarantine, release, digest, sbomDigest, cancel) : null;
+            var provenance = await AttachProvenance(release, await store.PullImage(release, digest, cancel), scanned, cancel);
+            if (tagged is null)
+            {
+                await store.PutManifest(release, manifest, target.PolicyVersion, cancel);
+            }
+
+            var qualified = store.Qualify(release);
+            published = new ImagePublished(scanned.DeploymentId, time.GetUtcNow(), target, new ImageReference(qualified, digest), target.PolicyVersion,
+                $"{qualified}@{signature}", sbom is null ? null : $"{qualified}@{sbom}", $"{qualified}@{provenance}");
+        }
+        catch (Exception error) when (error is RegistryException or HttpRequestException or ImageNotFoundException or InvalidDataException or IOException or ArgumentException
+            && !cancel.IsCancellationRequested)
+        {
+            await Fail(context, $"{scanned.Image} could not be released to {store.Qualify(release)}:{target.PolicyVersion}: {error.Message}");
+            return;
+        }
+
+        logger.LogInformation("Deployment {DeploymentId}: released {Image} as {Tag}, signed ({Signature})", scanned.DeploymentId, published.Image, published.Tag, published.SignatureReference);
+        await Publish(context, published);
+    }
+
+    /// <summary>Signs once: an existing signature of this digest is kept, since ECDSA signatures differ each time.</summary>
+    private async Task<string> Sign(string release, string digest, CancellationToken cancel)
+    {
+        var tag = CosignSignature.TagFor(digest);
+        if (await store.FindManifest(release, tag, cancel) is { } existing)
+        {
+            return existing.Digest;
+        }
+
+        var (manifest, config, payload) = CosignSignature.Create(signingKey, store.Qualify(release), digest);
+        await store.PutBlob(release, config, cancel);
+        await store.PutBlob(release, payload, cancel);
+        await store.PutManifest(release, manifest, tag, cancel);
+        return manifest.Digest;
+    }
+
+    private async Task<string> AttachSbom(string quarantine, string release, string digest, string sbomDigest, CancellationToken cancel)
+    {
+        var sbom = await ImagePromoter.Promote(store, quarantine, release, sbomDigest, cancel);
+        await ReferrersTag.Add(store, release, digest, sbom, "application/vnd.cyclonedx+json", cancel);
+        return sbom.Digest;
+    }
+
+    private async Task<string> AttachProvenance(string release, OciImage image, ImageScanned scanned, CancellationToken cancel)
+    {
+        var statement = SlsaProvenance.Statement(image, store.Qualify(release), scanned.Target, scanned.DeploymentId, options.Value.BuilderId);
+        var (manifest, config, content) = ArtifactManifest.Create(image.Manifest, SlsaProvenance.MediaType, new Blob(SlsaProvenance.MediaType, statement));
+        await store.PutBlob(release, config, cancel);
+        await store.PutBlob(release, content, cancel);
+        await store.PutManifest(release, manifest, cancel: cancel);
+        await ReferrersTag.Add(store, release, image.Digest, manifest, SlsaProvenance.MediaType, cancel);
+        return manifest.Digest;
+    }
+
+    private async Task Fail(ConsumeContext<ImageScanned> context, string reason)
+    {
+        logger.LogError("Deployment {DeploymentId}: {Reason}", context.Message.DeploymentId, reason);
+        await Publish(context, new DeploymentFailed(context.Message.DeploymentId, time.GetUtcNow(), context.Message.Target, PipelineStage.Publisher, reason));
+    }
+
+    private static Task Publish<T>(ConsumeContext context, T message)
+        where T : class, IPipelineMessage =>
+        context.Publish(message, sent => sent.MessageId = DeterministicIds.From($"{message.DeploymentId:D}/{typeof(T).Name}"));
+}

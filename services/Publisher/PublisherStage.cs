@@ -1,0 +1,24 @@
+using Bpdp.Platform.Bus;
+using Bpdp.Platform.Images;
+using Bpdp.Publisher.Consumers;
+using Bpdp.Publisher.Signing;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Bpdp.Publisher;
+
+/// <summary>Registers the Publisher: the <c>ImageScanned</c> consumer on <c>Publisher:Queue</c>, the signing key and the image store.</summary>
+public static class PublisherStage
+{
+    public static IBusRegistrationConfigurator AddPublisherStage(this IBusRegistrationConfigurator bus, string queue = "publisher")
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        bus.AddOptions<PublisherOptions>().BindConfiguration(PublisherOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        bus.TryAddSingleton(TimeProvider.System);
+        bus.AddImageStore();
+        bus.AddSingleton(provider => SigningKey.FromPemFile(provider.GetRequiredService<IOptions<PublisherOptions>>().Value.SigningKeyFile!));
+        bus.AddStageConsumer<ImageScannedConsumer>(queue);
+        return bus;
+    }
+}
