@@ -7,10 +7,12 @@ namespace Bpdp.Contracts;
 /// <param name="LiveColor">The color now serving live traffic.</param>
 /// <param name="PreviousColor">The color kept warm for a rollback.</param>
 /// <param name="SwitchDuration">From the command received to the switch done.</param>
+/// <param name="LiveEndpoint">Base URL of the live service, now answered by the new color, for the post-promotion gate.</param>
 public sealed record TrafficCutOver(
     Guid DeploymentId,
     DateTimeOffset OccurredAt,
     DeploymentTarget Target,
     Color LiveColor,
     Color PreviousColor,
-    TimeSpan SwitchDuration) : IPipelineMessage;
+    TimeSpan SwitchDuration,
+    string? LiveEndpoint = null) : IPipelineMessage;

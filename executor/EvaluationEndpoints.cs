@@ -14,6 +14,9 @@ internal static class EvaluationEndpoints
     {
         app.MapPost("/v1/evaluate", Evaluate);
         app.MapGet("/v1/policy", Describe);
+        app.MapGet("/v1/policy/source", (PolicyState state) => state.Source is { } source
+            ? Results.Text(source, "application/yaml")
+            : Json(new JsonObject { ["error"] = $"not ready: {state.Reason}" }, StatusCodes.Status503ServiceUnavailable));
     }
 
     private static async Task<IResult> Evaluate(HttpRequest request, PolicyState state, ExecutorMetrics metrics, IOptions<ExecutorOptions> options, ILoggerFactory logs)

@@ -24,7 +24,7 @@ internal sealed partial class PolicyLoader(PolicyState state, IOptions<ExecutorO
         var result = PolicyValidator.Validate(yaml);
         if (result.Policy is { } policy)
         {
-            state.Loaded(policy);
+            state.Loaded(policy, yaml);
             LogReady(policy.Module.Metadata.Name, policy.Module.Metadata.Version, policy.Sha256, options.Value.Color);
             return;
         }

@@ -9,9 +9,12 @@ namespace Bpdp.Executor;
 /// </summary>
 public sealed class PolicyState
 {
-    private volatile Snapshot current = new(null, "the policy has not been loaded yet", []);
+    private volatile Snapshot current = new(null, null, "the policy has not been loaded yet", []);
 
     public CompiledPolicy? Policy => current.Policy;
+
+    /// <summary>The policy file exactly as loaded, for those who judge this executor by the policy's own settings and samples.</summary>
+    public string? Source => current.Source;
 
     public bool IsReady => current.Policy is not null && !Stopping;
 
@@ -21,9 +24,9 @@ public sealed class PolicyState
 
     public bool Stopping { get; set; }
 
-    public void Loaded(CompiledPolicy policy) => current = new Snapshot(policy, "ready", []);
+    public void Loaded(CompiledPolicy policy, string source) => current = new Snapshot(policy, source, "ready", []);
 
-    public void NotLoaded(string reason, IReadOnlyList<PolicyError> errors) => current = new Snapshot(null, reason, errors);
+    public void NotLoaded(string reason, IReadOnlyList<PolicyError> errors) => current = new Snapshot(null, null, reason, errors);
 
-    private sealed record Snapshot(CompiledPolicy? Policy, string Reason, IReadOnlyList<PolicyError> Errors);
+    private sealed record Snapshot(CompiledPolicy? Policy, string? Source, string Reason, IReadOnlyList<PolicyError> Errors);
 }

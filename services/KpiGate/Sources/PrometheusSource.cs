@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Text.Json;
+using Bpdp.KpiGate.Analysis;
+
+namespace Bpdp.KpiGate.Sources;
+
+/// <summary>
+/// KPIs from the Prometheus HTTP API (<c>/api/v1/query</c>), with PromQL templates filled with the policy,
+/// version and color. The error rate counts <c>error</c> and <c>unavailable</c> outcomes (a client's invalid
+/// case is not the service's error) over all requests; no requests at all is NaN, hence Inconclusive.
+/// </summary>
+public sealed class PrometheusSource(HttpClient http, Uri baseUrl, TimeSpan rateWindow) : IKpiSource
+{
+    private TimeSpan RateWindow { get; } = rateWindow;
+
+    public Task<IKpiSession> Open(AnalysisTarget target, CancellationToken cancel) => Task.FromResult<IKpiSession>(new Session(this, target));
+
+    public static string ErrorRateQuery(AnalysisTarget target, TimeSpan window)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var selector = Selector(target);
+        var range = Range(window);
+        return $"(sum(rate(bpdp_policy_requests_total{{{selector},outcome=~\"error|unavailable\"}}[{range}])) or vector(0)) / sum(rate(bpdp_policy_requests_total{{{selector}}}[{range}]))";
+    }
+
+    public static string P95Query(AnalysisTarget target, TimeSpan window)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return $"histogram_quantile(0.95, sum by (le) (rate(bpdp_policy_request_duration_seconds_bucket{{{Selector(target)}}}[{Range(window)}])))";
+    }
+
+    private static string Selector(AnalysisTarget target) =>
+        $"policy=\"{Escape(target.Policy)}\",version=\"{Escape(target.Version)}\",color=\"{Escape(target.Color)}\"";
+
+    private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+
+    private static string Range(TimeSpan window) => $"{Math.Max(1, (int)window.TotalSeconds)}s";
+
+    private async Task<MetricReading> Query(string promql, CancellationToken cancel)
+    {
+        try
+        {
+            using var response = await http.GetAsync(new Uri(baseUrl, $"api/v1/query?query={Uri.EscapeDataString(promql)}"), cancel);
+            var body = await response.Content.ReadAsStringAsync(cancel);
+            if (!response.IsSuccessStatusCode)
+            {
+                return MetricReading.Failed($"Prometheus answered {(int)response.StatusCode}: {body[..Math.Min(body.Length, 200)]}");
+            }
+
+            using var document = JsonDocument.Parse(body);
+            var result = document.RootElement.GetProperty("data").GetProperty("result");
+            if (result.GetArrayLength() == 0)
+            {
+                return new MetricReading(null);
+            }
+
+            var text = result[0].GetProperty("value")[1].GetString();
+            return new MetricReading(double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : double.NaN);
+        }
+        catch (Exception error) when (error is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException
+            || (error is TaskCanceledException && !cancel.IsCancellationRequested))
+        {
+            return MetricReading.Failed($"Prometheus at {baseUrl} could not be queried: {error.Message}");
+        }
+    }
+
+    private sealed class Session(PrometheusSource source, AnalysisTarget target) : IKpiSession
+    {
+        public async Task<IReadOnlyDictionary<string, MetricReading>> Read(CancellationToken cancel)
+        {
+            var window = source.RateWindow > target.Interval ? source.RateWindow : target.Interval;
+            return new Dictionary<string, MetricReading>
+            {
+                [MetricSpec.ErrorRate] = await source.Query(ErrorRateQuery(target, window), cancel),
+                [MetricSpec.P95WaitTime] = await source.Query(P95Query(target, window), cancel),
+            };
+        }
+    }
+}
