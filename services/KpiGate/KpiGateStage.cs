@@ -15,7 +15,8 @@ public static class KpiGateStage
         ArgumentNullException.ThrowIfNull(bus);
         bus.AddOptions<KpiGateOptions>().BindConfiguration(KpiGateOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         bus.TryAddSingleton(TimeProvider.System);
-        bus.AddHttpClient(nameof(GateRunner), http => http.Timeout = TimeSpan.FromSeconds(10));
+        // Smoke traffic sends dozens of requests a second: the client's per-request log lines would drown the verdicts.
+        bus.AddHttpClient(nameof(GateRunner), http => http.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
         bus.AddSingleton<IKpiSource>(provider =>
         {
             var options = provider.GetRequiredService<IOptions<KpiGateOptions>>().Value;

@@ -28,7 +28,7 @@ public sealed class SampleVariations(PolicyModule module, int seed = 0)
         var varied = new Dictionary<string, object?>(sample, StringComparer.Ordinal);
         foreach (var field in module.Inputs)
         {
-            if (random.NextDouble() >= 0.3 || !varied.TryGetValue(field.Name, out var value))
+            if (random.NextDouble() >= 0.5 || !varied.TryGetValue(field.Name, out var value))
             {
                 continue;
             }
@@ -54,12 +54,13 @@ public sealed class SampleVariations(PolicyModule module, int seed = 0)
             double d => d,
             _ => 0,
         };
-        return random.Next(5) switch
+        // Zero is the edge most often missed (an empty establishment, a division by a count), so it comes up most.
+        return random.Next(6) switch
         {
-            0 => 0L,
-            1 => 1L,
-            2 => (long)Math.Round(number * 2),
-            3 => (long)Math.Round(number) + 1,
+            0 or 1 => 0L,
+            2 => 1L,
+            3 => (long)Math.Round(number * 2),
+            4 => (long)Math.Round(number) + 1,
             _ => (long)random.Next(0, 1000),
         };
     }
