@@ -10,6 +10,7 @@ return args.FirstOrDefault() switch
     "push" => await PushBenchmark.Run(args.Skip(1).ToArray()),
     "scan" => await ScanBenchmark.Run(args.Skip(1).ToArray()),
     "promote" => await PromoteBenchmark.Run(args.Skip(1).ToArray()),
+    "kpi-gate" => await KpiGateBenchmark.Run(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -19,6 +20,7 @@ static int Usage()
     Console.Error.WriteLine("       bpdp-bench ledger [--postgres CONNECTION-STRING] [--entries N]   (default: $BPDP_TEST_POSTGRES)");
     Console.Error.WriteLine("       bpdp-bench coordinator [--postgres CONNECTION-STRING] [--deployments N]");
     Console.Error.WriteLine("       bpdp-bench build [--executor PATH]");
+    Console.Error.WriteLine("       bpdp-bench kpi-gate [--interval SECONDS]   (default 1)");
     Console.Error.WriteLine("       bpdp-bench promote [--registry HOST:PORT] [--executor PATH] [--base OCI-LAYOUT]");
     Console.Error.WriteLine("       bpdp-bench scan [--megabytes N]   (default 100)");
     Console.Error.WriteLine("       bpdp-bench push [--registry HOST:PORT] [--executor PATH] [--base OCI-LAYOUT]   (default: $BPDP_TEST_REGISTRY)");
