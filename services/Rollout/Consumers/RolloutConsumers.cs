@@ -1,0 +1,66 @@
+using Bpdp.Contracts;
+using Bpdp.Platform.Bus;
+using Bpdp.Platform.Images;
+using Bpdp.Platform.Images.Registry;
+using Bpdp.Rollout.Local;
+using MassTransit;
+
+namespace Bpdp.Rollout.Consumers;
+
+/// <summary>Brings up the new version in the idle color and says where to preview it, or why it could not.</summary>
+public sealed class DeployGreenConsumer(LocalTarget target, TimeProvider time, ILogger<DeployGreenConsumer> logger) : IConsumer<DeployGreen>
+{
+    public async Task Consume(ConsumeContext<DeployGreen> context)
+    {
+        var command = context.Message;
+        try
+        {
+            var (color, preview, ready) = await target.DeployGreen(command.Target, command.Image, context.CancellationToken);
+            await context.Publish(new GreenReady(command.DeploymentId, time.GetUtcNow(), command.Target, command.Image, color, preview.ToString(), 1, ready), Once.Id<GreenReady>(command.DeploymentId));
+        }
+        catch (Exception error) when (error is TimeoutException or RegistryException or HttpRequestException or ImageNotFoundException or InvalidDataException or IOException or InvalidOperationException
+            && !context.CancellationToken.IsCancellationRequested)
+        {
+            logger.LogError("Deployment {DeploymentId}: {Image} could not be brought up: {Error}", command.DeploymentId, command.Image, error.Message);
+            await context.Publish(new DeploymentFailed(command.DeploymentId, time.GetUtcNow(), command.Target, PipelineStage.Rollout, $"{command.Image} could not be brought up: {error.Message}"),
+                Once.Id<DeploymentFailed>(command.DeploymentId));
+        }
+    }
+}
+
+/// <summary>Moves live traffic to the new color; the old one stays warm.</summary>
+public sealed class CutOverTrafficConsumer(LocalTarget target, TimeProvider time) : IConsumer<CutOverTraffic>
+{
+    public async Task Consume(ConsumeContext<CutOverTraffic> context)
+    {
+        var command = context.Message;
+        var (live, previous, endpoint, duration) = await target.CutOver(command.Target, command.Color, context.CancellationToken);
+        await context.Publish(new TrafficCutOver(command.DeploymentId, time.GetUtcNow(), command.Target, live, previous ?? LocalSlot.Other(live), duration, endpoint.ToString()),
+            Once.Id<TrafficCutOver>(command.DeploymentId));
+    }
+}
+
+/// <summary>Moves live traffic back if it had moved, and removes the new color.</summary>
+public sealed class RollBackDeploymentConsumer(LocalTarget target, TimeProvider time) : IConsumer<RollBackDeployment>
+{
+    public async Task Consume(ConsumeContext<RollBackDeployment> context)
+    {
+        var command = context.Message;
+        var (live, duration) = await target.RollBack(command.Target, context.CancellationToken);
+        await context.Publish(new RolledBack(command.DeploymentId, time.GetUtcNow(), command.Target, live ?? Color.Blue, command.Reason, duration), Once.Id<RolledBack>(command.DeploymentId));
+    }
+}
+
+/// <summary>Retires the old color after the scale-down delay.</summary>
+public sealed class FinalizeDeploymentConsumer(LocalTarget target) : IConsumer<FinalizeDeployment>
+{
+    public Task Consume(ConsumeContext<FinalizeDeployment> context) => target.Finalize(context.Message.Target, context.CancellationToken);
+}
+
+/// <summary>One message id per deployment and event type, so a redelivered command's event is recognised downstream.</summary>
+internal static class Once
+{
+    public static Action<PublishContext<T>> Id<T>(Guid deploymentId)
+        where T : class =>
+        sent => sent.MessageId = DeterministicIds.From($"{deploymentId:D}/{typeof(T).Name}");
+}

@@ -1,0 +1,24 @@
+using Bpdp.Contracts;
+
+namespace Bpdp.Rollout.Local;
+
+/// <summary>One policy in one agency's environment on this host: its service and the executors of each color.</summary>
+public sealed class LocalSlot(TrafficSwitch traffic)
+{
+    public SemaphoreSlim Gate { get; } = new(1, 1);
+
+    public TrafficSwitch Traffic { get; } = traffic;
+
+    public Dictionary<Color, IRunningExecutor> Executors { get; } = [];
+
+    /// <summary>The color serving live traffic, if any yet.</summary>
+    public Color? LiveColor { get; set; }
+
+    /// <summary>The color the deployment in progress went to, until it is finalized or rolled back.</summary>
+    public Color? NewColor { get; set; }
+
+    /// <summary>The color that served before the last cutover, kept warm until the deployment is finalized.</summary>
+    public Color? PreviousColor { get; set; }
+
+    public static Color Other(Color color) => color == Color.Blue ? Color.Green : Color.Blue;
+}

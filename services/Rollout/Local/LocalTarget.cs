@@ -1,0 +1,198 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Bpdp.Contracts;
+using Bpdp.Platform.Images;
+using Microsoft.Extensions.Options;
+
+namespace Bpdp.Rollout.Local;
+
+/// <summary>
+/// Blue-green on this host: executors of the image as processes (or in process), behind a proxy whose live
+/// and preview destinations flip atomically. The new version goes to the idle color; cutover moves live
+/// traffic and keeps the old color warm; rollback moves it back and removes the new color; finalize retires
+/// the old color after the scale-down delay. Stopping the host stops every executor it started.
+/// </summary>
+public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, IOptions<RolloutOptions> options, TimeProvider time, ILogger<LocalTarget> logger) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task<LocalSlot>>> slots = new(StringComparer.Ordinal);
+
+    public async Task<(Color Color, Uri Preview, TimeSpan TimeToReady)> DeployGreen(DeploymentTarget target, ImageReference image, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(image);
+        var started = time.GetTimestamp();
+        var slot = await Slot(target, cancel);
+        await slot.Gate.WaitAsync(cancel);
+        try
+        {
+            var color = slot.LiveColor is { } live ? LocalSlot.Other(live) : Color.Blue;
+            slot.NewColor = color;
+            if (slot.Executors.TryGetValue(color, out var existing))
+            {
+                if (existing.Digest == image.Digest)
+                {
+                    slot.Traffic.SwitchPreview(existing.Address);
+                    return (color, slot.Traffic.PreviewEndpoint, time.GetElapsedTime(started));
+                }
+
+                slot.Executors.Remove(color);
+                await existing.DisposeAsync();
+            }
+
+            var pulled = await store.PullImage(store.Unqualify(image.Repository), image.Digest, cancel);
+            var rootfs = ImageUnpacker.Unpack(pulled, Path.Combine(options.Value.WorkDirectory, "images"));
+            var settings = options.Value;
+            IRunningExecutor executor = settings.Runner == ExecutorRunner.InProcess
+                ? await InProcessExecutor.Start(rootfs, image.Digest, color.ToString().ToLowerInvariant(), settings.ListenAddress, cancel)
+                : ProcessExecutor.Start(rootfs, image.Digest, color.ToString().ToLowerInvariant(), settings.ListenAddress, logger);
+            slot.Executors[color] = executor;
+            await WaitReady(executor, TimeSpan.FromSeconds(settings.ProgressDeadlineSeconds), cancel);
+            slot.Traffic.SwitchPreview(executor.Address);
+            logger.LogInformation("{Target}: {Version} is ready as {Color} at {Address} (preview {Preview})", Key(target), target.PolicyVersion, color, executor.Address, slot.Traffic.PreviewEndpoint);
+            return (color, slot.Traffic.PreviewEndpoint, time.GetElapsedTime(started));
+        }
+        finally
+        {
+            slot.Gate.Release();
+        }
+    }
+
+    public async Task<(Color Live, Color? Previous, Uri LiveEndpoint, TimeSpan Switch)> CutOver(DeploymentTarget target, Color color, CancellationToken cancel)
+    {
+        var started = time.GetTimestamp();
+        var slot = await Slot(target, cancel);
+        await slot.Gate.WaitAsync(cancel);
+        try
+        {
+            if (slot.LiveColor != color)
+            {
+                var executor = slot.Executors.GetValueOrDefault(color) ?? throw new InvalidOperationException($"{Key(target)} has no {color} executor to cut over to; was DeployGreen lost?");
+                slot.PreviousColor = slot.LiveColor;
+                slot.Traffic.SwitchLive(executor.Address);
+                slot.LiveColor = color;
+                logger.LogInformation("{Target}: live traffic moved to {Color} ({Address})", Key(target), color, executor.Address);
+            }
+
+            return (color, slot.PreviousColor, slot.Traffic.LiveEndpoint, time.GetElapsedTime(started));
+        }
+        finally
+        {
+            slot.Gate.Release();
+        }
+    }
+
+    /// <summary>Live traffic back on the previous color if it had moved; the new color removed. Returns the live color, if any serves.</summary>
+    public async Task<(Color? Live, TimeSpan Switch)> RollBack(DeploymentTarget target, CancellationToken cancel)
+    {
+        var started = time.GetTimestamp();
+        var slot = await Slot(target, cancel);
+        await slot.Gate.WaitAsync(cancel);
+        try
+        {
+            var newColor = slot.NewColor ?? (slot.LiveColor is { } live ? LocalSlot.Other(live) : Color.Blue);
+            if (slot.LiveColor == newColor)
+            {
+                // Traffic had moved to the new color: back to the one kept warm (none, for a first deployment).
+                slot.Traffic.SwitchLive(slot.PreviousColor is { } previous ? slot.Executors[previous].Address : null);
+                slot.LiveColor = slot.PreviousColor;
+                slot.PreviousColor = null;
+            }
+
+            slot.NewColor = null;
+            slot.Traffic.SwitchPreview(null);
+            if (slot.Executors.Remove(newColor, out var removed))
+            {
+                await removed.DisposeAsync();
+            }
+
+            logger.LogInformation("{Target}: rolled back; live is {Live}", Key(target), slot.LiveColor?.ToString() ?? "nothing");
+            return (slot.LiveColor, time.GetElapsedTime(started));
+        }
+        finally
+        {
+            slot.Gate.Release();
+        }
+    }
+
+    /// <summary>After the scale-down delay, retires the color that served before the cutover.</summary>
+    public async Task Finalize(DeploymentTarget target, CancellationToken cancel)
+    {
+        var slot = await Slot(target, cancel);
+        await Task.Delay(TimeSpan.FromSeconds(options.Value.ScaleDownDelaySeconds), time, cancel);
+        await slot.Gate.WaitAsync(cancel);
+        try
+        {
+            if (slot.PreviousColor is { } previous && slot.Executors.Remove(previous, out var old))
+            {
+                await old.DisposeAsync();
+                logger.LogInformation("{Target}: retired {Color}; {Live} is the stable version", Key(target), previous, slot.LiveColor);
+            }
+
+            slot.PreviousColor = null;
+            slot.NewColor = null;
+            slot.Traffic.SwitchPreview(null);
+        }
+        finally
+        {
+            slot.Gate.Release();
+        }
+    }
+
+    /// <summary>The live color and endpoint of a target, if it has been deployed on this host.</summary>
+    public async Task<(Color? Live, Uri? Endpoint)> Describe(DeploymentTarget target, CancellationToken cancel)
+    {
+        if (!slots.ContainsKey(Key(target)))
+        {
+            return (null, null);
+        }
+
+        var slot = await Slot(target, cancel);
+        return (slot.LiveColor, slot.Traffic.LiveEndpoint);
+    }
+
+    private async Task WaitReady(IRunningExecutor executor, TimeSpan deadline, CancellationToken cancel)
+    {
+        var http = clients.CreateClient(nameof(LocalTarget));
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                using var response = await http.GetAsync(new Uri(executor.Address, "readyz"), cancel);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            if (watch.Elapsed > deadline)
+            {
+                throw new TimeoutException($"the executor at {executor.Address} was not ready within the progress deadline of {deadline.TotalSeconds:F0} s");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancel);
+        }
+    }
+
+    private Task<LocalSlot> Slot(DeploymentTarget target, CancellationToken cancel) =>
+        slots.GetOrAdd(Key(target), _ => new Lazy<Task<LocalSlot>>(async () => new LocalSlot(await TrafficSwitch.Start(options.Value.ListenAddress, CancellationToken.None)))).Value.WaitAsync(cancel);
+
+    private static string Key(DeploymentTarget target) => $"{target.Agency}/{target.Environment}/{target.PolicyName}";
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var slot in slots.Values.Where(s => s.IsValueCreated))
+        {
+            var resolved = await slot.Value;
+            foreach (var executor in resolved.Executors.Values)
+            {
+                await executor.DisposeAsync();
+            }
+
+            await resolved.Traffic.DisposeAsync();
+        }
+    }
+}

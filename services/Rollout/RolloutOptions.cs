@@ -1,0 +1,40 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Bpdp.Rollout;
+
+/// <summary>How the local target runs executors: as processes of the image's own binary, or hosted in this process.</summary>
+public enum ExecutorRunner
+{
+    /// <summary>The image's <c>/usr/local/bin/bpdp-executor</c>, unpacked, as a child process (restarted if it crashes).</summary>
+    Process,
+
+    /// <summary>The executor library inside this process, with the image's policy: for machines without the native executor (the demo).</summary>
+    InProcess,
+}
+
+/// <summary>Configuration section <c>Rollout</c>.</summary>
+public sealed class RolloutOptions
+{
+    public const string Section = "Rollout";
+
+    /// <summary><c>Rollout:Queue</c>: the queue rollout commands are read from.</summary>
+    [RegularExpression("^[a-z0-9][a-z0-9-]{0,62}$", ErrorMessage = "Rollout:Queue must be a kebab-case queue name.")]
+    public string Queue { get; set; } = "rollout";
+
+    /// <summary><c>Rollout:WorkDirectory</c>: where images are unpacked for the local target.</summary>
+    public string WorkDirectory { get; set; } = "rollout";
+
+    /// <summary><c>Rollout:Runner</c>: how the local target runs executors.</summary>
+    public ExecutorRunner Runner { get; set; } = ExecutorRunner.Process;
+
+    /// <summary><c>Rollout:ListenAddress</c>: the address the local services and executors listen on.</summary>
+    public string ListenAddress { get; set; } = "127.0.0.1";
+
+    /// <summary><c>Rollout:ProgressDeadlineSeconds</c>: how long a new color may take to become ready.</summary>
+    [Range(1, 86_400)]
+    public int ProgressDeadlineSeconds { get; set; } = 600;
+
+    /// <summary><c>Rollout:ScaleDownDelaySeconds</c>: how long the old color stays warm after a deployment is finalized (as Argo's scaleDownDelaySeconds).</summary>
+    [Range(0, 86_400)]
+    public int ScaleDownDelaySeconds { get; set; } = 30;
+}

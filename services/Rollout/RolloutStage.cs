@@ -1,0 +1,27 @@
+using Bpdp.Platform.Bus;
+using Bpdp.Platform.Images;
+using Bpdp.Rollout.Consumers;
+using Bpdp.Rollout.Local;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Bpdp.Rollout;
+
+/// <summary>Registers the Rollout stage with the local target: its four command consumers on <c>Rollout:Queue</c>.</summary>
+public static class RolloutStage
+{
+    public static IBusRegistrationConfigurator AddRolloutStage(this IBusRegistrationConfigurator bus, string queue = "rollout")
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        bus.AddOptions<RolloutOptions>().BindConfiguration(RolloutOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        bus.TryAddSingleton(TimeProvider.System);
+        bus.AddImageStore();
+        bus.AddHttpClient(nameof(LocalTarget), http => http.Timeout = TimeSpan.FromSeconds(5)).RemoveAllLoggers();
+        bus.AddSingleton<LocalTarget>();
+        bus.AddStageConsumer<DeployGreenConsumer>(queue);
+        bus.AddStageConsumer<CutOverTrafficConsumer>(queue);
+        bus.AddStageConsumer<RollBackDeploymentConsumer>(queue);
+        bus.AddStageConsumer<FinalizeDeploymentConsumer>(queue);
+        return bus;
+    }
+}
