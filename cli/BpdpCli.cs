@@ -12,6 +12,7 @@ public static class BpdpCli
         BuildCommand.Create(),
         BaseCommand.Create(),
         ScanCommand.Create(),
+        Demo.DemoCommand.Create(),
     };
 
     /// <summary>Runs one command line, writing to the given streams; returns the exit code.</summary>

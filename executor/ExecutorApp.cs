@@ -9,7 +9,10 @@ public static class ExecutorApp
     /// Configuration: <c>BPDP_POLICY</c> (the policy file), <c>BPDP_COLOR</c> (blue or green), and
     /// where to listen from <c>ASPNETCORE_URLS</c> (default port 8080).
     /// </summary>
-    public static WebApplication Build(string[] args, Action<ExecutorOptions>? configure = null)
+    /// <param name="args">Command-line arguments, e.g. <c>--urls</c>.</param>
+    /// <param name="configure">Overrides of the options read from the environment.</param>
+    /// <param name="logging">Where its log goes when hosted by another program (default: the console).</param>
+    public static WebApplication Build(string[] args, Action<ExecutorOptions>? configure = null, Action<ILoggingBuilder>? logging = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
@@ -24,6 +27,8 @@ public static class ExecutorApp
             console.TimestampFormat = "HH:mm:ss.fff ";
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        logging?.Invoke(builder.Logging);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = ExecutorOptions.MaxCaseBytes);
         builder.Services.AddOptions<ExecutorOptions>().Configure(options =>
         {

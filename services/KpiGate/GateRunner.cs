@@ -15,6 +15,13 @@ namespace Bpdp.KpiGate;
 /// </summary>
 public sealed class GateRunner(IKpiSource source, RunningAnalyses running, IHttpClientFactory clients, IOptions<KpiGateOptions> options, TimeProvider time, ILogger<GateRunner> logger)
 {
+    private static DeploySettings Capped(DeploySettings deploy, KpiGateOptions options)
+    {
+        var interval = options.MaxIntervalSeconds is { } maxInterval ? TimeSpan.FromSeconds(Math.Min(deploy.Analysis.Interval.TotalSeconds, maxInterval)) : deploy.Analysis.Interval;
+        var soak = options.MaxSoakSeconds is { } maxSoak ? TimeSpan.FromSeconds(Math.Min(deploy.Soak.TotalSeconds, maxSoak)) : deploy.Soak;
+        return deploy with { Analysis = deploy.Analysis with { Interval = interval }, Soak = soak };
+    }
+
     public async Task<IPipelineMessage?> Run(Guid deploymentId, DeploymentTarget target, AnalysisPhase phase, Color color, Uri endpoint, bool smoke, CancellationToken consumer)
     {
         ArgumentNullException.ThrowIfNull(target);
@@ -31,7 +38,7 @@ public sealed class GateRunner(IKpiSource source, RunningAnalyses running, IHttp
             return new KpiFailed(deploymentId, time.GetUtcNow(), target, phase, $"the policy could not be read from {endpoint}v1/policy/source: {error.Message}", []);
         }
 
-        var deploy = module.Deploy;
+        var deploy = Capped(module.Deploy, options.Value);
         var count = phase == AnalysisPhase.PrePromotion
             ? deploy.Analysis.Count
             : Math.Max(1, (int)Math.Ceiling(deploy.Soak / deploy.Analysis.Interval));

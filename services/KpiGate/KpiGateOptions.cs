@@ -33,6 +33,14 @@ public sealed class KpiGateOptions : IValidatableObject
     /// <summary><c>KpiGate:SmokeTraffic</c>: replay samples against green during the pre-promotion gate.</summary>
     public bool SmokeTraffic { get; set; } = true;
 
+    /// <summary><c>KpiGate:MaxIntervalSeconds</c>: caps the policy's analysis interval — for demonstrations and tests, never production.</summary>
+    [Range(0.1, 3600)]
+    public double? MaxIntervalSeconds { get; set; }
+
+    /// <summary><c>KpiGate:MaxSoakSeconds</c>: caps the policy's soak window — for demonstrations and tests, never production.</summary>
+    [Range(0.1, 86_400)]
+    public double? MaxSoakSeconds { get; set; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Source == KpiSourceKind.Prometheus && PrometheusUrl is null)

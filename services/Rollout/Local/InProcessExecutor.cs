@@ -24,7 +24,7 @@ public sealed class InProcessExecutor : IRunningExecutor
         {
             options.PolicyPath = Path.Combine(rootfs, "policy", "policy.yaml");
             options.Color = color;
-        });
+        }, logging => logging.ClearProviders());
         await app.StartAsync(cancel);
         return new InProcessExecutor(app, new Uri(app.Urls.First() + "/"), digest);
     }

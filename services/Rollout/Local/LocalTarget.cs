@@ -114,23 +114,44 @@ public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, I
         }
     }
 
-    /// <summary>After the scale-down delay, retires the color that served before the cutover.</summary>
+    /// <summary>
+    /// Makes the new version the stable one and, after the scale-down delay, retires the executor that served
+    /// before the cutover — unless a newer deployment has already replaced it in that color.
+    /// </summary>
     public async Task Finalize(DeploymentTarget target, CancellationToken cancel)
     {
         var slot = await Slot(target, cancel);
+        Color? color;
+        IRunningExecutor? retiring;
+        await slot.Gate.WaitAsync(cancel);
+        try
+        {
+            color = slot.PreviousColor;
+            retiring = color is { } c ? slot.Executors.GetValueOrDefault(c) : null;
+            slot.PreviousColor = null;
+            slot.NewColor = null;
+            slot.Traffic.SwitchPreview(null);
+        }
+        finally
+        {
+            slot.Gate.Release();
+        }
+
+        if (color is not { } old || retiring is null)
+        {
+            return;
+        }
+
         await Task.Delay(TimeSpan.FromSeconds(options.Value.ScaleDownDelaySeconds), time, cancel);
         await slot.Gate.WaitAsync(cancel);
         try
         {
-            if (slot.PreviousColor is { } previous && slot.Executors.Remove(previous, out var old))
+            if (slot.Executors.TryGetValue(old, out var current) && ReferenceEquals(current, retiring))
             {
-                await old.DisposeAsync();
-                logger.LogInformation("{Target}: retired {Color}; {Live} is the stable version", Key(target), previous, slot.LiveColor);
+                slot.Executors.Remove(old);
+                await retiring.DisposeAsync();
+                logger.LogInformation("{Target}: retired {Color}; {Live} is the stable version", Key(target), old, slot.LiveColor);
             }
-
-            slot.PreviousColor = null;
-            slot.NewColor = null;
-            slot.Traffic.SwitchPreview(null);
         }
         finally
         {
