@@ -11,6 +11,7 @@ return args.FirstOrDefault() switch
     "scan" => await ScanBenchmark.Run(args.Skip(1).ToArray()),
     "promote" => await PromoteBenchmark.Run(args.Skip(1).ToArray()),
     "kpi-gate" => await KpiGateBenchmark.Run(args.Skip(1).ToArray()),
+    "cutover" => await CutoverBenchmark.Run(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -20,6 +21,7 @@ static int Usage()
     Console.Error.WriteLine("       bpdp-bench ledger [--postgres CONNECTION-STRING] [--entries N]   (default: $BPDP_TEST_POSTGRES)");
     Console.Error.WriteLine("       bpdp-bench coordinator [--postgres CONNECTION-STRING] [--deployments N]");
     Console.Error.WriteLine("       bpdp-bench build [--executor PATH]");
+    Console.Error.WriteLine("       bpdp-bench cutover");
     Console.Error.WriteLine("       bpdp-bench kpi-gate [--interval SECONDS]   (default 1)");
     Console.Error.WriteLine("       bpdp-bench promote [--registry HOST:PORT] [--executor PATH] [--base OCI-LAYOUT]");
     Console.Error.WriteLine("       bpdp-bench scan [--megabytes N]   (default 100)");
