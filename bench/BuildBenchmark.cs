@@ -32,24 +32,17 @@ internal static class BuildBenchmark
         for (var round = 0; round < 5; round++)
         {
             var builder = new PolicyImageBuilder();
-            cold.Add(Time(() => builder.Build(policy, yaml, executor, created)));
+            cold.Add(Timing.Of(() => builder.Build(policy, yaml, executor, created)));
             for (var i = 0; i < 50; i++)
             {
                 var variant = yaml + $"\n# build {round}.{i}\n";
-                warm.Add(Time(() => builder.Build(policy, variant, executor, created)));
-                layerOnly.Add(Time(() => ReproducibleLayer.Build([new LayerFile(PolicyImageBuilder.PolicyPath, Encoding.UTF8.GetBytes(variant), UnixFileMode.UserRead)])));
+                warm.Add(Timing.Of(() => builder.Build(policy, variant, executor, created)));
+                layerOnly.Add(Timing.Of(() => ReproducibleLayer.Build([new LayerFile(PolicyImageBuilder.PolicyPath, Encoding.UTF8.GetBytes(variant), UnixFileMode.UserRead)])));
             }
         }
 
         double Median(List<double> values) => Percentiles.Of([.. values.Order()], 50);
         Console.WriteLine($"executor {executor.Binary.Length / 1024.0 / 1024.0:F1} MiB; cold build p50 {Median(cold):F0} ms; warm build p50 {Median(warm):F2} ms; policy layer alone p50 {Median(layerOnly):F2} ms; warm / layer-alone {Median(warm) / Median(layerOnly):F2}");
         return Task.FromResult(0);
-    }
-
-    private static double Time(Action build)
-    {
-        var started = Stopwatch.GetTimestamp();
-        build();
-        return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
     }
 }

@@ -18,18 +18,11 @@ internal static class PromoteBenchmark
 {
     public static async Task<int> Run(string[] args)
     {
-        var registry = BenchArgs.Option(args, "--registry") ?? Environment.GetEnvironmentVariable("BPDP_TEST_REGISTRY");
-        var executorPath = BenchArgs.ExecutorPath(args);
-        if (registry is null || !File.Exists(executorPath))
+        if (await RegistryBench.From(args, "promote") is not var (registry, executor, baseImage, yaml))
         {
-            Console.Error.WriteLine("promote needs --registry HOST:PORT (or $BPDP_TEST_REGISTRY) and the published executor (scripts/publish-executor.sh).");
             return 1;
         }
 
-        var yaml = File.ReadAllText(Path.Combine("examples", "haz-fast", "v1.1.0.yaml"));
-        var baseLayout = BenchArgs.Option(args, "--base");
-        var baseImage = baseLayout is null ? null : await new OciLayout(baseLayout).Pull("latest");
-        var executor = await ExecutorArtifact.Load(executorPath);
         var ours = new List<double>();
         var skopeo = new List<double>();
         OciImage? image = null;
@@ -50,13 +43,13 @@ internal static class PromoteBenchmark
             Task Skopeo() => Copy($"docker://{registry}/bench/{run}/quarantine@{digest}", $"docker://{registry}/bench/{run}/skopeo:1.1.0");
             if (round % 2 == 0)
             {
-                ours.Add(await Time(Ours));
-                skopeo.Add(await Time(Skopeo));
+                ours.Add(await Timing.Of(Ours));
+                skopeo.Add(await Timing.Of(Skopeo));
             }
             else
             {
-                skopeo.Add(await Time(Skopeo));
-                ours.Add(await Time(Ours));
+                skopeo.Add(await Timing.Of(Skopeo));
+                ours.Add(await Timing.Of(Ours));
             }
         }
 
@@ -76,12 +69,5 @@ internal static class PromoteBenchmark
         {
             throw new InvalidOperationException($"skopeo copy failed: {await errors}");
         }
-    }
-
-    private static async Task<double> Time(Func<Task> work)
-    {
-        var started = Stopwatch.GetTimestamp();
-        await work();
-        return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
     }
 }

@@ -17,18 +17,12 @@ internal static class PushBenchmark
 {
     public static async Task<int> Run(string[] args)
     {
-        var registry = BenchArgs.Option(args, "--registry") ?? Environment.GetEnvironmentVariable("BPDP_TEST_REGISTRY");
-        var executorPath = BenchArgs.ExecutorPath(args);
-        if (registry is null || !File.Exists(executorPath))
+        if (await RegistryBench.From(args, "push") is not var (registry, executorArtifact, baseImage, yaml))
         {
-            Console.Error.WriteLine("push needs --registry HOST:PORT (or $BPDP_TEST_REGISTRY) and the published executor (scripts/publish-executor.sh).");
             return 1;
         }
 
-        var yaml = File.ReadAllText(Path.Combine("examples", "haz-fast", "v1.1.0.yaml"));
-        var baseLayout = BenchArgs.Option(args, "--base");
-        var baseImage = baseLayout is null ? null : await new OciLayout(baseLayout).Pull("latest");
-        var executor = File.ReadAllBytes(executorPath);
+        var executor = executorArtifact.Binary;
         var store = ImageStoreRegistration.CreateRegistryStore(new RegistryOptions { Url = new Uri($"http://{registry}") }, NullLogger<RegistryImageStore>.Instance);
 
         var ours = new List<double>();
@@ -46,17 +40,17 @@ internal static class PushBenchmark
             await new OciLayout(layout).Push(forSkopeo, "bench");
             if (round % 2 == 0)
             {
-                ours.Add(await Time(() => store.PushImage($"bench/{run}/ours", image, "bench")));
-                skopeo.Add(await Time(() => Skopeo(layout, $"{registry}/bench/{run}/skopeo:bench")));
+                ours.Add(await Timing.Of(() => store.PushImage($"bench/{run}/ours", image, "bench")));
+                skopeo.Add(await Timing.Of(() => Skopeo(layout, $"{registry}/bench/{run}/skopeo:bench")));
             }
             else
             {
-                skopeo.Add(await Time(() => Skopeo(layout, $"{registry}/bench/{run}/skopeo:bench")));
-                ours.Add(await Time(() => store.PushImage($"bench/{run}/ours", image, "bench")));
+                skopeo.Add(await Timing.Of(() => Skopeo(layout, $"{registry}/bench/{run}/skopeo:bench")));
+                ours.Add(await Timing.Of(() => store.PushImage($"bench/{run}/ours", image, "bench")));
             }
 
-            oursAgain.Add(await Time(() => store.PushImage($"bench/{run}/ours", image, "bench")));
-            skopeoAgain.Add(await Time(() => Skopeo(layout, $"{registry}/bench/{run}/skopeo:bench")));
+            oursAgain.Add(await Timing.Of(() => store.PushImage($"bench/{run}/ours", image, "bench")));
+            skopeoAgain.Add(await Timing.Of(() => Skopeo(layout, $"{registry}/bench/{run}/skopeo:bench")));
             Directory.Delete(layout, recursive: true);
         }
 
@@ -76,12 +70,5 @@ internal static class PushBenchmark
         {
             throw new InvalidOperationException($"skopeo copy failed: {await errors}");
         }
-    }
-
-    private static async Task<double> Time(Func<Task> work)
-    {
-        var started = Stopwatch.GetTimestamp();
-        await work();
-        return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
     }
 }

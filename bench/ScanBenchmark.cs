@@ -30,13 +30,13 @@ internal static partial class ScanBenchmark
             {
                 if (round % 2 == 0)
                 {
-                    ours.Add(Time(() => found = Scan(detector, folder)));
-                    grep.Add(await TimeAsync(() => Grep(patterns, folder)));
+                    ours.Add(Timing.Of(() => found = Scan(detector, folder)));
+                    grep.Add(await Timing.Of(() => Grep(patterns, folder)));
                 }
                 else
                 {
-                    grep.Add(await TimeAsync(() => Grep(patterns, folder)));
-                    ours.Add(Time(() => found = Scan(detector, folder)));
+                    grep.Add(await Timing.Of(() => Grep(patterns, folder)));
+                    ours.Add(Timing.Of(() => found = Scan(detector, folder)));
                 }
             }
 
@@ -148,19 +148,5 @@ internal static partial class ScanBenchmark
 
             File.WriteAllText(Path.Combine(folder, $"file-{file:D3}.yaml"), text.ToString());
         }
-    }
-
-    private static double Time(Action work)
-    {
-        var started = Stopwatch.GetTimestamp();
-        work();
-        return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-    }
-
-    private static async Task<double> TimeAsync(Func<Task> work)
-    {
-        var started = Stopwatch.GetTimestamp();
-        await work();
-        return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
     }
 }
