@@ -93,6 +93,28 @@ public sealed class KpiGateEndToEndTests(RealServers servers) : IAsyncLifetime
         Assert.Empty(sink.ReceivedBy(nameof(PassedProbe)));
     }
 
+    [Fact]
+    public async Task With_the_direct_scrape_an_executor_that_stops_answering_fails_the_gate_on_scrape_errors()
+    {
+        var prometheus = await servers.Prometheus();
+        var gate = await StartGate(KpiSourceKind.Scrape, prometheus.BaseAddress);
+        var executor = await Executor("1.1.0", "green", count: 6);
+        var id = await Publish(gate, executor, "1.1.0", Color.Green);
+        await Eventually.Holds(() => MeasuredOnce(executor), "the first round was measured", TimeSpan.FromSeconds(30));
+        await executor.DisposeAsync();
+
+        var failed = (await sink.WaitFor<KpiFailed>(nameof(FailedProbe), m => m.DeploymentId == id, TimeSpan.FromSeconds(60))).Message;
+        Assert.Contains("could not be measured 3 times in a row (limit 2)", failed.Reason, StringComparison.Ordinal);
+        Assert.Contains(failed.Measurements, m => m.Outcome == MeasurementOutcome.Error && m.Detail!.Contains("could not be scraped", StringComparison.Ordinal));
+        Assert.Empty(sink.ReceivedBy(nameof(PassedProbe)));
+    }
+
+    /// <summary>Smoke traffic has reached the executor for longer than one interval: the gate has read it at least once.</summary>
+    private static async Task<bool> MeasuredOnce(RunningExecutor executor) =>
+        (await executor.Http.GetStringAsync(new Uri("metrics", UriKind.Relative))).Split('\n')
+            .Where(l => l.StartsWith("bpdp_policy_requests_total{", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture)) >= 150;
+
     private async Task<WebApplication> StartGate(KpiSourceKind source, Uri prometheus)
     {
         var rabbit = await servers.RabbitMq();
