@@ -13,6 +13,8 @@ public static class BpdpCli
         BaseCommand.Create(),
         ScanCommand.Create(),
         Demo.DemoCommand.Create(),
+        LedgerCommand.Create(),
+        KeysCommand.Create(),
     };
 
     /// <summary>Runs one command line, writing to the given streams; returns the exit code.</summary>

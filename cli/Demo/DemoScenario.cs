@@ -95,7 +95,8 @@ public sealed class DemoScenario(string workdir, string examples, TextWriter pro
             await Task.Delay(TimeSpan.FromMilliseconds(100), cancel);
         }
 
-        await progress.WriteLineAsync($"ledger: {(await ledger.Tail(cancel)).Sequence} entries for {published} messages; verifying the chain");
+        await app.Services.GetRequiredService<CheckpointService>().CheckpointNow(cancel);
+        await progress.WriteLineAsync($"ledger: {(await ledger.Tail(cancel)).Sequence} entries for {published} messages, checkpoint signed; verifying the chain");
         using var ledgerKey = CheckpointSigner.FromPemFile(Path.Combine(workdir, "keys", "ledger.key.pem"));
         using var publicKey = ledgerKey.PublicKey();
         var verdict = await LedgerVerifier.Verify(ledger, publicKey, cancel: cancel);

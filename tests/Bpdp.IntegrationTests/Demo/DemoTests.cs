@@ -30,5 +30,15 @@ public sealed class DemoTests : IDisposable
         Assert.Contains("live service answers version 1.1.0 after the rollback", progress.ToString(), StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(workdir, "ledger.db")));
         Assert.True(File.Exists(Path.Combine(workdir, "images", "osha", "haz-fast", "index.json")));
+        Assert.True(summary["ledger"]!["checkpoints"]!.GetValue<int>() >= 1);
+
+        using var verified = new StringWriter();
+        Assert.Equal(0, await BpdpCli.Run(["ledger", "verify", "--workdir", workdir], verified, progress));
+        Assert.StartsWith($"valid: {summary["ledger"]!["entries"]} entries", verified.ToString(), StringComparison.Ordinal);
+        using var exported = new StringWriter();
+        Assert.Equal(0, await BpdpCli.Run(["ledger", "export", "--workdir", workdir], exported, progress));
+        var lines = exported.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(summary["ledger"]!["entries"]!.GetValue<long>(), lines.Length);
+        Assert.Contains(lines, l => l.Contains("\"messageType\":\"DeploymentRolledBack\"", StringComparison.Ordinal));
     }
 }
