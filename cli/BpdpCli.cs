@@ -6,16 +6,27 @@ namespace Bpdp.Cli;
 /// <summary>The <c>bpdp</c> command line, runnable in process (tests) as well as from <c>Program</c>.</summary>
 public static class BpdpCli
 {
-    public static RootCommand Create() => new("bpdp — the Backend Policy Deployment Pipeline")
+    public static RootCommand Create()
     {
-        PolicyCommand.Create(),
-        BuildCommand.Create(),
-        BaseCommand.Create(),
-        ScanCommand.Create(),
-        Demo.DemoCommand.Create(),
-        LedgerCommand.Create(),
-        KeysCommand.Create(),
-    };
+        var root = new RootCommand("bpdp — the Backend Policy Deployment Pipeline")
+        {
+            Demo.DemoCommand.Create(),
+            ApproveCommand.Create(),
+            UpCommand.Create(),
+            PolicyCommand.Create(),
+            BuildCommand.Create(),
+            BaseCommand.Create(),
+            ScanCommand.Create(),
+            LedgerCommand.Create(),
+            KeysCommand.Create(),
+        };
+        foreach (var command in StatusCommand.Create())
+        {
+            root.Subcommands.Add(command);
+        }
+
+        return root;
+    }
 
     /// <summary>Runs one command line, writing to the given streams; returns the exit code.</summary>
     public static Task<int> Run(string[] args, TextWriter output, TextWriter error) =>

@@ -35,10 +35,10 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <paramref name="assembly"/> (e.g. Bpdp.Ledger.dll, or a full path) with the given settings as environment variables, and waits for its /healthz.</summary>
-    public static async Task<ServiceProcess> Start(string assembly, int httpPort, IReadOnlyDictionary<string, string?> settings)
+    public static async Task<ServiceProcess> Start(string assembly, int httpPort, IReadOnlyDictionary<string, string?> settings, params string[] arguments)
     {
         var path = Path.Combine(AppContext.BaseDirectory, assembly);
-        var start = new ProcessStartInfo("dotnet", [path])
+        var start = new ProcessStartInfo("dotnet", [path, .. arguments])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -1,0 +1,52 @@
+using Bpdp.Contracts;
+using Bpdp.Platform.Bus;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Bpdp.Cli.Bus;
+
+/// <summary>
+/// The CLI's connection to a running pipeline: a bus client (no consumers) configured as the services are —
+/// <c>appsettings.json</c> in the current folder, then <c>BPDP_</c>-less environment variables such as
+/// <c>RabbitMq__Host</c> — that publishes commands and asks the Coordinator for a deployment's status.
+/// </summary>
+public sealed class PipelineClient : IAsyncDisposable
+{
+    private readonly IHost host;
+
+    private PipelineClient(IHost host) => this.host = host;
+
+    public static async Task<PipelineClient> Connect(string coordinatorQueue, CancellationToken cancel)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddJsonFile(Path.Combine(Environment.CurrentDirectory, "appsettings.json"), optional: true);
+        builder.Logging.ClearProviders();
+        builder.AddBpdpBus(bus => bus.AddRequestClient<GetDeploymentStatus>(new Uri($"queue:{coordinatorQueue}"), RequestTimeout.After(s: 10)));
+        var host = builder.Build();
+        await host.StartAsync(cancel);
+        return new PipelineClient(host);
+    }
+
+    public Task Publish<T>(T message, CancellationToken cancel)
+        where T : class => host.Services.GetRequiredService<IPublishEndpoint>().Publish(message, cancel);
+
+    public async Task<DeploymentStatus> Status(Guid deploymentId, CancellationToken cancel)
+    {
+        using var scope = host.Services.CreateScope();
+        var client = scope.ServiceProvider.GetRequiredService<IRequestClient<GetDeploymentStatus>>();
+        var response = await client.GetResponse<DeploymentStatus>(new GetDeploymentStatus(deploymentId), cancel);
+        return response.Message;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await host.StopAsync();
+        host.Dispose();
+    }
+
+    /// <summary>The states a deployment does not leave.</summary>
+    public static bool IsFinal(string? state) => state is "Live" or "Rejected" or "Failed" or "RolledBack";
+}

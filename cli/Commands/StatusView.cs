@@ -1,0 +1,29 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Bpdp.Contracts;
+
+namespace Bpdp.Cli.Commands;
+
+/// <summary>A deployment's status as a line for people or an object for scripts.</summary>
+internal static class StatusView
+{
+    public static string Line(DeploymentStatus status) =>
+        !status.Found
+            ? $"{status.DeploymentId}: unknown to the Coordinator"
+            : $"{status.DeploymentId}: {status.Target?.PolicyName} {status.Target?.PolicyVersion} → {status.Target?.Agency}/{status.Target?.Environment}: {status.State}"
+              + (status.Stages is { Count: > 0 } stages ? $" ({string.Join(", ", stages.Select(s => $"{s.Stage} {((s.EndedAt ?? DateTimeOffset.UtcNow) - s.StartedAt).TotalSeconds:F1}s"))})" : "")
+              + (status.LastError is { } error ? $"; {error}" : "");
+
+    public static string Json(DeploymentStatus status) => new JsonObject
+    {
+        ["deploymentId"] = status.DeploymentId,
+        ["found"] = status.Found,
+        ["state"] = status.State,
+        ["policy"] = status.Target?.PolicyName,
+        ["version"] = status.Target?.PolicyVersion,
+        ["agency"] = status.Target?.Agency,
+        ["environment"] = status.Target?.Environment,
+        ["lastError"] = status.LastError,
+        ["stages"] = new JsonArray([.. (status.Stages ?? []).Select(s => (JsonNode)new JsonObject { ["stage"] = s.Stage, ["startedAt"] = s.StartedAt, ["endedAt"] = s.EndedAt })]),
+    }.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+}

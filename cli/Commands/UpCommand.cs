@@ -1,0 +1,58 @@
+using System.CommandLine;
+using Bpdp.Builder;
+using Bpdp.Coordinator;
+using Bpdp.KpiGate;
+using Bpdp.Ledger;
+using Bpdp.Platform.Hosting;
+using Bpdp.Publisher;
+using Bpdp.Rollout;
+using Bpdp.Scanner;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+
+namespace Bpdp.Cli.Commands;
+
+/// <summary>
+/// <c>bpdp up</c>: every stage service in this one process, against the servers the configuration names
+/// (<c>appsettings.json</c> in the current folder, then environment variables), until stopped. The same
+/// stages run one per process with <c>dotnet run --project services/X</c>.
+/// </summary>
+internal static class UpCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("up", "Run every stage (Builder, Scanner, Publisher, Rollout, KpiGate, Ledger, Coordinator) in this process against the configured RabbitMQ, PostgreSQL, registry and Prometheus, until Ctrl+C.");
+        command.SetAction(async (result, cancel) =>
+        {
+            var builder = WebApplication.CreateBuilder();
+            builder.Configuration.AddJsonFile(Path.Combine(Environment.CurrentDirectory, "appsettings.json"), optional: true).AddEnvironmentVariables();
+            var store = builder.Configuration.GetValue("Coordinator:Store", SagaStoreKind.InMemory);
+            builder.AddBpdpService("bpdp", bus =>
+            {
+                bus.AddBuilderStage(builder.Configuration["Builder:Queue"] ?? "builder");
+                bus.AddScannerStage(builder.Configuration["Scanner:Queue"] ?? "scanner");
+                bus.AddPublisherStage(builder.Configuration["Publisher:Queue"] ?? "publisher");
+                bus.AddRolloutStage(builder.Configuration["Rollout:Queue"] ?? "rollout");
+                bus.AddKpiGateStage(builder.Configuration["KpiGate:Queue"] ?? "kpi-gate");
+                bus.AddLedgerStage();
+                bus.AddCoordinatorStage(store);
+            });
+            await using var app = builder.Build();
+            app.MapBpdpEndpoints();
+            try
+            {
+                await app.StartAsync(cancel);
+                await result.InvocationConfiguration.Output.WriteLineAsync($"bpdp up: every stage is running ({string.Join(", ", app.Urls)}); Ctrl+C stops them");
+                await app.WaitForShutdownAsync(cancel);
+                return 0;
+            }
+            catch (Microsoft.Extensions.Options.OptionsValidationException error)
+            {
+                await result.InvocationConfiguration.Error.WriteLineAsync($"bpdp up: {string.Join("; ", error.Failures)}");
+                return 2;
+            }
+        });
+        return command;
+    }
+}
