@@ -29,7 +29,7 @@ public sealed class DemoScenario(string workdir, string examples, TextWriter pro
         await using var app = DemoHost.Build(workdir, executorBinary, approvalKey, recorder);
         await app.StartAsync(cancel);
         var bus = app.Services.GetRequiredService<IPublishEndpoint>();
-        var started = new Dictionary<Guid, (string Version, Stopwatch Clock)>();
+        var started = new System.Collections.Concurrent.ConcurrentDictionary<Guid, (string Version, Stopwatch Clock)>();
         SteadyLoad? load = null;
         recorder.Received += message =>
         {

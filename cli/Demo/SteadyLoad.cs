@@ -40,7 +40,7 @@ public sealed class SteadyLoad(Uri live, int perSecond) : IAsyncDisposable
                         Interlocked.Increment(ref failed);
                     }
                 }
-                catch (HttpRequestException)
+                catch (Exception error) when (error is HttpRequestException || (error is TaskCanceledException && !stop.IsCancellationRequested))
                 {
                     Interlocked.Increment(ref failed);
                 }

@@ -25,13 +25,18 @@ public sealed class GateRunner(IKpiSource source, RunningAnalyses running, IHttp
     public async Task<IPipelineMessage?> Run(Guid deploymentId, DeploymentTarget target, AnalysisPhase phase, Color color, Uri endpoint, bool smoke, CancellationToken consumer)
     {
         ArgumentNullException.ThrowIfNull(target);
-        using var handle = running.Start(deploymentId, target, consumer);
+        using var handle = running.Start(deploymentId, phase, target, consumer);
         var http = clients.CreateClient(nameof(GateRunner));
         PolicyModule module;
         try
         {
             var yaml = await http.GetStringAsync(new Uri(endpoint, "v1/policy/source"), handle.Token);
             module = PolicyValidator.Validate(yaml).Policy?.Module ?? throw new InvalidDataException("the policy it serves does not validate");
+        }
+        catch (OperationCanceledException) when (handle.Token.IsCancellationRequested && !consumer.IsCancellationRequested)
+        {
+            logger.LogInformation("Deployment {DeploymentId}: {Phase} analysis stopped before it began: {Why}", deploymentId, phase, handle.StoppedBecause);
+            return null;
         }
         catch (Exception error) when (error is HttpRequestException or InvalidDataException || (error is TaskCanceledException && !handle.Token.IsCancellationRequested))
         {

@@ -9,32 +9,41 @@ namespace Bpdp.KpiGate;
 /// </summary>
 public sealed class RunningAnalyses
 {
-    private readonly ConcurrentDictionary<Guid, Entry> running = new();
+    private readonly ConcurrentDictionary<(Guid Deployment, AnalysisPhase Phase), Entry> running = new();
 
     /// <summary>Registers an analysis; an older one of the same target is stopped as superseded.</summary>
-    public Handle Start(Guid deploymentId, DeploymentTarget target, CancellationToken consumer)
+    public Handle Start(Guid deploymentId, AnalysisPhase phase, DeploymentTarget target, CancellationToken consumer)
     {
         ArgumentNullException.ThrowIfNull(target);
         var place = (target.Agency, target.Environment, target.PolicyName);
-        foreach (var (id, entry) in running)
+        foreach (var (key, entry) in running)
         {
-            if (id != deploymentId && entry.Place == place)
+            if (key.Deployment != deploymentId && entry.Place == place)
             {
                 entry.Stop($"superseded by deployment {deploymentId} of {target.PolicyName} {target.PolicyVersion}");
             }
         }
 
         var added = new Entry(place, CancellationTokenSource.CreateLinkedTokenSource(consumer));
-        running.AddOrUpdate(deploymentId, added, (_, old) =>
+        running.AddOrUpdate((deploymentId, phase), added, (_, old) =>
         {
             old.Stop("restarted by a redelivered message");
             return added;
         });
-        return new Handle(this, deploymentId, added);
+        return new Handle(this, (deploymentId, phase), added);
     }
 
-    /// <summary>Stops the deployment's analysis, if one runs; says whether one did.</summary>
-    public bool Stop(Guid deploymentId, string why) => running.TryGetValue(deploymentId, out var entry) && entry.Stop(why);
+    /// <summary>Stops the deployment's analyses, if any run; says whether one did.</summary>
+    public bool Stop(Guid deploymentId, string why)
+    {
+        var stopped = false;
+        foreach (var (key, entry) in running)
+        {
+            stopped |= key.Deployment == deploymentId && entry.Stop(why);
+        }
+
+        return stopped;
+    }
 
     public int Count => running.Count;
 
@@ -45,7 +54,15 @@ public sealed class RunningAnalyses
         public bool Stop(string why)
         {
             StoppedBecause ??= why;
-            Cancellation.Cancel();
+            try
+            {
+                Cancellation.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // It ended on its own while being stopped: nothing left to stop.
+            }
+
             return true;
         }
     }
@@ -54,13 +71,13 @@ public sealed class RunningAnalyses
     public sealed class Handle : IDisposable
     {
         private readonly RunningAnalyses owner;
-        private readonly Guid deploymentId;
+        private readonly (Guid, AnalysisPhase) key;
         private readonly Entry entry;
 
-        internal Handle(RunningAnalyses owner, Guid deploymentId, Entry entry)
+        internal Handle(RunningAnalyses owner, (Guid, AnalysisPhase) key, Entry entry)
         {
             this.owner = owner;
-            this.deploymentId = deploymentId;
+            this.key = key;
             this.entry = entry;
         }
 
@@ -70,7 +87,7 @@ public sealed class RunningAnalyses
 
         public void Dispose()
         {
-            owner.running.TryRemove(new KeyValuePair<Guid, Entry>(deploymentId, entry));
+            owner.running.TryRemove(new KeyValuePair<(Guid, AnalysisPhase), Entry>(key, entry));
             entry.Cancellation.Dispose();
         }
     }

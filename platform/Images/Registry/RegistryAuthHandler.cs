@@ -19,7 +19,8 @@ public sealed class RegistryAuthHandler(string? username, string? password) : De
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var repository = RepositoryOf(request.RequestUri!);
+        // Answers are kept per registry host and repository: credentials never travel to another host.
+        var repository = $"{request.RequestUri!.Authority}/{RepositoryOf(request.RequestUri!)}";
         if (answers.TryGetValue(repository, out var known))
         {
             request.Headers.Authorization = known;
@@ -31,7 +32,7 @@ public sealed class RegistryAuthHandler(string? username, string? password) : De
             return response;
         }
 
-        var answer = await Answer(challenge, repository, cancellationToken);
+        var answer = await Answer(challenge, RepositoryOf(request.RequestUri!), cancellationToken);
         if (answer is null)
         {
             return response;

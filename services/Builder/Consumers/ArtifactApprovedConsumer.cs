@@ -36,7 +36,7 @@ public sealed class ArtifactApprovedConsumer(
         {
             logger.LogWarning("Deployment {DeploymentId}: approval of {Policy} {Version} refused ({Reason}): {Message}",
                 approval.DeploymentId, approval.PolicyName, approval.PolicyVersion, verdict.Reason, verdict.Message);
-            await Publish(context, verdict.ToRejection(approval, time.GetUtcNow()));
+            await context.PublishOnce(verdict.ToRejection(approval, time.GetUtcNow()), PipelineStage.Builder);
             return;
         }
 
@@ -53,8 +53,8 @@ public sealed class ArtifactApprovedConsumer(
         {
             logger.LogError("Deployment {DeploymentId}: the image of {Policy} {Version} could not be built into {Repository}: {Error}",
                 approval.DeploymentId, approval.PolicyName, approval.PolicyVersion, store.Qualify(repository), error.Message);
-            await Publish(context, new DeploymentFailed(approval.DeploymentId, time.GetUtcNow(), approval.Target, PipelineStage.Builder,
-                $"The image could not be built into {store.Qualify(repository)}: {error.Message}"));
+            await context.PublishOnce(new DeploymentFailed(approval.DeploymentId, time.GetUtcNow(), approval.Target, PipelineStage.Builder,
+                $"The image could not be built into {store.Qualify(repository)}: {error.Message}"), PipelineStage.Builder);
             return;
         }
 
@@ -66,12 +66,7 @@ public sealed class ArtifactApprovedConsumer(
         var elapsed = time.GetElapsedTime(started);
         logger.LogInformation("Deployment {DeploymentId}: built {Repository}@{Digest} ({Size} bytes) in {Elapsed} ms",
             approval.DeploymentId, store.Qualify(repository), image.Digest, image.Size, (int)elapsed.TotalMilliseconds);
-        await Publish(context, new ImageBuilt(approval.DeploymentId, time.GetUtcNow(), approval.Target,
-            new ImageReference(store.Qualify(repository), image.Digest), image.Size, [.. image.Layers.Select(l => l.Digest)], elapsed));
+        await context.PublishOnce(new ImageBuilt(approval.DeploymentId, time.GetUtcNow(), approval.Target,
+            new ImageReference(store.Qualify(repository), image.Digest), image.Size, [.. image.Layers.Select(l => l.Digest)], elapsed), PipelineStage.Builder);
     }
-
-    /// <summary>One message id per deployment and event type, so a redelivered approval's event is recognised downstream.</summary>
-    private static Task Publish<T>(ConsumeContext context, T message)
-        where T : class, IPipelineMessage =>
-        context.Publish(message, sent => sent.MessageId = DeterministicIds.From($"{message.DeploymentId:D}/{typeof(T).Name}"));
 }

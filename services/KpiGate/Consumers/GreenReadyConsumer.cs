@@ -13,7 +13,7 @@ public sealed class GreenReadyConsumer(GateRunner gate) : IConsumer<GreenReady>
         var verdict = await gate.Run(ready.DeploymentId, ready.Target, AnalysisPhase.PrePromotion, ready.Color, Endpoints.Base(ready.PreviewEndpoint), smoke: true, context.CancellationToken);
         if (verdict is not null)
         {
-            await context.Publish(verdict, verdict.GetType(), sent => sent.MessageId = DeterministicIds.From($"{ready.DeploymentId:D}/{verdict.GetType().Name}/{AnalysisPhase.PrePromotion}"));
+            await context.PublishOnce(verdict, PipelineStage.KpiGate, nameof(AnalysisPhase.PrePromotion));
         }
     }
 }

@@ -24,7 +24,7 @@ public sealed class TrafficCutOverConsumer(GateRunner gate, ILogger<TrafficCutOv
 
         if (verdict is not null)
         {
-            await context.Publish(verdict, verdict.GetType(), sent => sent.MessageId = DeterministicIds.From($"{cutOver.DeploymentId:D}/{verdict.GetType().Name}/{AnalysisPhase.PostPromotion}"));
+            await context.PublishOnce(verdict, PipelineStage.KpiGate, nameof(AnalysisPhase.PostPromotion));
         }
     }
 }

@@ -50,6 +50,13 @@ public sealed class ImageScannedConsumer(IImageStore store, ECDsa signingKey, IO
             var provenance = await AttachProvenance(release, await store.PullImage(release, digest, cancel), scanned, cancel);
             if (tagged is null)
             {
+                // Checked again just before the write: another Publisher may have released this version meanwhile.
+                if (await store.FindManifest(release, target.PolicyVersion, cancel) is { } raced && raced.Digest != digest)
+                {
+                    await Fail(context, $"{store.Qualify(release)}:{target.PolicyVersion} was released as {raced.Digest} while {digest} was being published: released versions are immutable; approve a new version.");
+                    return;
+                }
+
                 await store.PutManifest(release, manifest, target.PolicyVersion, cancel);
             }
 
@@ -58,14 +65,14 @@ public sealed class ImageScannedConsumer(IImageStore store, ECDsa signingKey, IO
                 $"{qualified}@{signature}", sbom is null ? null : $"{qualified}@{sbom}", $"{qualified}@{provenance}");
         }
         catch (Exception error) when (error is RegistryException or HttpRequestException or ImageNotFoundException or InvalidDataException or IOException or ArgumentException
-            && !cancel.IsCancellationRequested)
+            or System.Text.Json.JsonException or TaskCanceledException && !cancel.IsCancellationRequested)
         {
             await Fail(context, $"{scanned.Image} could not be released to {store.Qualify(release)}:{target.PolicyVersion}: {error.Message}");
             return;
         }
 
         logger.LogInformation("Deployment {DeploymentId}: released {Image} as {Tag}, signed ({Signature})", scanned.DeploymentId, published.Image, published.Tag, published.SignatureReference);
-        await Publish(context, published);
+        await context.PublishOnce(published, PipelineStage.Publisher);
     }
 
     /// <summary>Signs once: an existing signature of this digest is kept, since ECDSA signatures differ each time.</summary>
@@ -105,10 +112,6 @@ public sealed class ImageScannedConsumer(IImageStore store, ECDsa signingKey, IO
     private async Task Fail(ConsumeContext<ImageScanned> context, string reason)
     {
         logger.LogError("Deployment {DeploymentId}: {Reason}", context.Message.DeploymentId, reason);
-        await Publish(context, new DeploymentFailed(context.Message.DeploymentId, time.GetUtcNow(), context.Message.Target, PipelineStage.Publisher, reason));
+        await context.PublishOnce(new DeploymentFailed(context.Message.DeploymentId, time.GetUtcNow(), context.Message.Target, PipelineStage.Publisher, reason), PipelineStage.Publisher);
     }
-
-    private static Task Publish<T>(ConsumeContext context, T message)
-        where T : class, IPipelineMessage =>
-        context.Publish(message, sent => sent.MessageId = DeterministicIds.From($"{message.DeploymentId:D}/{typeof(T).Name}"));
 }

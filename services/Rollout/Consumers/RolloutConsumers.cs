@@ -16,14 +16,14 @@ public sealed class DeployGreenConsumer(LocalTarget target, TimeProvider time, I
         try
         {
             var (color, preview, ready) = await target.DeployGreen(command.Target, command.Image, context.CancellationToken);
-            await context.Publish(new GreenReady(command.DeploymentId, time.GetUtcNow(), command.Target, command.Image, color, preview.ToString(), 1, ready), Once.Id<GreenReady>(command.DeploymentId));
+            await context.PublishOnce(new GreenReady(command.DeploymentId, time.GetUtcNow(), command.Target, command.Image, color, preview.ToString(), 1, ready), PipelineStage.Rollout);
         }
         catch (Exception error) when (error is TimeoutException or RegistryException or HttpRequestException or ImageNotFoundException or InvalidDataException or IOException or InvalidOperationException
-            && !context.CancellationToken.IsCancellationRequested)
+            or System.ComponentModel.Win32Exception or System.Text.Json.JsonException or TaskCanceledException && !context.CancellationToken.IsCancellationRequested)
         {
             logger.LogError("Deployment {DeploymentId}: {Image} could not be brought up: {Error}", command.DeploymentId, command.Image, error.Message);
-            await context.Publish(new DeploymentFailed(command.DeploymentId, time.GetUtcNow(), command.Target, PipelineStage.Rollout, $"{command.Image} could not be brought up: {error.Message}"),
-                Once.Id<DeploymentFailed>(command.DeploymentId));
+            await context.PublishOnce(new DeploymentFailed(command.DeploymentId, time.GetUtcNow(), command.Target, PipelineStage.Rollout, $"{command.Image} could not be brought up: {error.Message}"),
+                PipelineStage.Rollout);
         }
     }
 }
@@ -35,8 +35,8 @@ public sealed class CutOverTrafficConsumer(LocalTarget target, TimeProvider time
     {
         var command = context.Message;
         var (live, previous, endpoint, duration) = await target.CutOver(command.Target, command.Color, context.CancellationToken);
-        await context.Publish(new TrafficCutOver(command.DeploymentId, time.GetUtcNow(), command.Target, live, previous ?? LocalSlot.Other(live), duration, endpoint.ToString()),
-            Once.Id<TrafficCutOver>(command.DeploymentId));
+        await context.PublishOnce(new TrafficCutOver(command.DeploymentId, time.GetUtcNow(), command.Target, live, previous ?? LocalSlot.Other(live), duration, endpoint.ToString()),
+            PipelineStage.Rollout);
     }
 }
 
@@ -47,7 +47,7 @@ public sealed class RollBackDeploymentConsumer(LocalTarget target, TimeProvider 
     {
         var command = context.Message;
         var (live, duration) = await target.RollBack(command.Target, context.CancellationToken);
-        await context.Publish(new RolledBack(command.DeploymentId, time.GetUtcNow(), command.Target, live ?? Color.Blue, command.Reason, duration), Once.Id<RolledBack>(command.DeploymentId));
+        await context.PublishOnce(new RolledBack(command.DeploymentId, time.GetUtcNow(), command.Target, live ?? Color.Blue, command.Reason, duration), PipelineStage.Rollout);
     }
 }
 
@@ -55,12 +55,4 @@ public sealed class RollBackDeploymentConsumer(LocalTarget target, TimeProvider 
 public sealed class FinalizeDeploymentConsumer(LocalTarget target) : IConsumer<FinalizeDeployment>
 {
     public Task Consume(ConsumeContext<FinalizeDeployment> context) => target.Finalize(context.Message.Target, context.CancellationToken);
-}
-
-/// <summary>One message id per deployment and event type, so a redelivered command's event is recognised downstream.</summary>
-internal static class Once
-{
-    public static Action<PublishContext<T>> Id<T>(Guid deploymentId)
-        where T : class =>
-        sent => sent.MessageId = DeterministicIds.From($"{deploymentId:D}/{typeof(T).Name}");
 }

@@ -25,12 +25,14 @@ public static class ImageUnpacker
             using var reader = new TarReader(gzip);
             while (reader.GetNextEntry() is { } entry)
             {
-                var relative = entry.Name.TrimStart('.', '/');
+                var relative = entry.Name.StartsWith("./", StringComparison.Ordinal) ? entry.Name[2..] : entry.Name.TrimStart('/');
                 var target = Path.GetFullPath(Path.Combine(staging, relative));
                 if (!target.StartsWith(staging + Path.DirectorySeparatorChar, StringComparison.Ordinal) && target != staging)
                 {
                     throw new InvalidDataException($"layer {layer.Digest} has an entry outside the root: {entry.Name}");
                 }
+
+                RefuseLinkedParents(staging, target, layer.Digest, entry.Name);
 
                 switch (entry.EntryType)
                 {
@@ -51,12 +53,33 @@ public static class ImageUnpacker
         }
 
         File.WriteAllText(Path.Combine(staging, ".complete"), image.Digest);
-        if (Directory.Exists(root))
+        try
         {
-            Directory.Delete(root, recursive: true);
+            if (Directory.Exists(root) && !File.Exists(Path.Combine(root, ".complete")))
+            {
+                Directory.Delete(root, recursive: true);
+            }
+
+            Directory.Move(staging, root);
+        }
+        catch (IOException) when (File.Exists(Path.Combine(root, ".complete")))
+        {
+            // Another rollout of the same digest finished unpacking first: use its tree, which may be running.
+            Directory.Delete(staging, recursive: true);
         }
 
-        Directory.Move(staging, root);
         return root;
+    }
+
+    /// <summary>A layer may not write through a symbolic link it (or a lower layer) made: that could reach outside the root.</summary>
+    private static void RefuseLinkedParents(string root, string target, string layer, string entry)
+    {
+        for (var parent = Path.GetDirectoryName(target); parent is not null && parent.Length > root.Length; parent = Path.GetDirectoryName(parent))
+        {
+            if (new DirectoryInfo(parent).LinkTarget is not null)
+            {
+                throw new InvalidDataException($"layer {layer} writes {entry} through the symbolic link {Path.GetRelativePath(root, parent)}, which could lead outside the root");
+            }
+        }
     }
 }

@@ -31,6 +31,7 @@ public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, I
             {
                 if (existing.Digest == image.Digest)
                 {
+                    await WaitReady(existing, TimeSpan.FromSeconds(options.Value.ProgressDeadlineSeconds), cancel);
                     slot.Traffic.SwitchPreview(existing.Address);
                     return (color, slot.Traffic.PreviewEndpoint, time.GetElapsedTime(started));
                 }
@@ -45,8 +46,17 @@ public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, I
             IRunningExecutor executor = settings.Runner == ExecutorRunner.InProcess
                 ? await InProcessExecutor.Start(rootfs, image.Digest, color.ToString().ToLowerInvariant(), settings.ListenAddress, cancel)
                 : ProcessExecutor.Start(rootfs, image.Digest, color.ToString().ToLowerInvariant(), settings.ListenAddress, logger);
+            try
+            {
+                await WaitReady(executor, TimeSpan.FromSeconds(settings.ProgressDeadlineSeconds), cancel);
+            }
+            catch
+            {
+                await executor.DisposeAsync();
+                throw;
+            }
+
             slot.Executors[color] = executor;
-            await WaitReady(executor, TimeSpan.FromSeconds(settings.ProgressDeadlineSeconds), cancel);
             slot.Traffic.SwitchPreview(executor.Address);
             logger.LogInformation("{Target}: {Version} is ready as {Color} at {Address} (preview {Preview})", Key(target), target.PolicyVersion, color, executor.Address, slot.Traffic.PreviewEndpoint);
             return (color, slot.Traffic.PreviewEndpoint, time.GetElapsedTime(started));
@@ -198,8 +208,21 @@ public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, I
         }
     }
 
-    private Task<LocalSlot> Slot(DeploymentTarget target, CancellationToken cancel) =>
-        slots.GetOrAdd(Key(target), _ => new Lazy<Task<LocalSlot>>(async () => new LocalSlot(await TrafficSwitch.Start(options.Value.ListenAddress, CancellationToken.None)))).Value.WaitAsync(cancel);
+    private async Task<LocalSlot> Slot(DeploymentTarget target, CancellationToken cancel)
+    {
+        var key = Key(target);
+        var slot = slots.GetOrAdd(key, _ => new Lazy<Task<LocalSlot>>(async () => new LocalSlot(await TrafficSwitch.Start(options.Value.ListenAddress, CancellationToken.None))));
+        try
+        {
+            return await slot.Value.WaitAsync(cancel);
+        }
+        catch (Exception) when (slot.Value.IsFaulted)
+        {
+            // A switch that could not start (a port in use) is tried again by the next command, not remembered as broken.
+            slots.TryRemove(new KeyValuePair<string, Lazy<Task<LocalSlot>>>(key, slot));
+            throw;
+        }
+    }
 
     private static string Key(DeploymentTarget target) => $"{target.Agency}/{target.Environment}/{target.PolicyName}";
 

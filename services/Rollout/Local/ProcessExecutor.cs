@@ -14,6 +14,7 @@ public sealed class ProcessExecutor : IRunningExecutor
     private readonly ProcessStartInfo start;
     private readonly ILogger logger;
     private readonly CancellationTokenSource stopping = new();
+    private readonly Lock gate = new();
     private Process process;
 
     private ProcessExecutor(ProcessStartInfo start, Uri address, string digest, ILogger logger)
@@ -39,6 +40,10 @@ public sealed class ProcessExecutor : IRunningExecutor
 
         var port = FreePort(listenAddress);
         var start = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = rootfs };
+
+        // The child runs a binary from an image: it gets what it needs, never this service's credentials.
+        start.Environment.Clear();
+        start.Environment["PATH"] = "/usr/local/bin:/usr/bin:/bin";
         start.Environment["BPDP_POLICY"] = Path.Combine(rootfs, "policy", "policy.yaml");
         start.Environment["BPDP_COLOR"] = color;
         start.Environment["ASPNETCORE_URLS"] = $"http://{listenAddress}:{port.ToString(CultureInfo.InvariantCulture)}";
@@ -67,9 +72,14 @@ public sealed class ProcessExecutor : IRunningExecutor
         logger.LogWarning("The executor at {Address} exited with {Code}; starting it again", Address, process.ExitCode);
         _ = Task.Delay(TimeSpan.FromSeconds(1), stopping.Token).ContinueWith(t =>
         {
-            if (!t.IsCanceled)
+            lock (gate)
             {
-                process = Launch();
+                if (!t.IsCanceled && !stopping.IsCancellationRequested)
+                {
+                    var exited = process;
+                    process = Launch();
+                    exited.Dispose();
+                }
             }
         }, TaskScheduler.Default);
     }
@@ -83,7 +93,13 @@ public sealed class ProcessExecutor : IRunningExecutor
 
     public async ValueTask DisposeAsync()
     {
-        await stopping.CancelAsync();
+        Process process;
+        lock (gate)
+        {
+            stopping.Cancel();
+            process = this.process;
+        }
+
         if (!process.HasExited)
         {
             using (Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)])) { }

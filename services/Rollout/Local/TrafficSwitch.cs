@@ -11,13 +11,15 @@ namespace Bpdp.Rollout.Local;
 public sealed class TrafficSwitch : IAsyncDisposable
 {
     private readonly WebApplication app;
+    private readonly HttpMessageInvoker client;
     private readonly int livePort;
     private Uri? live;
     private Uri? preview;
 
-    private TrafficSwitch(WebApplication app, int livePort, Uri liveEndpoint, Uri previewEndpoint)
+    private TrafficSwitch(WebApplication app, HttpMessageInvoker client, int livePort, Uri liveEndpoint, Uri previewEndpoint)
     {
         this.app = app;
+        this.client = client;
         this.livePort = livePort;
         LiveEndpoint = liveEndpoint;
         PreviewEndpoint = previewEndpoint;
@@ -52,7 +54,7 @@ public sealed class TrafficSwitch : IAsyncDisposable
         });
         await app.StartAsync(cancel);
         var urls = app.Urls.Select(u => new Uri(u + "/")).ToList();
-        self = new TrafficSwitch(app, urls[0].Port, urls[0], urls[1]);
+        self = new TrafficSwitch(app, client, urls[0].Port, urls[0], urls[1]);
         return self;
     }
 
@@ -65,5 +67,6 @@ public sealed class TrafficSwitch : IAsyncDisposable
     {
         await app.StopAsync();
         await app.DisposeAsync();
+        client.Dispose();
     }
 }

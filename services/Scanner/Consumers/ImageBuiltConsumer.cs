@@ -33,10 +33,10 @@ public sealed class ImageBuiltConsumer(ImageScannerFactory scanners, IImageStore
             sbomDigest = manifest.Digest;
         }
         catch (Exception error) when (error is RegistryException or HttpRequestException or ImageNotFoundException or InvalidDataException or IOException or ArgumentException
-            && !context.CancellationToken.IsCancellationRequested)
+            or System.Text.Json.JsonException or TaskCanceledException && !context.CancellationToken.IsCancellationRequested)
         {
             logger.LogError("Deployment {DeploymentId}: {Image} could not be scanned: {Error}", built.DeploymentId, built.Image, error.Message);
-            await Publish(context, new DeploymentFailed(built.DeploymentId, time.GetUtcNow(), built.Target, PipelineStage.Scanner, $"{built.Image} could not be scanned: {error.Message}"));
+            await context.PublishOnce(new DeploymentFailed(built.DeploymentId, time.GetUtcNow(), built.Target, PipelineStage.Scanner, $"{built.Image} could not be scanned: {error.Message}"), PipelineStage.Scanner);
             return;
         }
 
@@ -44,10 +44,6 @@ public sealed class ImageBuiltConsumer(ImageScannerFactory scanners, IImageStore
         logger.LogInformation("Deployment {DeploymentId}: scanned {Image}: {Files} files, {Packages} packages, {Findings} findings, {Blocking} blocking ({Rules}) in {Elapsed} ms",
             built.DeploymentId, built.Image, report.FilesScanned, report.Packages, report.Findings.Count, blocking.Count,
             string.Join(", ", blocking.Select(f => f.Finding.RuleId).Distinct()), (int)time.GetElapsedTime(started).TotalMilliseconds);
-        await Publish(context, new ImageScanned(built.DeploymentId, time.GetUtcNow(), built.Target, built.Image, report.Passed, report.Reported, sbomDigest));
+        await context.PublishOnce(new ImageScanned(built.DeploymentId, time.GetUtcNow(), built.Target, built.Image, report.Passed, report.Reported, sbomDigest), PipelineStage.Scanner);
     }
-
-    private static Task Publish<T>(ConsumeContext context, T message)
-        where T : class, IPipelineMessage =>
-        context.Publish(message, sent => sent.MessageId = DeterministicIds.From($"{message.DeploymentId:D}/{typeof(T).Name}"));
 }
