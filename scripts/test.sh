@@ -11,4 +11,5 @@ dotnet build BPDP.sln -c Release
 BPDP_EXECUTOR_BINARY=$(scripts/publish-executor.sh)
 BPDP_BASE_IMAGE_LAYOUT=$(scripts/build-base-image.sh)
 export BPDP_EXECUTOR_BINARY BPDP_BASE_IMAGE_LAYOUT
+scripts/validate-deploy.sh
 dotnet test BPDP.sln -c Release --no-build --logger "console;verbosity=minimal"
