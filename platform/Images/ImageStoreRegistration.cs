@@ -28,7 +28,7 @@ public static class ImageStoreRegistration
     public static RegistryImageStore CreateRegistryStore(RegistryOptions options, ILogger<RegistryImageStore> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var handler = new RegistryAuthHandler(options.Username, options.ReadPassword())
+        var handler = new RegistryAuthHandler(options.Username, options.ReadPassword(), options.Url!.Authority)
         {
             InnerHandler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectTimeout = TimeSpan.FromSeconds(10) },
         };

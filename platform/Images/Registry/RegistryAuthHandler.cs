@@ -12,7 +12,10 @@ namespace Bpdp.Platform.Images.Registry;
 /// (with the basic credentials, when configured, for the token service). The answer is kept per
 /// repository and sent up front afterwards, so large uploads are not sent twice.
 /// </summary>
-public sealed class RegistryAuthHandler(string? username, string? password) : DelegatingHandler
+/// <param name="username">User for basic auth or the token service; none for anonymous access.</param>
+/// <param name="password">Its password.</param>
+/// <param name="registryAuthority">The configured registry's host:port: challenges from any other host (an upload location elsewhere) are not answered.</param>
+public sealed class RegistryAuthHandler(string? username, string? password, string? registryAuthority = null) : DelegatingHandler
 {
     private readonly ConcurrentDictionary<string, AuthenticationHeaderValue> answers = new(StringComparer.Ordinal);
 
@@ -27,7 +30,8 @@ public sealed class RegistryAuthHandler(string? username, string? password) : De
         }
 
         var response = await base.SendAsync(request, cancellationToken);
-        if (response.StatusCode != HttpStatusCode.Unauthorized || RegistryChallenge.From(response) is not { } challenge)
+        var ours = registryAuthority is null || string.Equals(request.RequestUri!.Authority, registryAuthority, StringComparison.OrdinalIgnoreCase);
+        if (response.StatusCode != HttpStatusCode.Unauthorized || !ours || RegistryChallenge.From(response) is not { } challenge)
         {
             return response;
         }

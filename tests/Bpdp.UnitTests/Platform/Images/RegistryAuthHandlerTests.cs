@@ -93,6 +93,18 @@ public sealed class RegistryAuthHandlerTests
     }
 
     [Fact]
+    public async Task A_challenge_from_another_host_than_the_registry_gets_no_credentials()
+    {
+        var registry = new ScriptedRegistry(_ => Challenge("Basic realm=\"elsewhere\""));
+        using var http = new HttpClient(new RegistryAuthHandler("ops", "s3cret", "registry.test") { InnerHandler = registry });
+
+        var response = await http.PutAsync(new Uri("http://uploads.elsewhere.test/v2/osha/haz-fast/blobs/uploads/1"), new ByteArrayContent([1]));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Null(Assert.Single(registry.Requests).Authorization);
+    }
+
+    [Fact]
     public void Challenge_parameters_are_read_quoted_or_bare()
     {
         var challenge = RegistryChallenge.Parse(new AuthenticationHeaderValue("Bearer", "realm=\"https://auth.example/token\",service=registry.example,scope=\"repository:a/b:pull\""));
