@@ -51,7 +51,7 @@ public static class DemoHost
             ["Rollout:WorkDirectory"] = Path.Combine(workdir, "rollout"),
             ["Rollout:ScaleDownDelaySeconds"] = "2",
             ["KpiGate:Source"] = "Scrape",
-            ["KpiGate:MaxIntervalSeconds"] = "1",
+            ["KpiGate:MaxIntervalSeconds"] = "2",
             ["KpiGate:MaxSoakSeconds"] = "4",
             ["Ledger:Store"] = "Sqlite",
             ["Ledger:SqlitePath"] = Path.Combine(workdir, "ledger.db"),
