@@ -76,6 +76,7 @@ internal static class DemoCommand
         }
 
         await stdout.WriteLineAsync($"ledger: {ledger.VerifiedEntries} entries, {ledger.Checkpoints} checkpoints, chain {(ledger.Valid ? "valid" : $"BROKEN at {ledger.FirstBadSequence}: {ledger.Reason}")}");
+        await stdout.WriteLineAsync($"approval → green ready: {string.Join(", ", deployments.Select(d => $"{d.Version} {d.ApprovedToGreenReady?.TotalMilliseconds ?? double.NaN:F0} ms"))}; peak memory of this process {System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024.0:F0} MiB");
         await stdout.WriteLineAsync(passed ? "demo: every step did what it should" : "demo: FAILED — a step did not do what it should (see above and the log)");
     }
 
@@ -98,9 +99,11 @@ internal static class DemoCommand
                 ["threshold"] = m.Threshold,
                 ["outcome"] = m.Outcome.ToString(),
             })]),
+            ["approvedToGreenReadyMs"] = d.ApprovedToGreenReady is { } ready ? Math.Round(ready.TotalMilliseconds, 1) : null,
             ["requestsSent"] = d.RequestsSent,
             ["requestsFailed"] = d.RequestsFailed,
         })]),
         ["ledger"] = new JsonObject { ["entries"] = ledger.VerifiedEntries, ["checkpoints"] = ledger.Checkpoints, ["chainValid"] = ledger.Valid, ["problem"] = ledger.Reason },
+        ["peakMemoryMiB"] = Math.Round(System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024.0, 1),
     };
 }

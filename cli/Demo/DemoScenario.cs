@@ -152,7 +152,10 @@ public sealed class DemoScenario(string workdir, string examples, TextWriter pro
             DeploymentRejected rejected => rejected.Reason,
             _ => null,
         };
-        return new DeploymentOutcome(version, expected, terminal?.GetType().Name ?? "Timeout", elapsed, stages, measurements, sent, failed, reason);
+        var approvedAt = messages.FirstOrDefault(m => m.Message is ArtifactApproved).At;
+        var readyAt = messages.FirstOrDefault(m => m.Message is GreenReady).At;
+        TimeSpan? toGreen = approvedAt != default && readyAt != default ? readyAt - approvedAt : null;
+        return new DeploymentOutcome(version, expected, terminal?.GetType().Name ?? "Timeout", elapsed, stages, measurements, sent, failed, reason, toGreen);
     }
 
     private static async Task<string> LiveVersion(DemoRecorder recorder, IReadOnlyList<DeploymentOutcome> outcomes, CancellationToken cancel)

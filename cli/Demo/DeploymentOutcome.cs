@@ -12,7 +12,8 @@ public sealed record DeploymentOutcome(
     IReadOnlyList<KpiMeasurement> Measurements,
     long RequestsSent,
     long RequestsFailed,
-    string? Reason)
+    string? Reason,
+    TimeSpan? ApprovedToGreenReady)
 {
     public bool AsExpected => Final == Expected && RequestsFailed == 0;
 }
