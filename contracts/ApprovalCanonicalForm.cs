@@ -49,6 +49,14 @@ public static class ApprovalCanonicalForm
     /// <summary>The bytes to sign and verify: the UTF-8 encoding of <see cref="ToText"/>.</summary>
     public static byte[] ToBytes(ArtifactApproved approval) => Encoding.UTF8.GetBytes(ToText(approval));
 
+    /// <summary>The approval with its signature: ECDSA P-256 over SHA-256 of <see cref="ToBytes"/>, DER, base64 — as an approval system signs.</summary>
+    public static ArtifactApproved Sign(ArtifactApproved approval, System.Security.Cryptography.ECDsa key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var signature = key.SignData(ToBytes(approval), System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.DSASignatureFormat.Rfc3279DerSequence);
+        return approval with { Signature = Convert.ToBase64String(signature) };
+    }
+
     private static void Append(StringBuilder text, string name, string value)
     {
         if (value.AsSpan().IndexOfAny('\n', '\r') >= 0)

@@ -75,10 +75,7 @@ internal static class ApproveCommand
             var unsigned = new ArtifactApproved(id, now, metadata.Name, metadata.Version, result.GetValue(agency) ?? metadata.Agency, result.GetRequiredValue(environment), yaml,
                 Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(yaml))), result.GetRequiredValue(approver),
                 result.GetValue(keyId) ?? keyFile.Name.Replace(".key.pem", "", StringComparison.Ordinal), result.GetValue(reference) ?? $"cli-{id:N}"[..16], now, Signature: "");
-            var approval = unsigned with
-            {
-                Signature = Convert.ToBase64String(signer.SignData(ApprovalCanonicalForm.ToBytes(unsigned), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence)),
-            };
+            var approval = ApprovalCanonicalForm.Sign(unsigned, signer);
 
             await using var client = await PipelineClient.Connect(result.GetRequiredValue(coordinator), cancel);
             await client.Publish(approval, cancel);

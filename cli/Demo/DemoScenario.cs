@@ -110,8 +110,7 @@ public sealed class DemoScenario(string workdir, string examples, TextWriter pro
         var unsigned = new ArtifactApproved(id, DateTimeOffset.UtcNow, "haz-fast", version, "osha", "demo", yaml,
             Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(yaml))), "demo.approver@osha.example", DemoHost.ApproverKeyId, $"DEMO-{version}",
             DateTimeOffset.UtcNow, Signature: "");
-        var signature = key.SignData(ApprovalCanonicalForm.ToBytes(unsigned), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
-        return unsigned with { Signature = Convert.ToBase64String(signature) };
+        return ApprovalCanonicalForm.Sign(unsigned, key);
     }
 
     private static async Task<IPipelineMessage?> WaitForTerminal(DemoRecorder recorder, Guid id, CancellationToken cancel)

@@ -31,8 +31,7 @@ public sealed class ApprovalSigning : IDisposable
     public ArtifactApproved Sign(ArtifactApproved approval, ECDsa? signer = null)
     {
         ArgumentNullException.ThrowIfNull(approval);
-        var signature = (signer ?? Key).SignData(ApprovalCanonicalForm.ToBytes(approval with { Signature = "" }), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
-        return approval with { Signature = Convert.ToBase64String(signature) };
+        return ApprovalCanonicalForm.Sign(approval, signer ?? Key);
     }
 
     public void Dispose() => Key.Dispose();

@@ -23,6 +23,25 @@ public static class Eventually
         }
     }
 
+    /// <summary>Polls <paramref name="address"/> until it answers with a status <paramref name="expected"/> accepts; a refused connection is "not yet".</summary>
+    public static async Task Answers(Uri address, Func<System.Net.HttpStatusCode, bool> expected, string what, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        await Holds(async () =>
+        {
+            try
+            {
+                using var response = await http.GetAsync(address);
+                return expected(response.StatusCode);
+            }
+            catch (Exception error) when (error is HttpRequestException or TaskCanceledException)
+            {
+                return false;
+            }
+        }, what, timeout);
+    }
+
     /// <summary>Awaits <paramref name="task"/>, failing with <paramref name="what"/> when the timeout passes first.</summary>
     public static async Task<T> Within<T>(Task<T> task, string what, TimeSpan? timeout = null)
     {

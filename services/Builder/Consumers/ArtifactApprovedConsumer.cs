@@ -48,8 +48,7 @@ public sealed class ArtifactApprovedConsumer(
             image = builder.Build(policy, approval.PolicyYaml, executor, approval.ApprovedAt, baseImage);
             await store.PushImage(repository, image, tag: null, context.CancellationToken);
         }
-        catch (Exception error) when (error is RegistryException or HttpRequestException or ImageNotFoundException or InvalidDataException or IOException or TaskCanceledException
-            && !context.CancellationToken.IsCancellationRequested)
+        catch (Exception error) when (ImageStoreFailure.Is(error, context.CancellationToken))
         {
             logger.LogError("Deployment {DeploymentId}: the image of {Policy} {Version} could not be built into {Repository}: {Error}",
                 approval.DeploymentId, approval.PolicyName, approval.PolicyVersion, store.Qualify(repository), error.Message);

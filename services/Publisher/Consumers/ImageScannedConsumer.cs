@@ -64,8 +64,7 @@ public sealed class ImageScannedConsumer(IImageStore store, ECDsa signingKey, IO
             published = new ImagePublished(scanned.DeploymentId, time.GetUtcNow(), target, new ImageReference(qualified, digest), target.PolicyVersion,
                 $"{qualified}@{signature}", sbom is null ? null : $"{qualified}@{sbom}", $"{qualified}@{provenance}");
         }
-        catch (Exception error) when (error is RegistryException or HttpRequestException or ImageNotFoundException or InvalidDataException or IOException or ArgumentException
-            or System.Text.Json.JsonException or TaskCanceledException && !cancel.IsCancellationRequested)
+        catch (Exception error) when (ImageStoreFailure.Is(error, cancel))
         {
             await Fail(context, $"{scanned.Image} could not be released to {store.Qualify(release)}:{target.PolicyVersion}: {error.Message}");
             return;

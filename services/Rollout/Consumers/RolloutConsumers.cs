@@ -18,8 +18,8 @@ public sealed class DeployGreenConsumer(LocalTarget target, TimeProvider time, I
             var (color, preview, ready) = await target.DeployGreen(command.Target, command.Image, context.CancellationToken);
             await context.PublishOnce(new GreenReady(command.DeploymentId, time.GetUtcNow(), command.Target, command.Image, color, preview.ToString(), 1, ready), PipelineStage.Rollout);
         }
-        catch (Exception error) when (error is TimeoutException or RegistryException or HttpRequestException or ImageNotFoundException or InvalidDataException or IOException or InvalidOperationException
-            or System.ComponentModel.Win32Exception or System.Text.Json.JsonException or TaskCanceledException && !context.CancellationToken.IsCancellationRequested)
+        catch (Exception error) when (ImageStoreFailure.Is(error, context.CancellationToken)
+            || (error is TimeoutException or InvalidOperationException or System.ComponentModel.Win32Exception && !context.CancellationToken.IsCancellationRequested))
         {
             logger.LogError("Deployment {DeploymentId}: {Image} could not be brought up: {Error}", command.DeploymentId, command.Image, error.Message);
             await context.PublishOnce(new DeploymentFailed(command.DeploymentId, time.GetUtcNow(), command.Target, PipelineStage.Rollout, $"{command.Image} could not be brought up: {error.Message}"),

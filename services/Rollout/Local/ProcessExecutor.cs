@@ -53,7 +53,6 @@ public sealed class ProcessExecutor : IRunningExecutor
     private Process Launch()
     {
         var child = Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} did not start");
-        child.OutputDataReceived += (_, _) => { };
         child.ErrorDataReceived += (_, e) => { if (e.Data is { } line) { logger.LogDebug("executor {Address}: {Line}", Address, line); } };
         child.BeginOutputReadLine();
         child.BeginErrorReadLine();

@@ -32,8 +32,7 @@ public sealed class ImageBuiltConsumer(ImageScannerFactory scanners, IImageStore
             await store.PutManifest(repository, manifest, cancel: context.CancellationToken);
             sbomDigest = manifest.Digest;
         }
-        catch (Exception error) when (error is RegistryException or HttpRequestException or ImageNotFoundException or InvalidDataException or IOException or ArgumentException
-            or System.Text.Json.JsonException or TaskCanceledException && !context.CancellationToken.IsCancellationRequested)
+        catch (Exception error) when (ImageStoreFailure.Is(error, context.CancellationToken))
         {
             logger.LogError("Deployment {DeploymentId}: {Image} could not be scanned: {Error}", built.DeploymentId, built.Image, error.Message);
             await context.PublishOnce(new DeploymentFailed(built.DeploymentId, time.GetUtcNow(), built.Target, PipelineStage.Scanner, $"{built.Image} could not be scanned: {error.Message}"), PipelineStage.Scanner);

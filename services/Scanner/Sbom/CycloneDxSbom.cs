@@ -34,7 +34,8 @@ public static class CycloneDxSbom
             });
         }
 
-        foreach (var file in files.OrderBy(f => f.Path, StringComparer.Ordinal).ThenBy(f => image.Layers.Select(l => l.Digest).ToList().IndexOf(f.LayerDigest)))
+        var layerOrder = image.Layers.Select((layer, position) => (layer.Digest, position)).ToDictionary(l => l.Digest, l => l.position, StringComparer.Ordinal);
+        foreach (var file in files.OrderBy(f => f.Path, StringComparer.Ordinal).ThenBy(f => layerOrder.GetValueOrDefault(f.LayerDigest)))
         {
             var hash = Convert.ToHexStringLower(SHA256.HashData(file.Content));
             components.Add(new JsonObject

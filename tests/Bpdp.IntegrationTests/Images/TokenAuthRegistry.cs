@@ -88,18 +88,7 @@ public sealed class TokenAuthRegistry : IAsyncDisposable
         var process = Process.Start(new ProcessStartInfo("docker-registry", ["serve", Path.Combine(folder, "config.yml")]) { RedirectStandardError = true, RedirectStandardOutput = true })
             ?? throw new InvalidOperationException("docker-registry did not start: scripts/services.sh installs it.");
         server = new TokenAuthRegistry(process, app, key, folder, $"127.0.0.1:{registryPort}");
-        using var http = new HttpClient();
-        await Eventually.Holds(async () =>
-        {
-            try
-            {
-                return (await http.GetAsync(new Uri($"http://{server.Host}/v2/"))).StatusCode == HttpStatusCode.Unauthorized;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, "the token-auth registry answers", TimeSpan.FromSeconds(20));
+        await Eventually.Answers(new Uri($"http://{server.Host}/v2/"), status => status == HttpStatusCode.Unauthorized, "the token-auth registry answers", TimeSpan.FromSeconds(20));
         return server;
     }
 

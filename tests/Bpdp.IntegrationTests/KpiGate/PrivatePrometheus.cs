@@ -39,18 +39,7 @@ public sealed class PrivatePrometheus : IAsyncDisposable
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
         var prometheus = new PrivatePrometheus(process, folder, new Uri($"http://127.0.0.1:{port}/"));
-        using var http = new HttpClient();
-        await Eventually.Holds(async () =>
-        {
-            try
-            {
-                return (await http.GetAsync(new Uri(prometheus.BaseAddress, "-/ready"))).IsSuccessStatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, "the private Prometheus is ready", TimeSpan.FromSeconds(30));
+        await Eventually.Answers(new Uri(prometheus.BaseAddress, "-/ready"), status => (int)status is >= 200 and < 300, "the private Prometheus is ready", TimeSpan.FromSeconds(30));
         return prometheus;
     }
 
