@@ -30,16 +30,19 @@ internal static class CutoverBenchmark
         var place = new DeploymentTarget("osha", "bench", "haz-fast", "1.0.0");
         var blue = await Image(store, "1.0.0");
         var green = await Image(store, "1.1.0");
-        await target.DeployGreen(place, blue, CancellationToken.None);
-        var (_, _, live, _) = await target.CutOver(place, Color.Blue, CancellationToken.None);
+        var id = Guid.NewGuid();
+        await target.DeployGreen(new DeployGreen(id, DateTimeOffset.UtcNow, place, blue), CancellationToken.None);
+        var live = (await target.CutOver(new CutOverTraffic(id, DateTimeOffset.UtcNow, place, Color.Blue), CancellationToken.None)).LiveEndpoint;
         using var http = new HttpClient();
         var cutover = new List<double>();
         var rollback = new List<double>();
-        for (var round = 0; round < 20; round++)
+        for (var i = 0; i < 20; i++)
         {
-            await target.DeployGreen(place with { PolicyVersion = "1.1.0" }, green, CancellationToken.None);
-            cutover.Add(await Switch(http, live, "1.1.0", () => target.CutOver(place, Color.Green, CancellationToken.None)));
-            rollback.Add(await Switch(http, live, "1.0.0", () => target.RollBack(place, CancellationToken.None)));
+            var next = place with { PolicyVersion = "1.1.0" };
+            var round = Guid.NewGuid();
+            await target.DeployGreen(new DeployGreen(round, DateTimeOffset.UtcNow, next, green), CancellationToken.None);
+            cutover.Add(await Switch(http, live, "1.1.0", () => target.CutOver(new CutOverTraffic(round, DateTimeOffset.UtcNow, next, Color.Green), CancellationToken.None)));
+            rollback.Add(await Switch(http, live, "1.0.0", () => target.RollBack(new RollBackDeployment(round, DateTimeOffset.UtcNow, next, "benchmark"), CancellationToken.None)));
         }
 
         Console.WriteLine($"cutover: p50 {Percentiles.Of([.. cutover.Order()], 50):F2} ms, p95 {Percentiles.Of([.. cutover.Order()], 95):F2} ms; rollback: p50 {Percentiles.Of([.. rollback.Order()], 50):F2} ms, p95 {Percentiles.Of([.. rollback.Order()], 95):F2} ms (goal p95 < 100 ms); 20 rounds");

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Bpdp.Rollout.Targets;
 
 namespace Bpdp.Rollout;
 
@@ -13,7 +14,7 @@ public enum ExecutorRunner
 }
 
 /// <summary>Configuration section <c>Rollout</c>.</summary>
-public sealed class RolloutOptions
+public sealed class RolloutOptions : IValidatableObject
 {
     public const string Section = "Rollout";
 
@@ -37,4 +38,30 @@ public sealed class RolloutOptions
     /// <summary><c>Rollout:ScaleDownDelaySeconds</c>: how long the old color stays warm after a deployment is finalized (as Argo's scaleDownDelaySeconds).</summary>
     [Range(0, 86_400)]
     public int ScaleDownDelaySeconds { get; set; } = 30;
+
+    /// <summary>
+    /// <c>Rollout:Targets</c>: where each agency's environment runs. Empty: every deployment runs on the local
+    /// target. Otherwise only the listed agency/environment pairs can be deployed.
+    /// </summary>
+    public List<TargetOptions> Targets { get; set; } = [];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var (target, index) in Targets.Select((t, i) => (t, i)))
+        {
+            var results = new List<ValidationResult>();
+            if (!Validator.TryValidateObject(target, new ValidationContext(target), results, validateAllProperties: true))
+            {
+                foreach (var result in results)
+                {
+                    yield return new ValidationResult($"Rollout:Targets:{index}: {result.ErrorMessage}");
+                }
+            }
+        }
+
+        foreach (var duplicate in Targets.GroupBy(t => t.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            yield return new ValidationResult($"Rollout:Targets names {duplicate.Key} {duplicate.Count()} times; each agency/environment has one target");
+        }
+    }
 }

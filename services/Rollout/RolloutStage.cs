@@ -2,12 +2,13 @@ using Bpdp.Platform.Bus;
 using Bpdp.Platform.Images;
 using Bpdp.Rollout.Consumers;
 using Bpdp.Rollout.Local;
+using Bpdp.Rollout.Targets;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Bpdp.Rollout;
 
-/// <summary>Registers the Rollout stage with the local target: its four command consumers on <c>Rollout:Queue</c>.</summary>
+/// <summary>Registers the Rollout stage: its targets and its four command consumers on <c>Rollout:Queue</c>.</summary>
 public static class RolloutStage
 {
     public static IBusRegistrationConfigurator AddRolloutStage(this IBusRegistrationConfigurator bus, string queue = "rollout")
@@ -17,7 +18,8 @@ public static class RolloutStage
         bus.TryAddSingleton(TimeProvider.System);
         bus.AddImageStore();
         bus.AddHttpClient(nameof(LocalTarget), http => http.Timeout = TimeSpan.FromSeconds(5)).RemoveAllLoggers();
-        bus.AddSingleton<LocalTarget>();
+        bus.AddSingleton<IRolloutTargetFactory, LocalTargetFactory>();
+        bus.AddSingleton<RolloutTargets>();
         bus.AddStageConsumer<DeployGreenConsumer>(queue);
         bus.AddStageConsumer<CutOverTrafficConsumer>(queue);
         bus.AddStageConsumer<RollBackDeploymentConsumer>(queue);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Bpdp.Contracts;
 using Bpdp.Platform.Images;
+using Bpdp.Rollout.Targets;
 using Microsoft.Extensions.Options;
 
 namespace Bpdp.Rollout.Local;
@@ -12,14 +13,14 @@ namespace Bpdp.Rollout.Local;
 /// traffic and keeps the old color warm; rollback moves it back and removes the new color; finalize retires
 /// the old color after the scale-down delay. Stopping the host stops every executor it started.
 /// </summary>
-public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, IOptions<RolloutOptions> options, TimeProvider time, ILogger<LocalTarget> logger) : IAsyncDisposable
+public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, IOptions<RolloutOptions> options, TimeProvider time, ILogger<LocalTarget> logger) : IRolloutTarget, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<LocalSlot>>> slots = new(StringComparer.Ordinal);
 
-    public async Task<(Color Color, Uri Preview, TimeSpan TimeToReady)> DeployGreen(DeploymentTarget target, ImageReference image, CancellationToken cancel)
+    public async Task<GreenDeployed> DeployGreen(DeployGreen command, CancellationToken cancel)
     {
-        ArgumentNullException.ThrowIfNull(target);
-        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(command);
+        var (target, image) = (command.Target, command.Image);
         var started = time.GetTimestamp();
         var slot = await Slot(target, cancel);
         await slot.Gate.WaitAsync(cancel);
@@ -33,7 +34,7 @@ public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, I
                 {
                     await WaitReady(existing, TimeSpan.FromSeconds(options.Value.ProgressDeadlineSeconds), cancel);
                     slot.Traffic.SwitchPreview(existing.Address);
-                    return (color, slot.Traffic.PreviewEndpoint, time.GetElapsedTime(started));
+                    return new GreenDeployed(color, slot.Traffic.PreviewEndpoint, 1, time.GetElapsedTime(started));
                 }
 
                 slot.Executors.Remove(color);
@@ -59,7 +60,7 @@ public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, I
             slot.Executors[color] = executor;
             slot.Traffic.SwitchPreview(executor.Address);
             logger.LogInformation("{Target}: {Version} is ready as {Color} at {Address} (preview {Preview})", Key(target), target.PolicyVersion, color, executor.Address, slot.Traffic.PreviewEndpoint);
-            return (color, slot.Traffic.PreviewEndpoint, time.GetElapsedTime(started));
+            return new GreenDeployed(color, slot.Traffic.PreviewEndpoint, 1, time.GetElapsedTime(started));
         }
         finally
         {
@@ -67,8 +68,10 @@ public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, I
         }
     }
 
-    public async Task<(Color Live, Color? Previous, Uri LiveEndpoint, TimeSpan Switch)> CutOver(DeploymentTarget target, Color color, CancellationToken cancel)
+    public async Task<TrafficMoved> CutOver(CutOverTraffic command, CancellationToken cancel)
     {
+        ArgumentNullException.ThrowIfNull(command);
+        var (target, color) = (command.Target, command.Color);
         var started = time.GetTimestamp();
         var slot = await Slot(target, cancel);
         await slot.Gate.WaitAsync(cancel);
@@ -83,7 +86,7 @@ public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, I
                 logger.LogInformation("{Target}: live traffic moved to {Color} ({Address})", Key(target), color, executor.Address);
             }
 
-            return (color, slot.PreviousColor, slot.Traffic.LiveEndpoint, time.GetElapsedTime(started));
+            return new TrafficMoved(color, slot.PreviousColor ?? LocalSlot.Other(color), slot.Traffic.LiveEndpoint, time.GetElapsedTime(started));
         }
         finally
         {
@@ -92,8 +95,10 @@ public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, I
     }
 
     /// <summary>Live traffic back on the previous color if it had moved; the new color removed. Returns the live color, if any serves.</summary>
-    public async Task<(Color? Live, TimeSpan Switch)> RollBack(DeploymentTarget target, CancellationToken cancel)
+    public async Task<RolledBackTo> RollBack(RollBackDeployment command, CancellationToken cancel)
     {
+        ArgumentNullException.ThrowIfNull(command);
+        var target = command.Target;
         var started = time.GetTimestamp();
         var slot = await Slot(target, cancel);
         await slot.Gate.WaitAsync(cancel);
@@ -116,7 +121,7 @@ public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, I
             }
 
             logger.LogInformation("{Target}: rolled back; live is {Live}", Key(target), slot.LiveColor?.ToString() ?? "nothing");
-            return (slot.LiveColor, time.GetElapsedTime(started));
+            return new RolledBackTo(slot.LiveColor, time.GetElapsedTime(started));
         }
         finally
         {
@@ -128,8 +133,10 @@ public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, I
     /// Makes the new version the stable one and, after the scale-down delay, retires the executor that served
     /// before the cutover — unless a newer deployment has already replaced it in that color.
     /// </summary>
-    public async Task Finalize(DeploymentTarget target, CancellationToken cancel)
+    public async Task Finalize(FinalizeDeployment command, CancellationToken cancel)
     {
+        ArgumentNullException.ThrowIfNull(command);
+        var target = command.Target;
         var slot = await Slot(target, cancel);
         Color? color;
         IRunningExecutor? retiring;
@@ -169,18 +176,6 @@ public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, I
         }
     }
 
-    /// <summary>The live color and endpoint of a target, if it has been deployed on this host.</summary>
-    public async Task<(Color? Live, Uri? Endpoint)> Describe(DeploymentTarget target, CancellationToken cancel)
-    {
-        if (!slots.ContainsKey(Key(target)))
-        {
-            return (null, null);
-        }
-
-        var slot = await Slot(target, cancel);
-        return (slot.LiveColor, slot.Traffic.LiveEndpoint);
-    }
-
     private async Task WaitReady(IRunningExecutor executor, TimeSpan deadline, CancellationToken cancel)
     {
         var http = clients.CreateClient(nameof(LocalTarget));
@@ -201,7 +196,7 @@ public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, I
 
             if (watch.Elapsed > deadline)
             {
-                throw new TimeoutException($"the executor at {executor.Address} was not ready within the progress deadline of {deadline.TotalSeconds:F0} s");
+                throw new RolloutTargetException($"the executor at {executor.Address} was not ready within the progress deadline of {deadline.TotalSeconds:F0} s");
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancel);
