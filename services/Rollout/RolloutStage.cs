@@ -1,6 +1,7 @@
 using Bpdp.Platform.Bus;
 using Bpdp.Platform.Images;
 using Bpdp.Rollout.Consumers;
+using Bpdp.Rollout.Docker;
 using Bpdp.Rollout.Local;
 using Bpdp.Rollout.Targets;
 using MassTransit;
@@ -18,7 +19,9 @@ public static class RolloutStage
         bus.TryAddSingleton(TimeProvider.System);
         bus.AddImageStore();
         bus.AddHttpClient(nameof(LocalTarget), http => http.Timeout = TimeSpan.FromSeconds(5)).RemoveAllLoggers();
+        bus.AddHttpClient(nameof(DockerTarget), http => http.Timeout = TimeSpan.FromSeconds(5)).RemoveAllLoggers();
         bus.AddSingleton<IRolloutTargetFactory, LocalTargetFactory>();
+        bus.AddSingleton<IRolloutTargetFactory, DockerTargetFactory>();
         bus.AddSingleton<RolloutTargets>();
         bus.AddStageConsumer<DeployGreenConsumer>(queue);
         bus.AddStageConsumer<CutOverTrafficConsumer>(queue);

@@ -1,0 +1,53 @@
+using System.Text.RegularExpressions;
+using Bpdp.Contracts;
+
+namespace Bpdp.Rollout.Docker;
+
+/// <summary>
+/// How one policy of one agency's environment is named on a Docker engine: its containers
+/// <c>bpdp-&lt;agency&gt;-&lt;environment&gt;-&lt;policy&gt;-&lt;color&gt;</c>, the labels that find them, and the
+/// environment's internal network on which the live container answers to the policy's name.
+/// </summary>
+public sealed partial class DockerNames(DeploymentTarget target)
+{
+    public const string AgencyLabel = "io.bpdp.agency";
+    public const string EnvironmentLabel = "io.bpdp.environment";
+    public const string PolicyLabel = "io.bpdp.policy";
+    public const string ColorLabel = "io.bpdp.color";
+    public const string VersionLabel = "io.bpdp.version";
+    public const string DigestLabel = "io.bpdp.digest";
+    public const string DeploymentLabel = "io.bpdp.deployment-id";
+
+    /// <summary>The network whose membership, with the policy's name as alias, says which container is live.</summary>
+    public string Network { get; } = Clean($"bpdp-{target.Agency}-{target.Environment}");
+
+    /// <summary>The alias of the live container on <see cref="Network"/>: other containers there call the policy by it.</summary>
+    public string LiveAlias { get; } = Clean(target.PolicyName);
+
+    public string Container(Color color) => Clean($"bpdp-{target.Agency}-{target.Environment}-{target.PolicyName}-{color.ToString().ToLowerInvariant()}");
+
+    /// <summary>The label filters that find this policy's containers, and nothing else's.</summary>
+    public IDictionary<string, bool> Selector() => new Dictionary<string, bool>(StringComparer.Ordinal)
+    {
+        [$"{AgencyLabel}={target.Agency}"] = true,
+        [$"{EnvironmentLabel}={target.Environment}"] = true,
+        [$"{PolicyLabel}={target.PolicyName}"] = true,
+    };
+
+    public IDictionary<string, string> Labels(Color color, DeployGreen command) => new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [AgencyLabel] = target.Agency,
+        [EnvironmentLabel] = target.Environment,
+        [PolicyLabel] = target.PolicyName,
+        [ColorLabel] = color.ToString().ToLowerInvariant(),
+        [VersionLabel] = command.Target.PolicyVersion,
+        [DigestLabel] = command.Image.Digest,
+        [DeploymentLabel] = command.DeploymentId.ToString(),
+    };
+
+    /// <summary>Docker names allow <c>[a-zA-Z0-9][a-zA-Z0-9_.-]*</c>; anything else becomes a dash.</summary>
+    private static string Clean(string name) => NotAllowed().Replace(name.ToLowerInvariant(), "-").TrimStart('-', '.', '_');
+
+    [GeneratedRegex("[^a-z0-9_.-]")]
+    private static partial Regex NotAllowed();
+}

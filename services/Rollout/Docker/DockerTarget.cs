@@ -1,0 +1,206 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Bpdp.Contracts;
+using Bpdp.Rollout.Local;
+using Bpdp.Rollout.Targets;
+
+namespace Bpdp.Rollout.Docker;
+
+/// <summary>
+/// Blue-green on one Docker engine: a container per color of the image by digest, and which one is live kept
+/// by the engine itself (the container holding the policy's alias on the environment's network), so a
+/// restarted Rollout service reads it back. Host clients reach the policy through this service's proxy,
+/// whose live and preview destinations flip atomically as on the local target; it is rebuilt from the
+/// engine when the service starts.
+/// </summary>
+public sealed class DockerTarget(DockerEngine engine, IHttpClientFactory clients, RolloutOptions options, TimeProvider time, ILogger<DockerTarget> logger) : IRolloutTarget, IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task<DockerSlot>>> slots = new(StringComparer.Ordinal);
+
+    public async Task<GreenDeployed> DeployGreen(DeployGreen command, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var started = time.GetTimestamp();
+        var names = new DockerNames(command.Target);
+        var slot = await Slot(names, cancel);
+        await slot.Gate.WaitAsync(cancel);
+        try
+        {
+            var containers = await engine.Read(names, cancel);
+            var color = containers.Live is { } live ? LocalSlot.Other(live.Color) : Color.Blue;
+            var existing = containers.Of(color);
+            if (existing is not null && (existing.Digest != command.Image.Digest || existing.DeploymentId != command.DeploymentId.ToString() || !existing.Running))
+            {
+                await engine.Remove(existing.Id, cancel);
+                existing = null;
+            }
+
+            if (existing is null)
+            {
+                await engine.Pull(command.Image, cancel);
+                await engine.Start(names, color, command, cancel);
+            }
+
+            var ready = await WaitReady(names, color, cancel);
+            slot.Traffic.SwitchPreview(ready.Address);
+            logger.LogInformation("{Policy}: {Version} is ready as {Color} (preview {Preview})", names.Container(color), command.Target.PolicyVersion, DockerEngine.Describe(ready), slot.Traffic.PreviewEndpoint);
+            return new GreenDeployed(color, slot.Traffic.PreviewEndpoint, 1, time.GetElapsedTime(started));
+        }
+        finally
+        {
+            slot.Gate.Release();
+        }
+    }
+
+    public async Task<TrafficMoved> CutOver(CutOverTraffic command, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var started = time.GetTimestamp();
+        var names = new DockerNames(command.Target);
+        var slot = await Slot(names, cancel);
+        await slot.Gate.WaitAsync(cancel);
+        try
+        {
+            var containers = await engine.Read(names, cancel);
+            var target = containers.Of(command.Color) is { Address: not null } ready
+                ? ready
+                : throw new RolloutTargetException($"{names.Container(command.Color)} is not running on the Docker engine; was DeployGreen lost?");
+            var previous = containers.All.Where(c => c.OnLiveAlias && c.Id != target.Id).MaxBy(c => c.Created);
+            slot.Traffic.SwitchLive(target.Address);
+            var switched = time.GetElapsedTime(started);
+            await engine.HoldLiveAlias(names, containers, target, cancel);
+            logger.LogInformation("{Policy}: live traffic on {Color}", names.LiveAlias, DockerEngine.Describe(target));
+            return new TrafficMoved(command.Color, previous?.Color ?? LocalSlot.Other(command.Color), slot.Traffic.LiveEndpoint, switched);
+        }
+        finally
+        {
+            slot.Gate.Release();
+        }
+    }
+
+    public async Task<RolledBackTo> RollBack(RollBackDeployment command, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var started = time.GetTimestamp();
+        var names = new DockerNames(command.Target);
+        var slot = await Slot(names, cancel);
+        await slot.Gate.WaitAsync(cancel);
+        try
+        {
+            var containers = await engine.Read(names, cancel);
+            var mine = containers.Of(command.DeploymentId);
+            var live = containers.Live;
+            if (mine is not null && live?.Id == mine.Id)
+            {
+                live = containers.Of(LocalSlot.Other(mine.Color)) is { Address: not null } previous ? previous : null;
+                slot.Traffic.SwitchLive(live?.Address);
+                await engine.HoldLiveAlias(names, containers, live, cancel);
+            }
+
+            slot.Traffic.SwitchPreview(null);
+            if (mine is not null)
+            {
+                await engine.Remove(mine.Id, cancel);
+            }
+
+            logger.LogInformation("{Policy}: rolled back; live is {Live}", names.LiveAlias, live is null ? "nothing" : DockerEngine.Describe(live));
+            return new RolledBackTo(live?.Color, time.GetElapsedTime(started));
+        }
+        finally
+        {
+            slot.Gate.Release();
+        }
+    }
+
+    /// <summary>After the scale-down delay, removes the color that is not live — if the deployment is still the live one and the other color is not its own.</summary>
+    public async Task Finalize(FinalizeDeployment command, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var names = new DockerNames(command.Target);
+        var slot = await Slot(names, cancel);
+        slot.Traffic.SwitchPreview(null);
+        await Task.Delay(TimeSpan.FromSeconds(options.ScaleDownDelaySeconds), time, cancel);
+        await slot.Gate.WaitAsync(cancel);
+        try
+        {
+            var containers = await engine.Read(names, cancel);
+            if (containers.Live is { } live && live.DeploymentId == command.DeploymentId.ToString() && containers.Of(LocalSlot.Other(live.Color)) is { } retiring)
+            {
+                await engine.Remove(retiring.Id, cancel);
+                logger.LogInformation("{Policy}: retired {Color}; {Live} is the stable version", names.LiveAlias, retiring.Color, live.Color);
+            }
+        }
+        finally
+        {
+            slot.Gate.Release();
+        }
+    }
+
+    private async Task<PolicyContainer> WaitReady(DockerNames names, Color color, CancellationToken cancel)
+    {
+        var http = clients.CreateClient(nameof(DockerTarget));
+        var deadline = TimeSpan.FromSeconds(options.ProgressDeadlineSeconds);
+        var watch = Stopwatch.StartNew();
+        var last = "it is not running";
+        while (watch.Elapsed <= deadline)
+        {
+            var container = (await engine.Read(names, cancel)).Of(color);
+            if (container?.Address is { } address)
+            {
+                try
+                {
+                    using var response = await http.GetAsync(new Uri(address, "readyz"), cancel);
+                    if (response.IsSuccessStatusCode)
+                    {
+                        return container;
+                    }
+
+                    last = $"/readyz answers {(int)response.StatusCode}";
+                }
+                catch (HttpRequestException error)
+                {
+                    last = error.Message;
+                }
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancel);
+        }
+
+        throw new RolloutTargetException($"{names.Container(color)} was not ready within the progress deadline of {deadline.TotalSeconds:F0} s: {last}");
+    }
+
+    /// <summary>The policy's proxy on this host, started on first use with the destinations the engine shows.</summary>
+    private async Task<DockerSlot> Slot(DockerNames names, CancellationToken cancel)
+    {
+        var key = names.Container(Color.Blue);
+        var slot = slots.GetOrAdd(key, _ => new Lazy<Task<DockerSlot>>(async () =>
+        {
+            var traffic = await TrafficSwitch.Start(options.ListenAddress, CancellationToken.None);
+            var containers = await engine.Read(names, CancellationToken.None);
+            traffic.SwitchLive(containers.Live?.Address);
+            if (containers.Live is { } live)
+            {
+                logger.LogInformation("{Policy}: the engine shows {Live} live; serving it at {Endpoint}", names.LiveAlias, DockerEngine.Describe(live), traffic.LiveEndpoint);
+            }
+
+            return new DockerSlot(traffic);
+        }));
+        try
+        {
+            return await slot.Value.WaitAsync(cancel);
+        }
+        catch (Exception) when (slot.Value.IsFaulted)
+        {
+            slots.TryRemove(new KeyValuePair<string, Lazy<Task<DockerSlot>>>(key, slot));
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var slot in slots.Values.Where(s => s.IsValueCreated && s.Value.IsCompletedSuccessfully))
+        {
+            await (await slot.Value).Traffic.DisposeAsync();
+        }
+    }
+}

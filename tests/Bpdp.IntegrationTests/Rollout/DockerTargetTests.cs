@@ -1,0 +1,199 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Bpdp.Builder.Oci;
+using Bpdp.Contracts;
+using Bpdp.IntegrationTests.Bus;
+using Bpdp.IntegrationTests.Servers;
+using Bpdp.Platform.Images;
+using Bpdp.Platform.Images.Registry;
+using Bpdp.Policy;
+using Bpdp.Testing;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Bpdp.IntegrationTests.Rollout;
+
+/// <summary>
+/// The Docker target on the real engine, with images the Builder's code made on the Debian base and pushed to
+/// the real registry: deploy, cut over, roll back through a Rollout service of its own process (Docker.DotNet
+/// stays out of the test process), and after that service is restarted the containers and the live color
+/// are what the engine shows, and the new service carries on from them.
+/// </summary>
+[Collection(RealServersCollection.Name)]
+public sealed class DockerTargetTests(RealServers servers) : IAsyncLifetime
+{
+    private const string Environment = "production";
+    private readonly string run = Guid.NewGuid().ToString("N")[..8];
+    private readonly MessageSink sink = new();
+    private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private string Agency => $"dock-{run}";
+
+    public sealed class ReadyProbe(MessageSink sink) : RecordingConsumer<GreenReady>(sink);
+
+    public sealed class CutOverProbe(MessageSink sink) : RecordingConsumer<TrafficCutOver>(sink);
+
+    public sealed class RolledBackProbe(MessageSink sink) : RecordingConsumer<RolledBack>(sink);
+
+    public sealed class FailedProbe(MessageSink sink) : RecordingConsumer<DeploymentFailed>(sink);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        http.Dispose();
+        using var docker = DockerEngine.CreateHttpClient();
+        foreach (var container in await Containers(docker))
+        {
+            await docker.DeleteAsync(new Uri($"/v1.41/containers/{container!["Id"]}?force=true", UriKind.Relative));
+        }
+
+        await docker.DeleteAsync(new Uri($"/v1.41/networks/bpdp-{Agency}-{Environment}", UriKind.Relative));
+    }
+
+    [Fact]
+    public async Task Deploy_cut_over_and_roll_back_on_the_engine_and_a_restarted_service_carries_on_from_what_the_engine_shows()
+    {
+        var rabbit = await servers.RabbitMq();
+        var registry = await servers.Registry();
+        var v100 = await Push(registry, "1.0.0");
+        var v110 = await Push(registry, "1.1.0");
+        var queue = $"rollout-{run}";
+        await using var cleanup = new QueueCleanup(rabbit, queue, $"{queue}-ready", $"{queue}-cutover", $"{queue}-rolledback", $"{queue}-failed");
+        await using var probes = TestHost.Build(rabbit.ServiceSettings(), bus =>
+        {
+            bus.AddConsumer<ReadyProbe>().Endpoint(e => e.Name = $"{queue}-ready");
+            bus.AddConsumer<CutOverProbe>().Endpoint(e => e.Name = $"{queue}-cutover");
+            bus.AddConsumer<RolledBackProbe>().Endpoint(e => e.Name = $"{queue}-rolledback");
+            bus.AddConsumer<FailedProbe>().Endpoint(e => e.Name = $"{queue}-failed");
+        }, sink);
+        await probes.StartAsync();
+        var settings = new Dictionary<string, string?>(rabbit.ServiceSettings())
+        {
+            ["Rollout:Queue"] = queue,
+            ["Rollout:ScaleDownDelaySeconds"] = "0",
+            ["Rollout:ProgressDeadlineSeconds"] = "60",
+            ["Rollout:Targets:0:Agency"] = Agency,
+            ["Rollout:Targets:0:Environment"] = Environment,
+            ["Rollout:Targets:0:Kind"] = "Docker",
+            ["Rollout:Targets:0:DockerHost"] = DockerEngine.Endpoint.ToString(),
+            ["Images:Store"] = "Registry",
+            ["Registry:Url"] = $"http://{registry}",
+        };
+        using var docker = DockerEngine.CreateHttpClient();
+
+        var first = Guid.NewGuid();
+        var second = Guid.NewGuid();
+        Uri live;
+        await using (var rollout = await ServiceProcess.StartFromOwnOutput("services/Rollout", "Bpdp.Rollout.dll", FreeTcpPort.Next(), settings))
+        {
+            var blue = await Deploy(probes, first, "1.0.0", v100, rollout);
+            Assert.Equal(Color.Blue, blue.Color);
+            Assert.Equal("1.0.0", await Version(new Uri(blue.PreviewEndpoint)));
+            live = new Uri((await CutOver(probes, first, "1.0.0", Color.Blue, rollout)).LiveEndpoint!);
+            Assert.Equal("1.0.0", await Version(live));
+
+            var green = await Deploy(probes, second, "1.1.0", v110, rollout);
+            Assert.Equal(Color.Green, green.Color);
+            Assert.Equal("1.1.0", await Version(new Uri(green.PreviewEndpoint)));
+            Assert.Equal("1.0.0", await Version(live));
+            var moved = await CutOver(probes, second, "1.1.0", Color.Green, rollout);
+            Assert.Equal((Color.Green, Color.Blue), (moved.LiveColor, moved.PreviousColor));
+            Assert.Equal("1.1.0", await Version(live));
+        }
+
+        var engine = await Containers(docker);
+        Assert.Equal(["blue", "green"], engine.Select(c => c!["Labels"]!["io.bpdp.color"]!.GetValue<string>()).Order());
+        Assert.All(engine, c => Assert.Equal("running", c!["State"]!.GetValue<string>()));
+        Assert.Equal("green", await LiveColor(docker));
+
+        await using (var restarted = await ServiceProcess.StartFromOwnOutput("services/Rollout", "Bpdp.Rollout.dll", FreeTcpPort.Next(), settings))
+        {
+            var redelivered = await CutOver(probes, second, "1.1.0", Color.Green, restarted, answers: 2);
+            live = new Uri(redelivered.LiveEndpoint!);
+            Assert.Equal("1.1.0", await Version(live));
+
+            await probes.Services.GetRequiredService<IPublishEndpoint>().Publish(new RollBackDeployment(second, DateTimeOffset.UtcNow, Target("1.1.0"), "KPI breach"));
+            var back = (await sink.WaitFor<RolledBack>(nameof(RolledBackProbe), m => m.DeploymentId == second, TimeSpan.FromSeconds(60))).Message;
+            Assert.Equal(Color.Blue, back.LiveColor);
+            Assert.Equal("1.0.0", await Version(live));
+        }
+
+        var after = await Containers(docker);
+        Assert.Equal("blue", Assert.Single(after)!["Labels"]!["io.bpdp.color"]!.GetValue<string>());
+        Assert.Equal(v100.Digest, after[0]!["Labels"]!["io.bpdp.digest"]!.GetValue<string>());
+        Assert.Equal("blue", await LiveColor(docker));
+        Assert.Empty(sink.ReceivedBy(nameof(FailedProbe)));
+    }
+
+    private DeploymentTarget Target(string version) => new(Agency, Environment, "haz-fast", version);
+
+    private async Task<GreenReady> Deploy(WebApplication probes, Guid id, string version, ImageReference image, ServiceProcess rollout)
+    {
+        await probes.Services.GetRequiredService<IPublishEndpoint>().Publish(new DeployGreen(id, DateTimeOffset.UtcNow, Target(version), image));
+        var ready = sink.WaitFor<GreenReady>(nameof(ReadyProbe), m => m.DeploymentId == id, TimeSpan.FromSeconds(120));
+        await Logged(ready, rollout);
+        return (await ready).Message;
+    }
+
+    private async Task<TrafficCutOver> CutOver(WebApplication probes, Guid id, string version, Color color, ServiceProcess rollout, int answers = 1)
+    {
+        await probes.Services.GetRequiredService<IPublishEndpoint>().Publish(new CutOverTraffic(id, DateTimeOffset.UtcNow, Target(version), color));
+        await Logged(Eventually.Holds(() => Task.FromResult(sink.ReceivedBy(nameof(CutOverProbe)).OfType<ConsumeContext<TrafficCutOver>>().Count(c => c.Message.DeploymentId == id) >= answers),
+            $"the cutover of {id} was answered", TimeSpan.FromSeconds(60)), rollout);
+        return sink.ReceivedBy(nameof(CutOverProbe)).OfType<ConsumeContext<TrafficCutOver>>().Last(c => c.Message.DeploymentId == id).Message;
+    }
+
+    /// <summary>A wait that, when it times out, says what the Rollout service and the failure probe saw.</summary>
+    private async Task Logged(Task wait, ServiceProcess rollout)
+    {
+        try
+        {
+            await wait;
+        }
+        catch (TimeoutException timeout)
+        {
+            var failed = sink.ReceivedBy(nameof(FailedProbe)).OfType<ConsumeContext<DeploymentFailed>>().Select(c => c.Message.Reason);
+            throw new TimeoutException($"{timeout.Message}\nfailed: {string.Join("; ", failed)}\n{rollout.Log}", timeout);
+        }
+    }
+
+    private async Task<string> Version(Uri endpoint) => (await http.GetFromJsonAsync<JsonObject>(new Uri(endpoint, "v1/policy")))!["version"]!.GetValue<string>();
+
+    private async Task<ImageReference> Push(string registry, string version)
+    {
+        var store = ImageStoreRegistration.CreateRegistryStore(new RegistryOptions { Url = new Uri($"http://{registry}") }, NullLogger<RegistryImageStore>.Instance);
+        var yaml = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "examples", "haz-fast", $"v{version}.yaml"));
+        var policy = PolicyValidator.Validate(yaml).Policy!;
+        var baseImage = await new OciLayout(BaseImageLayout.Path).Pull("latest");
+        var image = new PolicyImageBuilder().Build(policy, yaml, await ExecutorArtifact.Load(PublishedExecutor.Path), DateTimeOffset.UnixEpoch, baseImage);
+        var repository = $"{Agency}/haz-fast";
+        await store.PushImage(repository, image, version);
+        return new ImageReference(store.Qualify(repository), image.Digest);
+    }
+
+    private async Task<JsonArray> Containers(HttpClient docker)
+    {
+        var filters = Uri.EscapeDataString($$"""{"label":["io.bpdp.agency={{Agency}}"]}""");
+        return JsonNode.Parse(await docker.GetStringAsync(new Uri($"/v1.41/containers/json?all=true&filters={filters}", UriKind.Relative)))!.AsArray();
+    }
+
+    /// <summary>The color of the container the engine shows holding the policy's alias on the environment's network.</summary>
+    private async Task<string?> LiveColor(HttpClient docker)
+    {
+        string? live = null;
+        foreach (var container in await Containers(docker))
+        {
+            var inspected = JsonNode.Parse(await docker.GetStringAsync(new Uri($"/v1.41/containers/{container!["Id"]}/json", UriKind.Relative)))!;
+            var aliases = inspected["NetworkSettings"]!["Networks"]![$"bpdp-{Agency}-{Environment}"]?["Aliases"]?.AsArray().Select(a => a!.GetValue<string>()) ?? [];
+            if (aliases.Contains("haz-fast"))
+            {
+                Assert.Null(live);
+                live = inspected["Config"]!["Labels"]!["io.bpdp.color"]!.GetValue<string>();
+            }
+        }
+
+        return live;
+    }
+}
