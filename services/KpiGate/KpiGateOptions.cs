@@ -30,6 +30,13 @@ public sealed class KpiGateOptions : IValidatableObject
     [Range(1, 3600)]
     public int RateWindowSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// <c>KpiGate:FirstDataTimeoutSeconds</c>: with Prometheus, how long a gate waits for the first rate of the new
+    /// version (service discovery plus two scrapes) before it starts measuring; measuring starts anyway after it.
+    /// </summary>
+    [Range(0, 3600)]
+    public int FirstDataTimeoutSeconds { get; set; } = 60;
+
     /// <summary><c>KpiGate:SmokeTraffic</c>: replay samples against green during the pre-promotion gate.</summary>
     public bool SmokeTraffic { get; set; } = true;
 

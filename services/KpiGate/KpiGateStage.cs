@@ -23,7 +23,8 @@ public static class KpiGateStage
             var http = provider.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(GateRunner));
             return options.Source == KpiSourceKind.Scrape
                 ? new ScrapeSource(http)
-                : new PrometheusSource(http, Endpoints.Base(options.PrometheusUrl!.ToString()), TimeSpan.FromSeconds(options.RateWindowSeconds));
+                : new PrometheusSource(http, Endpoints.Base(options.PrometheusUrl!.ToString()), TimeSpan.FromSeconds(options.RateWindowSeconds), TimeSpan.FromSeconds(options.FirstDataTimeoutSeconds),
+                    provider.GetRequiredService<ILogger<PrometheusSource>>());
         });
         bus.AddSingleton<RunningAnalyses>();
         bus.AddSingleton<GateRunner>();

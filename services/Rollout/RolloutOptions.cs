@@ -39,6 +39,9 @@ public sealed class RolloutOptions : IValidatableObject
     [Range(0, 86_400)]
     public int ScaleDownDelaySeconds { get; set; } = 30;
 
+    /// <summary><c>Rollout:ScrapeTargetsDirectory</c>: where the local target writes Prometheus <c>file_sd</c> files naming its executors; none when empty.</summary>
+    public string? ScrapeTargetsDirectory { get; set; }
+
     /// <summary>
     /// <c>Rollout:Targets</c>: where each agency's environment runs. Empty: every deployment runs on the local
     /// target. Otherwise only the listed agency/environment pairs can be deployed.

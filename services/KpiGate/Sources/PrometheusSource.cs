@@ -9,11 +9,30 @@ namespace Bpdp.KpiGate.Sources;
 /// version and color. The error rate counts <c>error</c> and <c>unavailable</c> outcomes (a client's invalid
 /// case is not the service's error) over all requests; no requests at all is NaN, hence Inconclusive.
 /// </summary>
-public sealed class PrometheusSource(HttpClient http, Uri baseUrl, TimeSpan rateWindow) : IKpiSource
+public sealed class PrometheusSource(HttpClient http, Uri baseUrl, TimeSpan rateWindow, TimeSpan firstDataTimeout, ILogger logger) : IKpiSource
 {
     private TimeSpan RateWindow { get; } = rateWindow;
 
-    public Task<IKpiSession> Open(AnalysisTarget target, CancellationToken cancel) => Task.FromResult<IKpiSession>(new Session(this, target));
+    /// <summary>
+    /// Opens the analysis once Prometheus has a request rate for the target — a new version is only found after
+    /// service discovery and two scrapes, and measuring before that would judge silence — or once
+    /// <c>firstDataTimeout</c> has passed, after which the analysis judges what there is (nothing is Inconclusive).
+    /// </summary>
+    public async Task<IKpiSession> Open(AnalysisTarget target, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var waiting = System.Diagnostics.Stopwatch.StartNew();
+        var query = $"sum(rate(bpdp_policy_requests_total{{{Selector(target)}}}[{Range(RateWindow > target.Interval ? RateWindow : target.Interval)}]))";
+        MetricReading first;
+        while ((first = await Query(query, cancel)) is { Value: null, Error: null } && waiting.Elapsed < firstDataTimeout)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancel);
+        }
+
+        logger.LogInformation("Prometheus {Has} a request rate for {Policy} {Version} ({Color}) after {Waited:F1} s{Error}", first.Value is null ? "has no" : "has",
+            target.Policy, target.Version, target.Color, waiting.Elapsed.TotalSeconds, first.Error is null ? "" : $": {first.Error}");
+        return new Session(this, target);
+    }
 
     public static string ErrorRateQuery(AnalysisTarget target, TimeSpan window)
     {

@@ -16,6 +16,7 @@ namespace Bpdp.Rollout.Local;
 public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, IOptions<RolloutOptions> options, TimeProvider time, ILogger<LocalTarget> logger) : IRolloutTarget, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<LocalSlot>>> slots = new(StringComparer.Ordinal);
+    private readonly ScrapeTargets scrapeTargets = new(options.Value.ScrapeTargetsDirectory);
 
     public async Task<GreenDeployed> DeployGreen(DeployGreen command, CancellationToken cancel)
     {
@@ -58,6 +59,7 @@ public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, I
             }
 
             slot.Executors[color] = executor;
+            scrapeTargets.Write(target, slot.Executors.Values.Select(e => e.Address));
             slot.Traffic.SwitchPreview(executor.Address);
             logger.LogInformation("{Target}: {Version} is ready as {Color} at {Address} (preview {Preview})", Key(target), target.PolicyVersion, color, executor.Address, slot.Traffic.PreviewEndpoint);
             return new GreenDeployed(color, slot.Traffic.PreviewEndpoint, 1, time.GetElapsedTime(started));
@@ -118,6 +120,7 @@ public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, I
             if (slot.Executors.Remove(newColor, out var removed))
             {
                 await removed.DisposeAsync();
+                scrapeTargets.Write(target, slot.Executors.Values.Select(e => e.Address));
             }
 
             logger.LogInformation("{Target}: rolled back; live is {Live}", Key(target), slot.LiveColor?.ToString() ?? "nothing");
@@ -167,6 +170,7 @@ public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, I
             {
                 slot.Executors.Remove(old);
                 await retiring.DisposeAsync();
+                scrapeTargets.Write(target, slot.Executors.Values.Select(e => e.Address));
                 logger.LogInformation("{Target}: retired {Color}; {Live} is the stable version", Key(target), old, slot.LiveColor);
             }
         }

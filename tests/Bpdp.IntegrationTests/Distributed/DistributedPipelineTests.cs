@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
@@ -91,7 +90,7 @@ public sealed class DistributedPipelineTests(RealServers servers) : IDisposable
         });
 
         var client = new Dictionary<string, string?>(rabbit.ServiceSettings());
-        var (approved, output, errors) = await Cli(client, "approve", Path.Combine(RepositoryRoot.Path, "examples", "haz-fast", "v1.1.0.yaml"),
+        var (approved, output, errors) = await CliProcess.Run(client, "approve", Path.Combine(RepositoryRoot.Path, "examples", "haz-fast", "v1.1.0.yaml"),
             "--env", $"e2e-{run}", "--key", Path.Combine(folder, "approvals-e2e.key.pem"), "--coordinator-queue", queues[6], "--timeout", "120", "--output", "json");
 
         await stopLoad.CancelAsync();
@@ -102,26 +101,11 @@ public sealed class DistributedPipelineTests(RealServers servers) : IDisposable
         var id = final["deploymentId"]!.GetValue<string>();
         Assert.Contains("Analyzing", errors, StringComparison.Ordinal);
 
-        var (statusExit, status, _) = await Cli(client, "status", id, "--coordinator-queue", queues[6]);
+        var (statusExit, status, _) = await CliProcess.Run(client, "status", id, "--coordinator-queue", queues[6]);
         Assert.Equal(0, statusExit);
         Assert.Contains("haz-fast 1.1.0", status, StringComparison.Ordinal);
         Assert.Contains(": Live", status, StringComparison.Ordinal);
     }
 
     public sealed class CutOverProbe(MessageSink sink) : RecordingConsumer<Bpdp.Contracts.TrafficCutOver>(sink);
-
-    private static async Task<(int Exit, string Output, string Errors)> Cli(IReadOnlyDictionary<string, string?> settings, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "bpdp.dll"), .. arguments]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var (key, value) in settings)
-        {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await output, await errors);
-    }
 }

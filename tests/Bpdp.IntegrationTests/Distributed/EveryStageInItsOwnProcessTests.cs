@@ -1,0 +1,212 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Bpdp.Contracts;
+using Bpdp.IntegrationTests.Bus;
+using Bpdp.IntegrationTests.Images;
+using Bpdp.IntegrationTests.Ledger;
+using Bpdp.IntegrationTests.Servers;
+using Bpdp.Platform.Images;
+using Bpdp.Platform.Images.Registry;
+using Bpdp.Testing;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Bpdp.IntegrationTests.Distributed;
+
+/// <summary>
+/// The demo's three deployments with every stage in its own process — the Scanner in two — on the real RabbitMQ,
+/// PostgreSQL (sagas and ledger), registry and Prometheus (which finds the executors through the Rollout's
+/// file_sd files): 1.0.0 and 1.1.0 go live, the faulty 1.0.1 is rolled back by its gate while users call the
+/// live service; the releases are tagged and signed in the registry, the ledger chain verifies, the users saw
+/// no failed request, both Scanners took work and no image was scanned twice.
+/// </summary>
+[Collection(RealServersCollection.Name)]
+public sealed class EveryStageInItsOwnProcessTests(RealServers servers) : IAsyncLifetime
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("bpdp-stages-").FullName;
+    private readonly string run = Guid.NewGuid().ToString("N")[..8];
+    private readonly MessageSink sink = new();
+    private readonly List<IAsyncDisposable> disposables = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var disposable in Enumerable.Reverse(disposables))
+        {
+            await disposable.DisposeAsync();
+        }
+
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task Three_deployments_through_every_stage_in_its_own_process_with_two_scanners()
+    {
+        var rabbit = await servers.RabbitMq();
+        var registry = await servers.Registry();
+        var prometheus = await servers.Prometheus();
+        var ledger = await LedgerDatabase.Create(await servers.Postgres());
+        disposables.Add(ledger);
+        using var approvals = new ApprovalSigning();
+        var environment = $"e2e-{run}";
+        var settings = await Settings(rabbit, registry, prometheus, ledger, approvals);
+
+        var queues = new[] { "Builder", "Scanner", "Publisher", "Rollout", "KpiGate", "Ledger", "Coordinator" }.Select(s => settings[$"{s}:Queue"]!).ToList();
+        var probes = TestHost.Build(rabbit.ServiceSettings(), bus => queues.AddRange(bus.AddPipelineProbes($"e2e-{run}")), sink);
+        disposables.Add(new QueueCleanup(rabbit, [.. queues]));
+        disposables.Add(probes);
+        await probes.StartAsync();
+
+        var stages = new Dictionary<string, ServiceProcess>();
+        foreach (var (name, project) in new[] { ("ledger", "Ledger"), ("coordinator", "Coordinator"), ("builder", "Builder"), ("scanner-1", "Scanner"), ("scanner-2", "Scanner"), ("publisher", "Publisher"), ("rollout", "Rollout"), ("kpi-gate", "KpiGate") })
+        {
+            stages[name] = await ServiceProcess.StartFromOwnOutput($"services/{project}", $"Bpdp.{project}.dll", FreeTcpPort.Next(), settings);
+            disposables.Add(stages[name]);
+        }
+
+        string Logs() => string.Join("\n", stages.Select(s => $"--- {s.Key} ---\n{s.Value.Log}"));
+
+        var v100 = await Deploy(probes.Services, approvals, "v1.0.0.yaml", environment, Logs);
+        Assert.True(v100.Completed, $"1.0.0 did not go live\n{Logs()}");
+        var live = new Uri(sink.Of<PipelineEvents.CutOver, TrafficCutOver>(v100.Id).Single().LiveEndpoint!);
+
+        await using (var users = new SteadyUsers(live))
+        {
+            var v110 = await Deploy(probes.Services, approvals, "v1.1.0.yaml", environment, Logs);
+            Assert.True(v110.Completed, $"1.1.0 did not go live\n{Logs()}");
+            var v101 = await Deploy(probes.Services, approvals, "v1.0.1.yaml", environment, Logs);
+            Assert.False(v101.Completed, $"the faulty 1.0.1 went live\n{Logs()}");
+            var breach = Assert.Single(sink.Of<PipelineEvents.Breached, KpiFailed>(v101.Id));
+            Assert.Contains(breach.Measurements, m => m.Outcome == MeasurementOutcome.Failed);
+            Assert.Equal(Color.Green, Assert.Single(sink.Of<PipelineEvents.Back, RolledBack>(v101.Id)).LiveColor);
+            Assert.Equal("1.1.0", await users.LiveVersion());
+
+            await users.Stop();
+            Assert.True(users.Sent > 50, $"users sent only {users.Sent} requests");
+            Assert.Equal(0, users.Failed);
+
+            foreach (var (version, id) in new[] { ("1.0.0", v100.Id), ("1.1.0", v110.Id), ("1.0.1", v101.Id) })
+            {
+                var scanned = Assert.Single(sink.Of<PipelineEvents.Scanned, ImageScanned>(id));
+                Assert.True(scanned.Passed);
+                await ReleasedAndSigned(registry, $"e2e-{run}/osha/haz-fast", version, scanned.Image.Digest);
+            }
+
+            Assert.Equal("Live", await State(rabbit, v110.Id));
+            Assert.Equal("RolledBack", await State(rabbit, v101.Id));
+        }
+
+        var scans = new[] { await ImagesScanned(stages["scanner-1"]), await ImagesScanned(stages["scanner-2"]) };
+        Assert.Equal(3, scans.Sum());
+        Assert.All(scans, n => Assert.True(n >= 1, $"a Scanner took no work: {string.Join(", ", scans)}\n{Logs()}"));
+
+        var (exit, verdict, errors) = await CliProcess.Run(settings, "ledger", "verify", "--postgres", ledger.ServiceConnectionString, "--schema", ledger.Schema,
+            "--public-key", Path.Combine(folder, "ledger.pub.pem"), "--output", "json");
+        Assert.True(exit == 0, $"ledger verify exited {exit}: {errors}\n{verdict}");
+        var chain = JsonNode.Parse(verdict)!;
+        Assert.True(chain["valid"]!.GetValue<bool>(), verdict);
+        Assert.True(chain["entries"]!.GetValue<long>() >= 30, verdict);
+    }
+
+    private sealed record Outcome(Guid Id, bool Completed);
+
+    /// <summary>Publishes a signed approval of the example and waits for its terminal event.</summary>
+    private async Task<Outcome> Deploy(IServiceProvider probes, ApprovalSigning approvals, string example, string environment, Func<string> logs)
+    {
+        var yaml = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "examples", "haz-fast", example));
+        var approval = approvals.Approve(yaml, environment: environment);
+        await probes.GetRequiredService<IPublishEndpoint>().Publish(approval);
+        var terminal = () => sink.Of<PipelineEvents.Completed, DeploymentCompleted>(approval.DeploymentId).Count
+            + sink.Of<PipelineEvents.RolledBackInFull, DeploymentRolledBack>(approval.DeploymentId).Count
+            + sink.Of<PipelineEvents.Rejected, DeploymentRejected>(approval.DeploymentId).Count
+            + sink.Of<PipelineEvents.Failed, DeploymentFailed>(approval.DeploymentId).Count(f => f.Stage == PipelineStage.Coordinator);
+        try
+        {
+            await Eventually.Holds(() => Task.FromResult(terminal() > 0), $"{example} reached a terminal state", TimeSpan.FromSeconds(180));
+        }
+        catch (TimeoutException timeout)
+        {
+            throw new TimeoutException($"{timeout.Message}\n{logs()}", timeout);
+        }
+
+        var failed = sink.Of<PipelineEvents.Failed, DeploymentFailed>(approval.DeploymentId);
+        Assert.True(failed.Count == 0, $"{example} failed: {string.Join("; ", failed.Select(f => $"{f.Stage}: {f.Reason}"))}\n{logs()}");
+        return new Outcome(approval.DeploymentId, sink.Of<PipelineEvents.Completed, DeploymentCompleted>(approval.DeploymentId).Count > 0);
+    }
+
+    private async Task<Dictionary<string, string?>> Settings(RabbitMqServer rabbit, string registry, PrometheusServer prometheus, LedgerDatabase ledger, ApprovalSigning approvals)
+    {
+        using (var release = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder, "release.key.pem"), release.ExportECPrivateKeyPem());
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(folder, "ledger.key.pem"), ledger.Key.ExportECPrivateKeyPem());
+        await File.WriteAllTextAsync(Path.Combine(folder, "ledger.pub.pem"), ledger.Key.ExportSubjectPublicKeyInfoPem());
+        var store = ImageStoreRegistration.CreateRegistryStore(new RegistryOptions { Url = new Uri($"http://{registry}") }, NullLogger<RegistryImageStore>.Instance);
+        var baseImage = await new OciLayout(BaseImageLayout.Path).Pull("latest");
+        await store.PushImage("bpdp/base", baseImage);
+        return new Dictionary<string, string?>(rabbit.ServiceSettings())
+        {
+            ["Builder:Queue"] = $"builder-{run}",
+            ["Scanner:Queue"] = $"scanner-{run}",
+            ["Publisher:Queue"] = $"publisher-{run}",
+            ["Rollout:Queue"] = $"rollout-{run}",
+            ["KpiGate:Queue"] = $"kpi-gate-{run}",
+            ["Ledger:Queue"] = $"ledger-{run}",
+            ["Coordinator:Queue"] = $"coordinator-{run}",
+            ["Builder:ExecutorBinary"] = PublishedExecutor.Path,
+            ["Builder:BaseImage"] = $"bpdp/base@{baseImage.Digest}",
+            [$"Builder:TrustedKeys:{ApprovalSigning.KeyId}"] = approvals.WritePublicKey(folder),
+            ["Images:Store"] = "Registry",
+            ["Registry:Url"] = $"http://{registry}",
+            ["Publisher:SigningKeyFile"] = Path.Combine(folder, "release.key.pem"),
+            ["Publisher:ReleaseRepositoryPrefix"] = $"e2e-{run}",
+            ["Rollout:Runner"] = "Process",
+            ["Rollout:WorkDirectory"] = Path.Combine(folder, "rollout"),
+            ["Rollout:ScaleDownDelaySeconds"] = "1",
+            ["Rollout:ScrapeTargetsDirectory"] = prometheus.TargetsFolder,
+            ["KpiGate:Source"] = "Prometheus",
+            ["KpiGate:PrometheusUrl"] = prometheus.BaseAddress.ToString(),
+            ["KpiGate:RateWindowSeconds"] = "3",
+            ["KpiGate:MaxIntervalSeconds"] = "2",
+            ["KpiGate:MaxSoakSeconds"] = "4",
+            ["Ledger:Store"] = "Postgres",
+            ["Ledger:ConnectionString"] = ledger.ServiceConnectionString,
+            ["Ledger:Schema"] = ledger.Schema,
+            ["Ledger:SigningKeyFile"] = Path.Combine(folder, "ledger.key.pem"),
+            ["Coordinator:Store"] = "Postgres",
+            ["Coordinator:ConnectionString"] = await servers.Postgres(),
+            ["Coordinator:Schema"] = $"coordinator_{run}",
+        };
+    }
+
+    /// <summary>The version tag points at the scanned digest, and cosign's signature tag of that digest exists.</summary>
+    private static async Task ReleasedAndSigned(string registry, string repository, string version, string digest)
+    {
+        var tagged = JsonNode.Parse(await Tool.Run("skopeo", "inspect", "--tls-verify=false", $"docker://{registry}/{repository}:{version}"))!;
+        Assert.Equal(digest, tagged["Digest"]!.GetValue<string>());
+        var signature = JsonNode.Parse(await Tool.Run("skopeo", "inspect", "--raw", "--tls-verify=false", $"docker://{registry}/{repository}:sha256-{digest[7..]}.sig"))!;
+        Assert.Equal("application/vnd.dev.cosign.simplesigning.v1+json", signature["layers"]![0]!["mediaType"]!.GetValue<string>());
+    }
+
+    private async Task<string> State(RabbitMqServer rabbit, Guid id)
+    {
+        var (exit, output, errors) = await CliProcess.Run(rabbit.ServiceSettings(), "status", id.ToString(), "--coordinator-queue", $"coordinator-{run}", "--output", "json");
+        Assert.True(exit == 0, $"bpdp status exited {exit}: {errors}");
+        return JsonNode.Parse(output)!["state"]!.GetValue<string>();
+    }
+
+    /// <summary>The built images a Scanner process consumed successfully, from its own metrics.</summary>
+    private static async Task<double> ImagesScanned(ServiceProcess scanner)
+    {
+        using var http = new HttpClient { BaseAddress = scanner.HttpAddress };
+        var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        return metrics.Split('\n')
+            .Where(l => l.StartsWith("bpdp_messages_consumed_total{", StringComparison.Ordinal) && l.Contains("message=\"ImageBuilt\"", StringComparison.Ordinal) && l.Contains("outcome=\"ok\"", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+    }
+}
