@@ -12,6 +12,7 @@ return args.FirstOrDefault() switch
     "promote" => await PromoteBenchmark.Run(args.Skip(1).ToArray()),
     "kpi-gate" => await KpiGateBenchmark.Run(args.Skip(1).ToArray()),
     "cutover" => await CutoverBenchmark.Run(args.Skip(1).ToArray()),
+    "pipeline" => await Bpdp.Bench.Pipeline.PipelineBenchmark.Run(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -22,6 +23,7 @@ static int Usage()
     Console.Error.WriteLine("       bpdp-bench coordinator [--postgres CONNECTION-STRING] [--deployments N]");
     Console.Error.WriteLine("       bpdp-bench build [--executor PATH]");
     Console.Error.WriteLine("       bpdp-bench cutover");
+    Console.Error.WriteLine("       bpdp-bench pipeline [--deployments N] [--executor PATH] [--base OCI-LAYOUT] [--logs FILE]   (distributed too when scripts/services.sh env is set)");
     Console.Error.WriteLine("       bpdp-bench kpi-gate [--interval SECONDS]   (default 1)");
     Console.Error.WriteLine("       bpdp-bench promote [--registry HOST:PORT] [--executor PATH] [--base OCI-LAYOUT]");
     Console.Error.WriteLine("       bpdp-bench scan [--megabytes N]   (default 100)");

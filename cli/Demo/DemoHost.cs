@@ -23,7 +23,7 @@ public static class DemoHost
 {
     public const string ApproverKeyId = "demo-approvals";
 
-    public static WebApplication Build(string workdir, string executorBinary, ECDsa approvalKey, DemoRecorder recorder)
+    public static WebApplication Build(string workdir, string executorBinary, ECDsa approvalKey, DemoRecorder recorder, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         ArgumentNullException.ThrowIfNull(approvalKey);
         var keys = Directory.CreateDirectory(Path.Combine(workdir, "keys")).FullName;
@@ -57,6 +57,7 @@ public static class DemoHost
             ["Ledger:SqlitePath"] = Path.Combine(workdir, "ledger.db"),
             ["Ledger:SigningKeyFile"] = ledgerKey,
         });
+        builder.Configuration.AddInMemoryCollection(overrides ?? new Dictionary<string, string?>());
         builder.Services.AddSingleton(recorder);
         builder.AddBpdpService("bpdp-demo", bus =>
         {

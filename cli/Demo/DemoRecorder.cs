@@ -45,12 +45,12 @@ public sealed class DemoRecorder
     }
 
     /// <summary>Puts a recording consumer of every pipeline message type on one queue.</summary>
-    public static void Register(IBusRegistrationConfigurator bus)
+    public static void Register(IBusRegistrationConfigurator bus, string queue = "demo-recorder")
     {
         ArgumentNullException.ThrowIfNull(bus);
         foreach (var type in PipelineMessageTypes.All)
         {
-            bus.AddConsumer(typeof(Consumer<>).MakeGenericType(type)).Endpoint(e => e.Name = "demo-recorder");
+            bus.AddConsumer(typeof(Consumer<>).MakeGenericType(type)).Endpoint(e => e.Name = queue);
         }
     }
 }

@@ -1,0 +1,166 @@
+using System.Security.Cryptography;
+using Bpdp.Cli.Demo;
+using Bpdp.Contracts;
+using Bpdp.Platform.Hosting;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Bpdp.Bench.Pipeline;
+
+/// <summary>
+/// Every stage in its own process on the real RabbitMQ, registry, PostgreSQL (the Coordinator's sagas) and
+/// Prometheus (finding executors through the Rollout's file_sd files); the ledger on SQLite. Approvals are
+/// published and every pipeline message recorded by this process over RabbitMQ.
+/// </summary>
+internal sealed class DistributedPipeline : IPipelineUnderTest
+{
+    private const string ApproverKeyId = "bench-approvals";
+    private readonly WebApplication recorderHost;
+    private readonly List<StageProcess> stages;
+    private readonly string workdir;
+    private readonly string run;
+
+    private DistributedPipeline(WebApplication recorderHost, List<StageProcess> stages, string workdir, string run, DemoRecorder recorder)
+    {
+        this.recorderHost = recorderHost;
+        this.stages = stages;
+        this.workdir = workdir;
+        this.run = run;
+        Recorder = recorder;
+    }
+
+    public string Name => "distributed";
+
+    public DemoRecorder Recorder { get; }
+
+    public string KeyId => ApproverKeyId;
+
+    public string Logs => string.Join('\n', stages.Select(s => $"--- {s.Project} ---\n{s.Log}"));
+
+    /// <summary>The servers named by <c>scripts/services.sh env</c>; null, said on stderr, when one is missing.</summary>
+    public static async Task<DistributedPipeline?> Start(string root, string executor, string baseImage, ECDsa approvalKey, IReadOnlyDictionary<string, string?> gate)
+    {
+        string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
+        if (Env("BPDP_TEST_RABBITMQ") is not { } amqp || Env("BPDP_TEST_REGISTRY") is not { } registry || Env("BPDP_TEST_POSTGRES") is not { } postgres
+            || Env("BPDP_TEST_PROMETHEUS") is not { } prometheus || Env("BPDP_TEST_PROMETHEUS_TARGETS") is not { } targets)
+        {
+            await Console.Error.WriteLineAsync("distributed: skipped; eval \"$(scripts/services.sh env)\" first (RabbitMQ, registry, PostgreSQL, Prometheus).");
+            return null;
+        }
+
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var workdir = Directory.CreateTempSubdirectory("bpdp-bench-distributed-").FullName;
+        var keys = Directory.CreateDirectory(Path.Combine(workdir, "keys")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(keys, "approvals.pub.pem"), approvalKey.ExportSubjectPublicKeyInfoPem());
+        foreach (var name in new[] { "release", "ledger" })
+        {
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            await File.WriteAllTextAsync(Path.Combine(keys, $"{name}.key.pem"), key.ExportECPrivateKeyPem());
+        }
+
+        var bus = RabbitMqSettings(new Uri(amqp));
+        var settings = new Dictionary<string, string?>(bus)
+        {
+            ["Builder:Queue"] = $"bench-builder-{run}",
+            ["Scanner:Queue"] = $"bench-scanner-{run}",
+            ["Publisher:Queue"] = $"bench-publisher-{run}",
+            ["Rollout:Queue"] = $"bench-rollout-{run}",
+            ["KpiGate:Queue"] = $"bench-kpi-gate-{run}",
+            ["Ledger:Queue"] = $"bench-ledger-{run}",
+            ["Coordinator:Queue"] = $"bench-coordinator-{run}",
+            ["Builder:ExecutorBinary"] = executor,
+            ["Builder:BaseImage"] = baseImage,
+            [$"Builder:TrustedKeys:{ApproverKeyId}"] = Path.Combine(keys, "approvals.pub.pem"),
+            ["Images:Store"] = "Registry",
+            ["Registry:Url"] = $"http://{registry}",
+            ["Publisher:SigningKeyFile"] = Path.Combine(keys, "release.key.pem"),
+            ["Publisher:ReleaseRepositoryPrefix"] = $"bench-{run}",
+            ["Rollout:Runner"] = "Process",
+            ["Rollout:WorkDirectory"] = Path.Combine(workdir, "rollout"),
+            ["Rollout:ScaleDownDelaySeconds"] = "1",
+            ["Rollout:ScrapeTargetsDirectory"] = targets,
+            ["KpiGate:Source"] = "Prometheus",
+            ["KpiGate:PrometheusUrl"] = prometheus,
+            ["KpiGate:RateWindowSeconds"] = "3",
+            ["Ledger:Store"] = "Sqlite",
+            ["Ledger:SqlitePath"] = Path.Combine(workdir, "ledger.db"),
+            ["Ledger:SigningKeyFile"] = Path.Combine(keys, "ledger.key.pem"),
+            ["Coordinator:Store"] = "Postgres",
+            ["Coordinator:ConnectionString"] = postgres,
+            ["Coordinator:Schema"] = $"bench_{run}",
+            ["Logging:LogLevel:Default"] = "Information",
+            ["Logging:LogLevel:MassTransit"] = "Warning",
+            ["Logging:LogLevel:Microsoft"] = "Warning",
+            ["Logging:LogLevel:System"] = "Warning",
+        };
+        foreach (var (key, value) in gate)
+        {
+            settings[key] = value;
+        }
+
+        var stages = new List<StageProcess>();
+        foreach (var project in new[] { "Ledger", "Coordinator", "Builder", "Scanner", "Publisher", "Rollout", "KpiGate" })
+        {
+            stages.Add(await StageProcess.Start(root, project, settings));
+        }
+
+        var recorder = new DemoRecorder();
+        var builder = WebApplication.CreateBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(bus) { ["Service:HttpAddress"] = "127.0.0.1", ["Service:HttpPort"] = "0", ["Logging:LogLevel:Default"] = "Warning" });
+        builder.Services.AddSingleton(recorder);
+        builder.AddBpdpService("bench-recorder", configure => DemoRecorder.Register(configure, $"bench-recorder-{run}"));
+        var host = builder.Build();
+        await host.StartAsync();
+        return new DistributedPipeline(host, stages, workdir, run, recorder);
+    }
+
+    public Task Approve(ArtifactApproved approval) => recorderHost.Services.GetRequiredService<IPublishEndpoint>().Publish(approval);
+
+    private static Dictionary<string, string?> RabbitMqSettings(Uri amqp)
+    {
+        var credentials = Uri.UnescapeDataString(amqp.UserInfo).Split(':', 2);
+        var virtualHost = Uri.UnescapeDataString(amqp.AbsolutePath.TrimStart('/'));
+        return new Dictionary<string, string?>
+        {
+            ["Bus:Transport"] = "RabbitMq",
+            ["RabbitMq:Host"] = amqp.Host,
+            ["RabbitMq:Port"] = amqp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["RabbitMq:VirtualHost"] = virtualHost.Length == 0 ? "/" : virtualHost,
+            ["RabbitMq:Username"] = credentials[0],
+            ["RabbitMq:Password"] = credentials.Length > 1 ? credentials[1] : "",
+        };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await recorderHost.StopAsync();
+        await recorderHost.DisposeAsync();
+        foreach (var stage in Enumerable.Reverse(stages))
+        {
+            await stage.DisposeAsync();
+        }
+
+        Directory.Delete(workdir, recursive: true);
+        await DeleteQueues();
+    }
+
+    /// <summary>The run's queues, deleted through the management API so later runs' events do not pile up in them.</summary>
+    private async Task DeleteQueues()
+    {
+        if (Environment.GetEnvironmentVariable("BPDP_TEST_RABBITMQ_MANAGEMENT") is not { Length: > 0 } management)
+        {
+            return;
+        }
+
+        using var http = new HttpClient { BaseAddress = new Uri(management) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String("guest:guest"u8.ToArray()));
+        foreach (var stage in new[] { "builder", "scanner", "publisher", "rollout", "kpi-gate", "ledger", "coordinator", "recorder" })
+        {
+            using var _ = await http.DeleteAsync(new Uri($"api/queues/%2F/bench-{stage}-{run}", UriKind.Relative));
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using System.Security.Cryptography;
+using Bpdp.Cli.Demo;
+using Bpdp.Contracts;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bpdp.Bench.Pipeline;
+
+/// <summary>Every stage in this process, as `bpdp demo` runs them, with the given gate settings.</summary>
+internal sealed class EmbeddedPipeline : IPipelineUnderTest
+{
+    private readonly WebApplication app;
+    private readonly string workdir;
+
+    private EmbeddedPipeline(WebApplication app, string workdir, DemoRecorder recorder)
+    {
+        this.app = app;
+        this.workdir = workdir;
+        Recorder = recorder;
+    }
+
+    public string Name => "embedded";
+
+    public DemoRecorder Recorder { get; }
+
+    public string KeyId => DemoHost.ApproverKeyId;
+
+    public static async Task<EmbeddedPipeline> Start(string executor, ECDsa approvalKey, IReadOnlyDictionary<string, string?> gate)
+    {
+        var workdir = Directory.CreateTempSubdirectory("bpdp-bench-embedded-").FullName;
+        var recorder = new DemoRecorder();
+        var app = DemoHost.Build(workdir, executor, approvalKey, recorder, gate);
+        await app.StartAsync();
+        return new EmbeddedPipeline(app, workdir, recorder);
+    }
+
+    public Task Approve(ArtifactApproved approval) => app.Services.GetRequiredService<IPublishEndpoint>().Publish(approval);
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+        Directory.Delete(workdir, recursive: true);
+    }
+}
