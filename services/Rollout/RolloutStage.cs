@@ -1,6 +1,7 @@
 using Bpdp.Platform.Bus;
 using Bpdp.Platform.Images;
 using Bpdp.Rollout.Consumers;
+using Bpdp.Rollout.Kubernetes;
 using Bpdp.Rollout.Local;
 using Bpdp.Rollout.Targets;
 using MassTransit;
@@ -19,6 +20,7 @@ public static class RolloutStage
         bus.AddImageStore();
         bus.AddHttpClient(nameof(LocalTarget), http => http.Timeout = TimeSpan.FromSeconds(5)).RemoveAllLoggers();
         bus.AddSingleton<IRolloutTargetFactory, LocalTargetFactory>();
+        bus.AddSingleton<IRolloutTargetFactory, KubernetesTargetFactory>();
         bus.AddSingleton<RolloutTargets>();
         bus.AddStageConsumer<DeployGreenConsumer>(queue);
         bus.AddStageConsumer<CutOverTrafficConsumer>(queue);
