@@ -2,6 +2,7 @@ using Bpdp.Platform.Bus;
 using Bpdp.Platform.Images;
 using Bpdp.Rollout.Consumers;
 using Bpdp.Rollout.Docker;
+using Bpdp.Rollout.Kubernetes;
 using Bpdp.Rollout.Local;
 using Bpdp.Rollout.Targets;
 using MassTransit;
@@ -22,6 +23,7 @@ public static class RolloutStage
         bus.AddHttpClient(nameof(DockerTarget), http => http.Timeout = TimeSpan.FromSeconds(5)).RemoveAllLoggers();
         bus.AddSingleton<IRolloutTargetFactory, LocalTargetFactory>();
         bus.AddSingleton<IRolloutTargetFactory, DockerTargetFactory>();
+        bus.AddSingleton<IRolloutTargetFactory, KubernetesTargetFactory>();
         bus.AddSingleton<RolloutTargets>();
         bus.AddStageConsumer<DeployGreenConsumer>(queue);
         bus.AddStageConsumer<CutOverTrafficConsumer>(queue);

@@ -23,7 +23,17 @@ public sealed class RolloutTargets(IOptions<RolloutOptions> options, IEnumerable
                 ?? throw new RolloutTargetException(
                     $"no rollout target is configured for agency '{deployment.Agency}', environment '{deployment.Environment}': add a Rollout:Targets entry for it (configured: {string.Join(", ", configured.Select(t => t.Name))})");
         var key = entry.Kind == TargetKind.Local ? nameof(TargetKind.Local) : entry.Name;
-        return targets.GetOrAdd(key, _ => new Lazy<IRolloutTarget>(() => Create(entry))).Value;
+        var target = targets.GetOrAdd(key, _ => new Lazy<IRolloutTarget>(() => Create(entry)));
+        try
+        {
+            return target.Value;
+        }
+        catch (RolloutTargetException)
+        {
+            // A target that could not be made (a kubeconfig not yet mounted) is tried again by the next command, not remembered as broken.
+            targets.TryRemove(new KeyValuePair<string, Lazy<IRolloutTarget>>(key, target));
+            throw;
+        }
     }
 
     private IRolloutTarget Create(TargetOptions entry)
@@ -37,9 +47,13 @@ public sealed class RolloutTargets(IOptions<RolloutOptions> options, IEnumerable
     {
         foreach (var target in targets.Values.Where(t => t.IsValueCreated).Select(t => t.Value))
         {
-            if (target is IAsyncDisposable disposable)
+            if (target is IAsyncDisposable asyncDisposable)
             {
-                await disposable.DisposeAsync();
+                await asyncDisposable.DisposeAsync();
+            }
+            else if (target is IDisposable disposable)
+            {
+                disposable.Dispose();
             }
         }
     }

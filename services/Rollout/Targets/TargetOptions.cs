@@ -25,5 +25,9 @@ public sealed class TargetOptions
     /// <summary>Kubernetes: the namespace the policy's Deployments and Services live in; the context's namespace when empty.</summary>
     public string? Namespace { get; set; }
 
+    /// <summary>Kubernetes: the pods of each color's Deployment.</summary>
+    [Range(1, 100, ErrorMessage = "Rollout:Targets Replicas must be between 1 and 100")]
+    public int Replicas { get; set; } = 1;
+
     public string Name => $"{Agency}/{Environment}";
 }

@@ -83,6 +83,30 @@ public sealed class RolloutTargetsTests
         Assert.Contains("Kubernetes target of osha/production", error.Message, StringComparison.Ordinal);
     }
 
+    private sealed class FailingOnceFactory : IRolloutTargetFactory
+    {
+        public int Attempts { get; private set; }
+
+        public TargetKind Kind => TargetKind.Kubernetes;
+
+        public IRolloutTarget Create(TargetOptions target) =>
+            ++Attempts == 1 ? throw new RolloutTargetException("the kubeconfig file does not exist") : new UnusedTarget();
+    }
+
+    [Fact]
+    public void A_target_that_could_not_be_made_is_made_again_by_the_next_command()
+    {
+        var factory = new FailingOnceFactory();
+        var options = new RolloutOptions { Targets = [new TargetOptions { Agency = "osha", Environment = "production", Kind = TargetKind.Kubernetes }] };
+        var targets = new RolloutTargets(Options.Create(options), [factory]);
+
+        Assert.Throws<RolloutTargetException>(() => targets.For(Osha));
+        var made = targets.For(Osha);
+
+        Assert.Same(made, targets.For(Osha));
+        Assert.Equal(2, factory.Attempts);
+    }
+
     [Fact]
     public void Duplicate_and_incomplete_entries_are_configuration_errors()
     {

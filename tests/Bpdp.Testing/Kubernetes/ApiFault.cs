@@ -1,0 +1,11 @@
+namespace Bpdp.Testing.Kubernetes;
+
+/// <summary>
+/// An answer the fake API server gives once, to the next request that matches, instead of serving it: an error
+/// status (a 409 Conflict, a 500) or, for a watch, a stream closed before any event.
+/// </summary>
+public sealed record ApiFault(Func<RecordedRequest, bool> Matches, int StatusCode)
+{
+    /// <summary>The status code that means "close the watch at once".</summary>
+    public const int CloseWatch = 0;
+}

@@ -1,0 +1,80 @@
+using Bpdp.Contracts;
+
+namespace Bpdp.UnitTests.Rollout.Kubernetes;
+
+/// <summary>What the Kubernetes target reports as DeploymentFailed: a progress deadline passed, or a target it cannot reach.</summary>
+public sealed class KubernetesRolloutFailureTests
+{
+    [Fact]
+    public async Task A_deployment_the_cluster_reports_past_its_progress_deadline_fails_with_the_condition()
+    {
+        await using var rollout = await KubernetesRollout.Start(new Dictionary<string, string?> { ["Rollout:ProgressDeadlineSeconds"] = "5" });
+        rollout.Cluster.Controller.DeadlineSecond = TimeSpan.FromMilliseconds(40);
+        rollout.Cluster.Controller.NeverReady("haz-fast-blue");
+        var id = Guid.NewGuid();
+
+        await rollout.SendDeploy(id, "1.0.0");
+        var failed = await rollout.Failed(id);
+
+        Assert.Equal(PipelineStage.Rollout, failed.Stage);
+        Assert.Contains("haz-fast-blue did not become ready within the progress deadline of 5 s", failed.Reason, StringComparison.Ordinal);
+        Assert.Contains("ProgressDeadlineExceeded", failed.Reason, StringComparison.Ordinal);
+        Assert.Contains("has timed out progressing", failed.Reason, StringComparison.Ordinal);
+        Assert.Empty(rollout.Sink.ReceivedBy(nameof(KubernetesRollout.ReadyProbe)));
+    }
+
+    [Fact]
+    public async Task A_deployment_still_unready_when_the_deadline_passes_on_our_own_clock_fails_even_if_the_cluster_says_nothing()
+    {
+        await using var rollout = await KubernetesRollout.Start(new Dictionary<string, string?> { ["Rollout:ProgressDeadlineSeconds"] = "1" });
+        rollout.Cluster.Controller.ReportsDeadline = false;
+        rollout.Cluster.Controller.NeverReady("haz-fast-blue");
+        var id = Guid.NewGuid();
+
+        await rollout.SendDeploy(id, "1.0.0");
+        var failed = await rollout.Failed(id);
+
+        Assert.Contains("haz-fast-blue did not become ready within the progress deadline of 1 s", failed.Reason, StringComparison.Ordinal);
+        Assert.Contains("0 of 1 replicas ready", failed.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("ProgressDeadlineExceeded", failed.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_agency_environment_missing_from_the_targets_fails_naming_the_entry_to_add()
+    {
+        await using var rollout = await KubernetesRollout.Start();
+        var id = Guid.NewGuid();
+
+        await rollout.Send(new DeployGreen(id, DateTimeOffset.UtcNow, KubernetesRollout.HazFast with { Environment = "staging" }, KubernetesRollout.Image("1.0.0")));
+        var failed = await rollout.Failed(id);
+
+        Assert.Contains("agency 'osha', environment 'staging'", failed.Reason, StringComparison.Ordinal);
+        Assert.Contains("Rollout:Targets", failed.Reason, StringComparison.Ordinal);
+        Assert.Empty(rollout.Cluster.Requests);
+    }
+
+    [Fact]
+    public async Task A_kubeconfig_file_that_does_not_exist_fails_saying_so()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), $"bpdp-missing-{Guid.NewGuid():N}", "kubeconfig");
+        await using var rollout = await KubernetesRollout.Start(new Dictionary<string, string?> { ["Rollout:Targets:0:Kubeconfig"] = missing });
+        var id = Guid.NewGuid();
+
+        await rollout.SendDeploy(id, "1.0.0");
+        var failed = await rollout.Failed(id);
+
+        Assert.Contains($"the kubeconfig file '{missing}' of the Kubernetes target osha/production does not exist", failed.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_kubeconfig_without_the_configured_context_fails_naming_the_context()
+    {
+        await using var rollout = await KubernetesRollout.Start(new Dictionary<string, string?> { ["Rollout:Targets:0:Context"] = "epa-production" });
+        var id = Guid.NewGuid();
+
+        await rollout.SendDeploy(id, "1.0.0");
+        var failed = await rollout.Failed(id);
+
+        Assert.Contains("cannot be used with context 'epa-production'", failed.Reason, StringComparison.Ordinal);
+    }
+}
