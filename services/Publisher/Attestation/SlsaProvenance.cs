@@ -17,20 +17,24 @@ public static class SlsaProvenance
     public const string PredicateType = "https://slsa.dev/provenance/v1";
     public const string BuildType = "urn:bpdp:build-type:policy-image:v1";
 
-    public static byte[] Statement(OciImage image, string releasedAs, DeploymentTarget target, Guid deploymentId, string builderId)
+    /// <summary>The statement for the image, from its manifest and config alone: layers are named by digest, never read.</summary>
+    public static byte[] Statement(Blob imageManifest, Blob imageConfig, string releasedAs, DeploymentTarget target, Guid deploymentId, string builderId)
     {
-        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(imageManifest);
+        ArgumentNullException.ThrowIfNull(imageConfig);
         ArgumentNullException.ThrowIfNull(target);
-        var annotations = image.Annotations;
-        var config = JsonNode.Parse(image.Config.Content)!;
+        var manifest = JsonNode.Parse(imageManifest.Content)!;
+        var annotations = manifest["annotations"]?.AsObject() ?? [];
+        var layers = manifest["layers"]!.AsArray().Select(l => l!["digest"]!.GetValue<string>()).ToList();
+        var config = JsonNode.Parse(imageConfig.Content)!;
         var history = config["history"]?.AsArray().Select(h => h?["created_by"]?.GetValue<string>() ?? "").ToList() ?? [];
         var dependencies = new JsonArray();
-        for (var i = 0; i < image.Layers.Count && i < history.Count; i++)
+        for (var i = 0; i < layers.Count && i < history.Count; i++)
         {
             var createdBy = history[i];
             if (createdBy.StartsWith("bpdp: base layer ", StringComparison.Ordinal))
             {
-                dependencies.Add(Dependency("urn:bpdp:base-layer", image.Layers[i].Digest));
+                dependencies.Add(Dependency("urn:bpdp:base-layer", layers[i]));
             }
             else if (createdBy.StartsWith("bpdp: executor ", StringComparison.Ordinal))
             {
@@ -41,7 +45,7 @@ public static class SlsaProvenance
         var statement = new JsonObject
         {
             ["_type"] = "https://in-toto.io/Statement/v1",
-            ["subject"] = new JsonArray(new JsonObject { ["name"] = releasedAs, ["digest"] = new JsonObject { ["sha256"] = image.Digest["sha256:".Length..] } }),
+            ["subject"] = new JsonArray(new JsonObject { ["name"] = releasedAs, ["digest"] = new JsonObject { ["sha256"] = imageManifest.Digest["sha256:".Length..] } }),
             ["predicateType"] = PredicateType,
             ["predicate"] = new JsonObject
             {

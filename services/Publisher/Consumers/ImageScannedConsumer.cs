@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Security.Cryptography;
 using Bpdp.Contracts;
 using Bpdp.Platform.Bus;
@@ -47,7 +48,7 @@ public sealed class ImageScannedConsumer(IImageStore store, ECDsa signingKey, IO
             var manifest = await ImagePromoter.Promote(store, quarantine, release, digest, cancel);
             var signature = await Sign(release, digest, cancel);
             var sbom = scanned.SbomDigest is { } sbomDigest ? await AttachSbom(quarantine, release, digest, sbomDigest, cancel) : null;
-            var provenance = await AttachProvenance(release, await store.PullImage(release, digest, cancel), scanned, cancel);
+            var provenance = await AttachProvenance(release, manifest, scanned, cancel);
             if (tagged is null)
             {
                 // Checked again just before the write: another Publisher may have released this version meanwhile.
@@ -97,10 +98,12 @@ public sealed class ImageScannedConsumer(IImageStore store, ECDsa signingKey, IO
         return sbom.Digest;
     }
 
-    private async Task<string> AttachProvenance(string release, OciImage image, ImageScanned scanned, CancellationToken cancel)
+    private async Task<string> AttachProvenance(string release, Blob image, ImageScanned scanned, CancellationToken cancel)
     {
-        var statement = SlsaProvenance.Statement(image, store.Qualify(release), scanned.Target, scanned.DeploymentId, options.Value.BuilderId);
-        var (manifest, config, content) = ArtifactManifest.Create(image.Manifest, SlsaProvenance.MediaType, new Blob(SlsaProvenance.MediaType, statement));
+        var imageConfig = JsonNode.Parse(image.Content)!["config"]!;
+        var configBlob = new Blob(imageConfig["mediaType"]!.GetValue<string>(), await store.GetBlob(release, imageConfig["digest"]!.GetValue<string>(), cancel));
+        var statement = SlsaProvenance.Statement(image, configBlob, store.Qualify(release), scanned.Target, scanned.DeploymentId, options.Value.BuilderId);
+        var (manifest, config, content) = ArtifactManifest.Create(image, SlsaProvenance.MediaType, new Blob(SlsaProvenance.MediaType, statement));
         await store.PutBlob(release, config, cancel);
         await store.PutBlob(release, content, cancel);
         await store.PutManifest(release, manifest, cancel: cancel);

@@ -69,11 +69,12 @@ public sealed class EveryStageInItsOwnProcessTests(RealServers servers) : IAsync
 
         string Logs() => string.Join("\n", stages.Select(s => $"--- {s.Key} ---\n{s.Value.Log}"));
 
+        // Users call the live service from its first cutover on: a post-promotion gate without traffic never passes.
+        var arriving = Task.Run(async () => new SteadyUsers(new Uri((await sink.WaitFor<TrafficCutOver>(nameof(PipelineEvents.CutOver), _ => true, TimeSpan.FromSeconds(180))).Message.LiveEndpoint!)));
         var v100 = await Deploy(probes.Services, approvals, "v1.0.0.yaml", environment, Logs);
         Assert.True(v100.Completed, $"1.0.0 did not go live\n{Logs()}");
-        var live = new Uri(sink.Of<PipelineEvents.CutOver, TrafficCutOver>(v100.Id).Single().LiveEndpoint!);
 
-        await using (var users = new SteadyUsers(live))
+        await using (var users = await arriving)
         {
             var v110 = await Deploy(probes.Services, approvals, "v1.1.0.yaml", environment, Logs);
             Assert.True(v110.Completed, $"1.1.0 did not go live\n{Logs()}");
