@@ -1,24 +1,80 @@
 using System.Formats.Tar;
 using System.IO.Compression;
+using System.Text.Json.Nodes;
 using Bpdp.Platform.Images;
 
 namespace Bpdp.Rollout.Local;
 
-/// <summary>Unpacks an image's layers, lowest first, into a root filesystem (once per digest), as a container runtime would.</summary>
+/// <summary>
+/// Unpacks an image into a root filesystem (once per image digest), as a container runtime would: each layer
+/// is unpacked once into <c>layers/&lt;digest&gt;</c> and kept, so the next version — which shares the base and
+/// the executor layers — fetches and unpacks only its policy layer; the root is then composed from the layer
+/// trees, lowest first. No layer may write through a symbolic link, its own or a lower layer's.
+/// </summary>
 public static class ImageUnpacker
 {
-    public static string Unpack(OciImage image, string directory)
+    private const string Complete = ".complete";
+
+    /// <summary>The root of the image <paramref name="digest"/> from the store, fetching only the layers not unpacked yet.</summary>
+    public static async Task<string> Unpack(IImageStore store, string repository, string digest, string directory, CancellationToken cancel)
     {
-        ArgumentNullException.ThrowIfNull(image);
-        var root = Path.Combine(directory, image.Digest.Replace(':', '-'));
-        if (File.Exists(Path.Combine(root, ".complete")))
+        ArgumentNullException.ThrowIfNull(store);
+        var root = RootOf(directory, digest);
+        if (File.Exists(Path.Combine(root, Complete)))
         {
             return root;
         }
 
-        var staging = $"{root}.{Guid.NewGuid():N}";
-        Directory.CreateDirectory(staging);
+        var manifest = await store.GetManifest(repository, digest, cancel);
+        var layers = new List<string>();
+        foreach (var descriptor in JsonNode.Parse(manifest.Content)!["layers"]!.AsArray())
+        {
+            var layer = descriptor!["digest"]!.GetValue<string>();
+            var tree = LayerTree(directory, layer);
+            if (!File.Exists(Path.Combine(tree, Complete)))
+            {
+                UnpackLayer(new Blob(descriptor["mediaType"]!.GetValue<string>(), await store.GetBlob(repository, layer, cancel)), tree);
+            }
+
+            layers.Add(tree);
+        }
+
+        return Compose(root, digest, layers);
+    }
+
+    /// <summary>The root of an image already in memory.</summary>
+    public static string Unpack(OciImage image, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var root = RootOf(directory, image.Digest);
+        if (File.Exists(Path.Combine(root, Complete)))
+        {
+            return root;
+        }
+
+        var layers = new List<string>();
         foreach (var layer in image.Layers)
+        {
+            var tree = LayerTree(directory, layer.Digest);
+            if (!File.Exists(Path.Combine(tree, Complete)))
+            {
+                UnpackLayer(layer, tree);
+            }
+
+            layers.Add(tree);
+        }
+
+        return Compose(root, image.Digest, layers);
+    }
+
+    private static string RootOf(string directory, string digest) => Path.Combine(directory, digest.Replace(':', '-'));
+
+    private static string LayerTree(string directory, string digest) => Path.Combine(directory, "layers", digest.Replace(':', '-'));
+
+    /// <summary>One layer's entries into its own tree, published whole (staged, then moved) so a half-unpacked layer is never reused.</summary>
+    private static void UnpackLayer(Blob layer, string tree)
+    {
+        Publish(tree, staging =>
         {
             using var compressed = new MemoryStream(layer.Content, writable: false);
             using var gzip = new GZipStream(compressed, CompressionMode.Decompress);
@@ -26,14 +82,7 @@ public static class ImageUnpacker
             while (reader.GetNextEntry() is { } entry)
             {
                 var relative = entry.Name.StartsWith("./", StringComparison.Ordinal) ? entry.Name[2..] : entry.Name.TrimStart('/');
-                var target = Path.GetFullPath(Path.Combine(staging, relative));
-                if (!target.StartsWith(staging + Path.DirectorySeparatorChar, StringComparison.Ordinal) && target != staging)
-                {
-                    throw new InvalidDataException($"layer {layer.Digest} has an entry outside the root: {entry.Name}");
-                }
-
-                RefuseLinkedParents(staging, target, layer.Digest, entry.Name);
-
+                var target = Inside(staging, relative, layer.Digest, entry.Name);
                 switch (entry.EntryType)
                 {
                     case TarEntryType.Directory:
@@ -50,36 +99,99 @@ public static class ImageUnpacker
                         break;
                 }
             }
-        }
+        }, layer.Digest);
+    }
 
-        File.WriteAllText(Path.Combine(staging, ".complete"), image.Digest);
-        try
+    /// <summary>The image's root: every layer tree copied over the ones below it, in order.</summary>
+    private static string Compose(string root, string digest, IReadOnlyList<string> layers)
+    {
+        Publish(root, staging =>
         {
-            if (Directory.Exists(root) && !File.Exists(Path.Combine(root, ".complete")))
+            foreach (var layer in layers)
             {
-                Directory.Delete(root, recursive: true);
+                CopyTree(layer, layer, staging, Path.GetFileName(layer).Replace('-', ':'));
             }
-
-            Directory.Move(staging, root);
-        }
-        catch (IOException) when (File.Exists(Path.Combine(root, ".complete")))
-        {
-            // Another rollout of the same digest finished unpacking first: use its tree, which may be running.
-            Directory.Delete(staging, recursive: true);
-        }
-
+        }, digest);
         return root;
     }
 
-    /// <summary>A layer may not write through a symbolic link it (or a lower layer) made: that could reach outside the root.</summary>
-    private static void RefuseLinkedParents(string root, string target, string layer, string entry)
+    private static void CopyTree(string layerRoot, string from, string staging, string layer)
     {
+        foreach (var entry in new DirectoryInfo(from).EnumerateFileSystemInfos())
+        {
+            var relative = Path.GetRelativePath(layerRoot, entry.FullName);
+            if (relative == Complete)
+            {
+                continue;
+            }
+
+            var target = Inside(staging, relative, layer, relative);
+            if (entry.LinkTarget is { } link)
+            {
+                File.Delete(target);
+                File.CreateSymbolicLink(target, link);
+            }
+            else if (entry is DirectoryInfo)
+            {
+                Directory.CreateDirectory(target);
+                CopyTree(layerRoot, entry.FullName, staging, layer);
+            }
+            else
+            {
+                File.Copy(entry.FullName, target, overwrite: true);
+                if (!OperatingSystem.IsWindows())
+                {
+                    File.SetUnixFileMode(target, File.GetUnixFileMode(entry.FullName));
+                }
+            }
+        }
+    }
+
+    /// <summary>Where an entry lands under <paramref name="root"/>; never outside it, never through a symbolic link.</summary>
+    private static string Inside(string root, string relative, string layer, string entry)
+    {
+        var target = Path.GetFullPath(Path.Combine(root, relative));
+        if (!target.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal) && target != root)
+        {
+            throw new InvalidDataException($"layer {layer} has an entry outside the root: {entry}");
+        }
+
         for (var parent = Path.GetDirectoryName(target); parent is not null && parent.Length > root.Length; parent = Path.GetDirectoryName(parent))
         {
             if (new DirectoryInfo(parent).LinkTarget is not null)
             {
                 throw new InvalidDataException($"layer {layer} writes {entry} through the symbolic link {Path.GetRelativePath(root, parent)}, which could lead outside the root");
             }
+        }
+
+        return target;
+    }
+
+    /// <summary>Builds <paramref name="destination"/> in a staging folder beside it and moves it into place; a concurrent builder that finished first wins.</summary>
+    private static void Publish(string destination, Action<string> build, string digest)
+    {
+        var staging = $"{destination}.{Guid.NewGuid():N}";
+        Directory.CreateDirectory(staging);
+        try
+        {
+            build(staging);
+            File.WriteAllText(Path.Combine(staging, Complete), digest);
+            if (Directory.Exists(destination) && !File.Exists(Path.Combine(destination, Complete)))
+            {
+                Directory.Delete(destination, recursive: true);
+            }
+
+            Directory.Move(staging, destination);
+        }
+        catch (IOException) when (File.Exists(Path.Combine(destination, Complete)))
+        {
+            // Another rollout of the same digest finished first: use its tree, which may be running.
+            Directory.Delete(staging, recursive: true);
+        }
+        catch
+        {
+            Directory.Delete(staging, recursive: true);
+            throw;
         }
     }
 }

@@ -42,8 +42,8 @@ public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, I
                 await existing.DisposeAsync();
             }
 
-            var pulled = await store.PullImage(store.Unqualify(image.Repository), image.Digest, cancel);
-            var rootfs = ImageUnpacker.Unpack(pulled, Path.Combine(options.Value.WorkDirectory, "images"));
+            var rootfs = await ImageUnpacker.Unpack(store, store.Unqualify(image.Repository), image.Digest, Path.Combine(options.Value.WorkDirectory, "images"), cancel);
+            var unpackedIn = time.GetElapsedTime(started);
             var settings = options.Value;
             IRunningExecutor executor = settings.Runner == ExecutorRunner.InProcess
                 ? await InProcessExecutor.Start(rootfs, image.Digest, color.ToString().ToLowerInvariant(), settings.ListenAddress, cancel)
@@ -61,7 +61,10 @@ public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, I
             slot.Executors[color] = executor;
             scrapeTargets.Write(target, slot.Executors.Values.Select(e => e.Address));
             slot.Traffic.SwitchPreview(executor.Address);
-            logger.LogInformation("{Target}: {Version} is ready as {Color} at {Address} (preview {Preview})", Key(target), target.PolicyVersion, color, executor.Address, slot.Traffic.PreviewEndpoint);
+            var readyIn = time.GetElapsedTime(started);
+            logger.LogInformation("{Target}: {Version} is ready as {Color} at {Address} (preview {Preview}) in {Ready:F0} ms: image unpacked {Unpacked:F0} ms, executor started and ready {Started:F0} ms",
+                Key(target), target.PolicyVersion, color, executor.Address, slot.Traffic.PreviewEndpoint, readyIn.TotalMilliseconds, unpackedIn.TotalMilliseconds,
+                (readyIn - unpackedIn).TotalMilliseconds);
             return new GreenDeployed(color, slot.Traffic.PreviewEndpoint, 1, time.GetElapsedTime(started));
         }
         finally

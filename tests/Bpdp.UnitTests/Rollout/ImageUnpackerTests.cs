@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Nodes;
 using Bpdp.Builder.Oci;
 using Bpdp.Platform.Images;
 using Bpdp.Rollout.Local;
@@ -16,7 +17,14 @@ public sealed class ImageUnpackerTests : IDisposable
     {
         var built = layers.Select(l => ReproducibleLayer.Build(l).Layer).ToList();
         var config = new Blob(OciMediaTypes.Config, "{}"u8.ToArray());
-        return new OciImage(new Blob(OciMediaTypes.Manifest, Encoding.UTF8.GetBytes(string.Join(",", built.Select(b => b.Digest)))), config, built);
+        var manifest = new JsonObject
+        {
+            ["schemaVersion"] = 2,
+            ["mediaType"] = OciMediaTypes.Manifest,
+            ["config"] = config.Descriptor(),
+            ["layers"] = new JsonArray([.. built.Select(b => (JsonNode)b.Descriptor())]),
+        };
+        return new OciImage(new Blob(OciMediaTypes.Manifest, Encoding.UTF8.GetBytes(manifest.ToJsonString())), config, built);
     }
 
     [Fact]
@@ -42,5 +50,50 @@ public sealed class ImageUnpackerTests : IDisposable
 
         Assert.Contains("symbolic link escape", error.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(outside, "planted")));
+    }
+
+    private sealed class BlobCounter(IImageStore inner) : IImageStore
+    {
+        public List<string> Fetched { get; } = [];
+
+        public string Qualify(string repository) => inner.Qualify(repository);
+
+        public string Unqualify(string name) => inner.Unqualify(name);
+
+        public Task<bool> HasBlob(string repository, string digest, CancellationToken cancel = default) => inner.HasBlob(repository, digest, cancel);
+
+        public Task PutBlob(string repository, Blob blob, CancellationToken cancel = default) => inner.PutBlob(repository, blob, cancel);
+
+        public Task<bool> MountBlob(string repository, string digest, string from, CancellationToken cancel = default) => inner.MountBlob(repository, digest, from, cancel);
+
+        public Task PutManifest(string repository, Blob manifest, string? tag = null, CancellationToken cancel = default) => inner.PutManifest(repository, manifest, tag, cancel);
+
+        public Task<Blob> GetManifest(string repository, string reference, CancellationToken cancel = default) => inner.GetManifest(repository, reference, cancel);
+
+        public Task<byte[]> GetBlob(string repository, string digest, CancellationToken cancel = default)
+        {
+            Fetched.Add(digest);
+            return inner.GetBlob(repository, digest, cancel);
+        }
+    }
+
+    [Fact]
+    public async Task The_next_version_fetches_and_unpacks_only_the_layers_it_does_not_share()
+    {
+        var store = new BlobCounter(new OciLayoutImageStore(Path.Combine(folder, "store")));
+        LayerFile[] executor = [new LayerFile("usr/local/bin/run", "#!/bin/sh\n"u8.ToArray(), UnixFileMode.UserRead | UnixFileMode.UserExecute)];
+        var first = Image(executor, [new LayerFile("etc/policy.yaml", "v1"u8.ToArray(), UnixFileMode.UserRead)]);
+        var second = Image(executor, [new LayerFile("etc/policy.yaml", "v2"u8.ToArray(), UnixFileMode.UserRead)]);
+        await store.PushImage("osha/haz-fast", first);
+        await store.PushImage("osha/haz-fast", second);
+
+        var one = await ImageUnpacker.Unpack(store, "osha/haz-fast", first.Digest, Path.Combine(folder, "images"), CancellationToken.None);
+        store.Fetched.Clear();
+        var two = await ImageUnpacker.Unpack(store, "osha/haz-fast", second.Digest, Path.Combine(folder, "images"), CancellationToken.None);
+
+        Assert.Equal([second.Layers[1].Digest], store.Fetched);
+        Assert.Equal("v1", File.ReadAllText(Path.Combine(one, "etc", "policy.yaml")));
+        Assert.Equal("v2", File.ReadAllText(Path.Combine(two, "etc", "policy.yaml")));
+        Assert.True(OperatingSystem.IsWindows() || File.GetUnixFileMode(Path.Combine(two, "usr", "local", "bin", "run")).HasFlag(UnixFileMode.UserExecute));
     }
 }
