@@ -73,6 +73,13 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
     public void CloseNextWatch(Func<RecordedRequest, bool>? matches = null) =>
         AnswerNext(r => r.IsWatch && (matches?.Invoke(r) ?? true), ApiFault.CloseWatch);
 
+    /// <summary>
+    /// Answers the next watch that <paramref name="matches"/> as kube-apiserver does when its resourceVersion is
+    /// older than what etcd still keeps: one ERROR event carrying a 410 Expired Status, then the stream closes.
+    /// </summary>
+    public void ExpireNextWatch(Func<RecordedRequest, bool>? matches = null) =>
+        AnswerNext(r => r.IsWatch && (matches?.Invoke(r) ?? true), ApiFault.ExpireWatch);
+
     /// <summary>Writes a kubeconfig whose context <paramref name="context"/> reaches this server with its token, in <paramref name="ns"/>.</summary>
     public string WriteKubeconfig(string path, string context, string ns)
     {
@@ -114,12 +121,18 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
 
             if (TakeFault(recorded) is { } fault)
             {
-                if (fault.StatusCode != ApiFault.CloseWatch)
+                if (fault.StatusCode is not (ApiFault.CloseWatch or ApiFault.ExpireWatch))
                 {
                     throw Injected(fault.StatusCode, recorded);
                 }
 
                 http.Response.ContentType = "application/json";
+                if (fault.StatusCode == ApiFault.ExpireWatch)
+                {
+                    var expired = new ApiError(410, "Expired", $"too old resource version: {Store.Revision - 1} ({Store.Revision})");
+                    await http.Response.WriteAsync(ApiJson.Write(new JsonObject { ["type"] = "ERROR", ["object"] = expired.Status() }) + "\n", http.RequestAborted);
+                }
+
                 await http.Response.Body.FlushAsync(http.RequestAborted);
             }
             else

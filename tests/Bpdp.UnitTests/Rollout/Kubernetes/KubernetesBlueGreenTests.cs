@@ -167,4 +167,18 @@ public sealed class KubernetesBlueGreenTests : IAsyncLifetime
         Assert.All(watches, w => Assert.Contains("fieldSelector=metadata.name%3Dhaz-fast-blue", w.Query, StringComparison.Ordinal));
         Assert.Single(rollout.Cluster.Requests, r => r.Method == "GET" && r.Path.EndsWith("/services/haz-fast", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_watch_answered_410_Gone_reads_the_deployment_again_and_readiness_still_arrives()
+    {
+        rollout.Cluster.ExpireNextWatch();
+
+        var ready = await rollout.Deploy(Guid.NewGuid(), "1.0.0");
+
+        Assert.Equal(Color.Blue, ready.Color);
+        var reads = rollout.Cluster.Requests.Where(r => r.Method == "GET" && !r.IsWatch && r.Path.EndsWith("/deployments/haz-fast-blue", StringComparison.Ordinal)).ToList();
+        Assert.True(reads.Count >= 2, $"after the expired watch the Deployment is read again; it was read {reads.Count} time(s)");
+        var watches = rollout.Cluster.Requests.Where(r => r.IsWatch).ToList();
+        Assert.True(watches.Count >= 2, $"a new watch follows the expired one; saw {watches.Count}");
+    }
 }
