@@ -124,7 +124,12 @@ internal static class PipelineBenchmark
         }
 
         var (faulty, breachedAt) = await Deploy(pipeline, key, await File.ReadAllTextAsync(Path.Combine(examples, "v1.0.1.yaml")), environment, expectLive: false, onLive: _ => users.Send(PipelineUsers.NoWorkforce));
-        var backAt = users.Answers.Where(a => a.At > breachedAt && a.Version is { } v && v != "1.0.1").Select(a => a.At).Min();
+        var backAt = users.Answers.Where(a => a.At > breachedAt && a.Version is { } v && v != "1.0.1").Select(a => a.At).DefaultIfEmpty(0).Min();
+        if (backAt == 0)
+        {
+            throw new InvalidOperationException("the users never got an answer from the previous version after the breach");
+        }
+
         var failed = pipeline.Recorder.For(faulty.Id).Select(m => m.Message).OfType<KpiFailed>().Single();
         var firstBreach = failed.Measurements.Where(m => m.Outcome == MeasurementOutcome.Failed).Min(m => m.MeasuredAt);
         var backWallClock = DateTimeOffset.UtcNow - Stopwatch.GetElapsedTime(backAt);

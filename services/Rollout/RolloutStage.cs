@@ -25,6 +25,7 @@ public static class RolloutStage
         bus.AddSingleton<IRolloutTargetFactory, DockerTargetFactory>();
         bus.AddSingleton<IRolloutTargetFactory, KubernetesTargetFactory>();
         bus.AddSingleton<RolloutTargets>();
+        bus.AddHostedService<DockerProxyRestore>();
         bus.AddStageConsumer<DeployGreenConsumer>(queue);
         bus.AddStageConsumer<CutOverTrafficConsumer>(queue);
         bus.AddStageConsumer<RollBackDeploymentConsumer>(queue);

@@ -24,13 +24,13 @@ public sealed class PrometheusSource(HttpClient http, Uri baseUrl, TimeSpan rate
         var waiting = System.Diagnostics.Stopwatch.StartNew();
         var query = $"sum(rate(bpdp_policy_requests_total{{{Selector(target)}}}[{Range(RateWindow > target.Interval ? RateWindow : target.Interval)}]))";
         MetricReading first;
-        while ((first = await Query(query, cancel)) is { Value: null, Error: null } && waiting.Elapsed < firstDataTimeout)
+        while ((first = await Query(query, cancel)).Value is null && waiting.Elapsed < firstDataTimeout)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(250), cancel);
         }
 
-        logger.LogInformation("Prometheus {Has} a request rate for {Policy} {Version} ({Color}) after {Waited:F1} s{Error}", first.Value is null ? "has no" : "has",
-            target.Policy, target.Version, target.Color, waiting.Elapsed.TotalSeconds, first.Error is null ? "" : $": {first.Error}");
+        logger.LogInformation("Prometheus {Has} a request rate for {Policy} {Version} ({Color}) after {Waited:F1} s{Error}", first.Value is null ? "still has no" : "has",
+            target.Policy, target.Version, target.Color, waiting.Elapsed.TotalSeconds, first.Error is null ? "" : $" (last answer: {first.Error})");
         return new Session(this, target);
     }
 

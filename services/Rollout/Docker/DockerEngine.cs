@@ -9,7 +9,7 @@ using Docker.DotNet.Models;
 namespace Bpdp.Rollout.Docker;
 
 /// <summary>The engine operations blue-green needs, each safe to repeat: what is already so is left as it is.</summary>
-public sealed class DockerEngine(IDockerClient docker, string listenAddress, RegistryOptions registry)
+public sealed class DockerEngine(IDockerClient docker, string listenAddress, RegistryOptions registry) : IDisposable
 {
     private const string ExecutorPort = "8080/tcp";
 
@@ -40,8 +40,11 @@ public sealed class DockerEngine(IDockerClient docker, string listenAddress, Reg
             var published = Value(inspected.NetworkSettings.Ports, ExecutorPort)?.FirstOrDefault();
             var address = inspected.State.Running && published is { HostPort: { Length: > 0 } port } ? new Uri($"http://{listenAddress}:{port}/") : null;
             var onAlias = Value(inspected.NetworkSettings.Networks, names.Network)?.Aliases?.Contains(names.LiveAlias) == true;
+            var deployedAt = DateTimeOffset.TryParse(Value(labels, DockerNames.DeployedAtLabel), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var at)
+                ? at
+                : DateTimeOffset.MinValue;
             containers.Add(new PolicyContainer(inspected.ID, color, Value(labels, DockerNames.DigestLabel) ?? "", Value(labels, DockerNames.DeploymentLabel) ?? "",
-                inspected.State.Running, address, onAlias, inspected.Created));
+                deployedAt, inspected.State.Running, address, onAlias, inspected.Created));
         }
 
         return new PolicyContainers(containers);
@@ -50,29 +53,37 @@ public sealed class DockerEngine(IDockerClient docker, string listenAddress, Reg
     /// <summary>Pulls <paramref name="image"/> by digest unless the engine has it already.</summary>
     public async Task Pull(ImageReference image, CancellationToken cancel)
     {
+        ArgumentNullException.ThrowIfNull(image);
+        var host = image.Repository.Split('/')[0];
+        if (!image.Repository.Contains('/', StringComparison.Ordinal) || !(host.Contains('.', StringComparison.Ordinal) || host.Contains(':', StringComparison.Ordinal) || host == "localhost"))
+        {
+            throw new RolloutTargetException($"the Docker target pulls images by digest from a registry, and {image} names none: run the pipeline with Images:Store=Registry");
+        }
+
         if (await Has(image, cancel))
         {
             return;
         }
 
         var errors = new List<string>();
-        var password = registry.ReadPassword();
-        var auth = registry.Username is { Length: > 0 } user ? new AuthConfig { Username = user, Password = password, ServerAddress = image.Repository.Split('/')[0] } : new AuthConfig();
+        // The configured registry's credentials go to that registry only, never to whichever host an image names.
+        var auth = registry.Username is { Length: > 0 } user && string.Equals(registry.Url?.Authority, host, StringComparison.OrdinalIgnoreCase)
+            ? new AuthConfig { Username = user, Password = registry.ReadPassword(), ServerAddress = host }
+            : new AuthConfig();
         await docker.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = image.Repository, Tag = image.Digest }, auth,
-            new Progress<JSONMessage>(m =>
-            {
-                if (m.Error?.Message is { Length: > 0 } error)
-                {
-                    lock (errors)
-                    {
-                        errors.Add(error);
-                    }
-                }
-            }), cancel);
+            new ErrorsOf(errors), cancel);
         if (!await Has(image, cancel))
         {
             throw new RolloutTargetException($"the Docker engine could not pull {image}: {(errors.Count > 0 ? string.Join("; ", errors) : "it reports no error, yet does not have the image")}");
         }
+    }
+
+    /// <summary>The policies of one agency's environment that have containers on the engine.</summary>
+    public async Task<IReadOnlyList<string>> Policies(string agency, string environment, CancellationToken cancel)
+    {
+        var listed = await docker.Containers.ListContainersAsync(
+            new ContainersListParameters { All = true, Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = DockerNames.EnvironmentSelector(agency, environment) } }, cancel);
+        return [.. listed.Select(c => Value(c.Labels, DockerNames.PolicyLabel)).OfType<string>().Distinct(StringComparer.Ordinal)];
     }
 
     /// <summary>Creates and starts the color's container of the image, non-root with a read-only root, its port published on the listen address.</summary>
@@ -173,6 +184,20 @@ public sealed class DockerEngine(IDockerClient docker, string listenAddress, Reg
 
     private static T? Value<T>(IDictionary<string, T>? map, string key)
         where T : class => map is not null && map.TryGetValue(key, out var value) ? value : null;
+
+    public void Dispose() => docker.Dispose();
+
+    /// <summary>Collects the pull's error messages as they are reported, on the reporting thread (Progress&lt;T&gt; would post them later).</summary>
+    private sealed class ErrorsOf(List<string> errors) : IProgress<JSONMessage>
+    {
+        public void Report(JSONMessage value)
+        {
+            if (value.Error?.Message is { Length: > 0 } error)
+            {
+                errors.Add(error);
+            }
+        }
+    }
 
     public static string Describe(PolicyContainer container) => string.Create(CultureInfo.InvariantCulture, $"{container.Color} ({container.Id[..12]}, {container.Address})");
 }

@@ -17,6 +17,7 @@ public sealed partial class DockerNames(DeploymentTarget target)
     public const string VersionLabel = "io.bpdp.version";
     public const string DigestLabel = "io.bpdp.digest";
     public const string DeploymentLabel = "io.bpdp.deployment-id";
+    public const string DeployedAtLabel = "io.bpdp.deployed-at";
 
     /// <summary>The network whose membership, with the policy's name as alias, says which container is live.</summary>
     public string Network { get; } = Clean($"bpdp-{target.Agency}-{target.Environment}");
@@ -43,6 +44,14 @@ public sealed partial class DockerNames(DeploymentTarget target)
         [VersionLabel] = command.Target.PolicyVersion,
         [DigestLabel] = command.Image.Digest,
         [DeploymentLabel] = command.DeploymentId.ToString(),
+        [DeployedAtLabel] = command.OccurredAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The label filters that find every policy of this agency's environment.</summary>
+    public static IDictionary<string, bool> EnvironmentSelector(string agency, string environment) => new Dictionary<string, bool>(StringComparer.Ordinal)
+    {
+        [$"{AgencyLabel}={agency}"] = true,
+        [$"{EnvironmentLabel}={environment}"] = true,
     };
 
     /// <summary>Docker names allow <c>[a-zA-Z0-9][a-zA-Z0-9_.-]*</c>; anything else becomes a dash.</summary>

@@ -13,7 +13,8 @@ namespace Bpdp.Rollout.Docker;
 /// whose live and preview destinations flip atomically as on the local target; it is rebuilt from the
 /// engine when the service starts.
 /// </summary>
-public sealed class DockerTarget(DockerEngine engine, IHttpClientFactory clients, RolloutOptions options, TimeProvider time, ILogger<DockerTarget> logger) : IRolloutTarget, IAsyncDisposable
+public sealed class DockerTarget(TargetOptions entry, DockerEngine engine, IHttpClientFactory clients, RolloutOptions options, TimeProvider time, ILogger<DockerTarget> logger)
+    : IRolloutTarget, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<DockerSlot>>> slots = new(StringComparer.Ordinal);
 
@@ -27,22 +28,26 @@ public sealed class DockerTarget(DockerEngine engine, IHttpClientFactory clients
         try
         {
             var containers = await engine.Read(names, cancel);
-            var color = containers.Live is { } live ? LocalSlot.Other(live.Color) : Color.Blue;
-            var existing = containers.Of(color);
-            if (existing is not null && (existing.Digest != command.Image.Digest || existing.DeploymentId != command.DeploymentId.ToString() || !existing.Running))
+            // A redelivered DeployGreen finds its own container, even after the cutover, rather than replacing the warm color.
+            var mine = containers.Of(command.DeploymentId) is { Running: true } own && own.Digest == command.Image.Digest ? own : null;
+            var color = mine?.Color ?? (containers.Live is { } live ? LocalSlot.Other(live.Color) : Color.Blue);
+            if (mine is null)
             {
-                await engine.Remove(existing.Id, cancel);
-                existing = null;
-            }
+                if (containers.Of(color) is { } existing)
+                {
+                    await engine.Remove(existing.Id, cancel);
+                }
 
-            if (existing is null)
-            {
                 await engine.Pull(command.Image, cancel);
                 await engine.Start(names, color, command, cancel);
             }
 
             var ready = await WaitReady(names, color, cancel);
-            slot.Traffic.SwitchPreview(ready.Address);
+            if (containers.Live?.Id != ready.Id)
+            {
+                slot.Traffic.SwitchPreview(ready.Address);
+            }
+
             logger.LogInformation("{Policy}: {Version} is ready as {Color} (preview {Preview})", names.Container(color), command.Target.PolicyVersion, DockerEngine.Describe(ready), slot.Traffic.PreviewEndpoint);
             return new GreenDeployed(color, slot.Traffic.PreviewEndpoint, 1, time.GetElapsedTime(started));
         }
@@ -112,27 +117,66 @@ public sealed class DockerTarget(DockerEngine engine, IHttpClientFactory clients
         }
     }
 
-    /// <summary>After the scale-down delay, removes the color that is not live — if the deployment is still the live one and the other color is not its own.</summary>
+    /// <summary>
+    /// After the scale-down delay, removes the other color's container — only while the deployment is still live
+    /// and only a container deployed before it: a newer deployment that has already taken the idle color (its
+    /// DeployGreen can overtake this command) keeps it, and so does its preview.
+    /// </summary>
     public async Task Finalize(FinalizeDeployment command, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(command);
         var names = new DockerNames(command.Target);
         var slot = await Slot(names, cancel);
-        slot.Traffic.SwitchPreview(null);
+        string? retiring;
+        await slot.Gate.WaitAsync(cancel);
+        try
+        {
+            var containers = await engine.Read(names, cancel);
+            if (containers.Live is not { } live || live.DeploymentId != command.DeploymentId.ToString())
+            {
+                return;
+            }
+
+            if (slot.Traffic.Preview == live.Address)
+            {
+                slot.Traffic.SwitchPreview(null);
+            }
+
+            retiring = containers.Of(LocalSlot.Other(live.Color)) is { } other && other.DeployedAt < live.DeployedAt ? other.Id : null;
+        }
+        finally
+        {
+            slot.Gate.Release();
+        }
+
+        if (retiring is null)
+        {
+            return;
+        }
+
         await Task.Delay(TimeSpan.FromSeconds(options.ScaleDownDelaySeconds), time, cancel);
         await slot.Gate.WaitAsync(cancel);
         try
         {
             var containers = await engine.Read(names, cancel);
-            if (containers.Live is { } live && live.DeploymentId == command.DeploymentId.ToString() && containers.Of(LocalSlot.Other(live.Color)) is { } retiring)
+            if (containers.Live?.DeploymentId == command.DeploymentId.ToString() && containers.All.FirstOrDefault(c => c.Id == retiring) is { } old)
             {
-                await engine.Remove(retiring.Id, cancel);
-                logger.LogInformation("{Policy}: retired {Color}; {Live} is the stable version", names.LiveAlias, retiring.Color, live.Color);
+                await engine.Remove(old.Id, cancel);
+                logger.LogInformation("{Policy}: retired {Color}; {Live} is the stable version", names.LiveAlias, old.Color, containers.Live.Color);
             }
         }
         finally
         {
             slot.Gate.Release();
+        }
+    }
+
+    /// <summary>Rebuilds the proxy of every policy this engine runs for the target's environment, so host clients are served again right after a restart.</summary>
+    public async Task Restore(CancellationToken cancel)
+    {
+        foreach (var policy in await engine.Policies(entry.Agency, entry.Environment, cancel))
+        {
+            await Slot(new DockerNames(new DeploymentTarget(entry.Agency, entry.Environment, policy, "")), cancel);
         }
     }
 
@@ -157,7 +201,7 @@ public sealed class DockerTarget(DockerEngine engine, IHttpClientFactory clients
 
                     last = $"/readyz answers {(int)response.StatusCode}";
                 }
-                catch (HttpRequestException error)
+                catch (Exception error) when (error is HttpRequestException || (error is TaskCanceledException && !cancel.IsCancellationRequested))
                 {
                     last = error.Message;
                 }
@@ -175,8 +219,8 @@ public sealed class DockerTarget(DockerEngine engine, IHttpClientFactory clients
         var key = names.Container(Color.Blue);
         var slot = slots.GetOrAdd(key, _ => new Lazy<Task<DockerSlot>>(async () =>
         {
-            var traffic = await TrafficSwitch.Start(options.ListenAddress, CancellationToken.None);
             var containers = await engine.Read(names, CancellationToken.None);
+            var traffic = await TrafficSwitch.Start(options.ListenAddress, CancellationToken.None);
             traffic.SwitchLive(containers.Live?.Address);
             if (containers.Live is { } live)
             {
@@ -202,5 +246,7 @@ public sealed class DockerTarget(DockerEngine engine, IHttpClientFactory clients
         {
             await (await slot.Value).Traffic.DisposeAsync();
         }
+
+        engine.Dispose();
     }
 }

@@ -13,13 +13,14 @@ public sealed class DockerTargetFactory(IServiceProvider services, IOptions<Roll
     public IRolloutTarget Create(TargetOptions target)
     {
         ArgumentNullException.ThrowIfNull(target);
-        if (!Uri.TryCreate(target.DockerHost, UriKind.Absolute, out var endpoint))
+        // The containers' ports are published on, and polled at, Rollout:ListenAddress: the engine must be this host's.
+        if (!Uri.TryCreate(target.DockerHost, UriKind.Absolute, out var endpoint) || endpoint.Scheme != "unix")
         {
-            throw new RolloutTargetException($"Rollout:Targets entry {target.Name}: DockerHost '{target.DockerHost}' is not an endpoint such as unix:///var/run/docker.sock or tcp://host:2376");
+            throw new RolloutTargetException($"Rollout:Targets entry {target.Name}: DockerHost '{target.DockerHost}' must be this host's engine socket, such as unix:///var/run/docker.sock (run a Rollout service on each Docker host)");
         }
 
         var client = new DockerClientConfiguration(endpoint).CreateClient();
         var engine = new DockerEngine(client, options.Value.ListenAddress, registry.Value);
-        return ActivatorUtilities.CreateInstance<DockerTarget>(services, engine, options.Value);
+        return ActivatorUtilities.CreateInstance<DockerTarget>(services, target, engine, options.Value);
     }
 }

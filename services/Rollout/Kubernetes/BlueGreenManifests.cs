@@ -30,7 +30,13 @@ internal static class BlueGreenManifests
         {
             ApiVersion = "apps/v1",
             Kind = "Deployment",
-            Metadata = new V1ObjectMeta { Name = objects.Deployment(color), NamespaceProperty = objects.Namespace, Labels = labels },
+            Metadata = new V1ObjectMeta
+            {
+                Name = objects.Deployment(color),
+                NamespaceProperty = objects.Namespace,
+                Labels = labels,
+                Annotations = new Dictionary<string, string> { [PolicyObjects.DeployedAtAnnotation] = command.OccurredAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture) },
+            },
             Spec = new V1DeploymentSpec
             {
                 Replicas = replicas,

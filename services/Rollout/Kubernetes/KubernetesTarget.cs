@@ -160,7 +160,9 @@ public sealed class KubernetesTarget(IKubernetes client, string ns, int replicas
         {
             state = await PolicyState.Read(client, objects, cancel);
             var retiring = PolicyObjects.Other(color);
-            if (state.Live != color || state.ColorOf(command.DeploymentId) != color || !state.Deployments.TryGetValue(retiring, out var old) || PolicyState.BelongsTo(old, command.DeploymentId))
+            // Only a Deployment older than this one retires: a newer deployment's DeployGreen can overtake this command.
+            if (state.Live != color || state.ColorOf(command.DeploymentId) != color || !state.Deployments.TryGetValue(retiring, out var old) || PolicyState.BelongsTo(old, command.DeploymentId)
+                || PolicyState.DeployedAt(old) >= PolicyState.DeployedAt(state.Deployments[color]))
             {
                 return;
             }

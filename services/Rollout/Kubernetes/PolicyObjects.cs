@@ -15,6 +15,9 @@ public sealed record PolicyObjects(string Policy, string Namespace)
     public const string AgencyLabel = "bpdp.io/agency";
     public const string EnvironmentLabel = "bpdp.io/environment";
 
+    /// <summary>Annotation: when the Coordinator sent the DeployGreen a Deployment holds (round-trip format); it orders deployments.</summary>
+    public const string DeployedAtAnnotation = "bpdp.io/deployed-at";
+
     /// <summary>The port both Services listen on; 80, so the endpoints need none.</summary>
     public const int ServicePort = 80;
 

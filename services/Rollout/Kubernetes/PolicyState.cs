@@ -24,6 +24,13 @@ internal sealed record PolicyState(V1Service? LiveService, IReadOnlyDictionary<C
     public static string? DeploymentIdOf(V1Deployment deployment) =>
         deployment.Metadata?.Labels?.TryGetValue(PolicyObjects.DeploymentIdLabel, out var id) == true ? id : null;
 
+    /// <summary>When the Deployment's DeployGreen was sent; the earliest time for one without the annotation.</summary>
+    public static DateTimeOffset DeployedAt(V1Deployment deployment) =>
+        deployment.Metadata?.Annotations?.TryGetValue(PolicyObjects.DeployedAtAnnotation, out var at) == true
+        && DateTimeOffset.TryParse(at, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var parsed)
+            ? parsed
+            : DateTimeOffset.MinValue;
+
     public static Color? ColorOf(V1Service? service) =>
         service?.Spec?.Selector?.TryGetValue(PolicyObjects.ColorLabel, out var color) == true ? PolicyObjects.ParseColor(color) : null;
 

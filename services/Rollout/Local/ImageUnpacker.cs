@@ -133,12 +133,19 @@ public static class ImageUnpacker
             }
             else if (entry is DirectoryInfo)
             {
+                if (new FileInfo(target).LinkTarget is not null)
+                {
+                    throw new InvalidDataException($"layer {layer} writes {relative}/ through the symbolic link {relative}, which could lead outside the root");
+                }
+
                 Directory.CreateDirectory(target);
                 CopyTree(layerRoot, entry.FullName, staging, layer);
             }
             else
             {
-                File.Copy(entry.FullName, target, overwrite: true);
+                // A lower layer's symbolic link at this very path is replaced, never written through.
+                File.Delete(target);
+                File.Copy(entry.FullName, target, overwrite: false);
                 if (!OperatingSystem.IsWindows())
                 {
                     File.SetUnixFileMode(target, File.GetUnixFileMode(entry.FullName));

@@ -11,6 +11,9 @@ public sealed class LocalSlot(TrafficSwitch traffic)
 
     public Dictionary<Color, IRunningExecutor> Executors { get; } = [];
 
+    /// <summary>Which deployment each color's executor belongs to, and when the Coordinator sent its DeployGreen (orders deployments).</summary>
+    public Dictionary<Color, (Guid DeploymentId, DateTimeOffset DeployedAt)> Owners { get; } = [];
+
     /// <summary>The color serving live traffic, if any yet.</summary>
     public Color? LiveColor { get; set; }
 

@@ -27,18 +27,24 @@ public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, I
         await slot.Gate.WaitAsync(cancel);
         try
         {
-            var color = slot.LiveColor is { } live ? LocalSlot.Other(live) : Color.Blue;
-            slot.NewColor = color;
-            if (slot.Executors.TryGetValue(color, out var existing))
+            // A redelivered DeployGreen finds its own executor, even after the cutover, rather than replacing the warm color.
+            var owned = slot.Owners.Where(o => o.Value.DeploymentId == command.DeploymentId).Select(o => (Color?)o.Key).FirstOrDefault();
+            if (owned is { } own && slot.Executors.TryGetValue(own, out var mine) && mine.Digest == image.Digest)
             {
-                if (existing.Digest == image.Digest)
+                await WaitReady(mine, TimeSpan.FromSeconds(options.Value.ProgressDeadlineSeconds), cancel);
+                if (slot.LiveColor != own)
                 {
-                    await WaitReady(existing, TimeSpan.FromSeconds(options.Value.ProgressDeadlineSeconds), cancel);
-                    slot.Traffic.SwitchPreview(existing.Address);
-                    return new GreenDeployed(color, slot.Traffic.PreviewEndpoint, 1, time.GetElapsedTime(started));
+                    slot.Traffic.SwitchPreview(mine.Address);
                 }
 
-                slot.Executors.Remove(color);
+                return new GreenDeployed(own, slot.Traffic.PreviewEndpoint, 1, time.GetElapsedTime(started));
+            }
+
+            var color = slot.LiveColor is { } live ? LocalSlot.Other(live) : Color.Blue;
+            slot.NewColor = color;
+            if (slot.Executors.Remove(color, out var existing))
+            {
+                slot.Owners.Remove(color);
                 await existing.DisposeAsync();
             }
 
@@ -59,6 +65,7 @@ public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, I
             }
 
             slot.Executors[color] = executor;
+            slot.Owners[color] = (command.DeploymentId, command.OccurredAt);
             scrapeTargets.Write(target, slot.Executors.Values.Select(e => e.Address));
             slot.Traffic.SwitchPreview(executor.Address);
             var readyIn = time.GetElapsedTime(started);
@@ -122,6 +129,7 @@ public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, I
             slot.Traffic.SwitchPreview(null);
             if (slot.Executors.Remove(newColor, out var removed))
             {
+                slot.Owners.Remove(newColor);
                 await removed.DisposeAsync();
                 scrapeTargets.Write(target, slot.Executors.Values.Select(e => e.Address));
             }
@@ -136,31 +144,46 @@ public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, I
     }
 
     /// <summary>
-    /// Makes the new version the stable one and, after the scale-down delay, retires the executor that served
-    /// before the cutover — unless a newer deployment has already replaced it in that color.
+    /// Makes the deployment's version the stable one and, after the scale-down delay, retires the other color —
+    /// only if the deployment is still the live one and the other color was deployed before it: a newer
+    /// deployment that has already taken the idle color (its DeployGreen can overtake this command) keeps it,
+    /// and so does its preview.
     /// </summary>
     public async Task Finalize(FinalizeDeployment command, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(command);
         var target = command.Target;
         var slot = await Slot(target, cancel);
-        Color? color;
+        Color old;
         IRunningExecutor? retiring;
         await slot.Gate.WaitAsync(cancel);
         try
         {
-            color = slot.PreviousColor;
-            retiring = color is { } c ? slot.Executors.GetValueOrDefault(c) : null;
+            if (slot.LiveColor is not { } live || !slot.Owners.TryGetValue(live, out var mine) || mine.DeploymentId != command.DeploymentId)
+            {
+                return;
+            }
+
+            if (slot.Traffic.Preview == slot.Executors[live].Address)
+            {
+                slot.Traffic.SwitchPreview(null);
+            }
+
+            if (slot.NewColor == live)
+            {
+                slot.NewColor = null;
+            }
+
             slot.PreviousColor = null;
-            slot.NewColor = null;
-            slot.Traffic.SwitchPreview(null);
+            old = LocalSlot.Other(live);
+            retiring = slot.Owners.TryGetValue(old, out var other) && other.DeployedAt < mine.DeployedAt ? slot.Executors.GetValueOrDefault(old) : null;
         }
         finally
         {
             slot.Gate.Release();
         }
 
-        if (color is not { } old || retiring is null)
+        if (retiring is null)
         {
             return;
         }
@@ -172,6 +195,7 @@ public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, I
             if (slot.Executors.TryGetValue(old, out var current) && ReferenceEquals(current, retiring))
             {
                 slot.Executors.Remove(old);
+                slot.Owners.Remove(old);
                 await retiring.DisposeAsync();
                 scrapeTargets.Write(target, slot.Executors.Values.Select(e => e.Address));
                 logger.LogInformation("{Target}: retired {Color}; {Live} is the stable version", Key(target), old, slot.LiveColor);
@@ -197,7 +221,7 @@ public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, I
                     return;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception error) when (error is HttpRequestException || (error is TaskCanceledException && !cancel.IsCancellationRequested))
             {
             }
 

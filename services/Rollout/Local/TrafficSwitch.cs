@@ -31,6 +31,8 @@ public sealed class TrafficSwitch : IAsyncDisposable
 
     public Uri? Live => Volatile.Read(ref live);
 
+    public Uri? Preview => Volatile.Read(ref preview);
+
     public static async Task<TrafficSwitch> Start(string listenAddress, CancellationToken cancel)
     {
         var builder = WebApplication.CreateSlimBuilder();

@@ -17,7 +17,17 @@ public static class CliProcess
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"bpdp {string.Join(' ', arguments)} did not exit within 5 minutes:\n{await output}\n{await errors}");
+        }
+
         return (process.ExitCode, await output, await errors);
     }
 }

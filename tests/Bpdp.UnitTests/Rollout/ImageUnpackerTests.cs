@@ -52,6 +52,20 @@ public sealed class ImageUnpackerTests : IDisposable
         Assert.False(File.Exists(Path.Combine(outside, "planted")));
     }
 
+    [Fact]
+    public void A_file_over_a_lower_layers_symbolic_link_replaces_the_link_and_leaves_its_target_alone()
+    {
+        var outside = Path.Combine(Directory.CreateDirectory(Path.Combine(folder, "outside")).FullName, "victim");
+        File.WriteAllText(outside, "untouched");
+        var image = Image([LayerFile.Symlink("etc/x", outside)], [new LayerFile("etc/x", "planted"u8.ToArray(), UnixFileMode.UserRead)]);
+
+        var root = ImageUnpacker.Unpack(image, Path.Combine(folder, "images"));
+
+        Assert.Equal("untouched", File.ReadAllText(outside));
+        Assert.Null(new FileInfo(Path.Combine(root, "etc", "x")).LinkTarget);
+        Assert.Equal("planted", File.ReadAllText(Path.Combine(root, "etc", "x")));
+    }
+
     private sealed class BlobCounter(IImageStore inner) : IImageStore
     {
         public List<string> Fetched { get; } = [];

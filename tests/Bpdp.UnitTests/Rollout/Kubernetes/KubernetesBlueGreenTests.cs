@@ -181,4 +181,23 @@ public sealed class KubernetesBlueGreenTests : IAsyncLifetime
         var watches = rollout.Cluster.Requests.Where(r => r.IsWatch).ToList();
         Assert.True(watches.Count >= 2, $"a new watch follows the expired one; saw {watches.Count}");
     }
+
+    [Fact]
+    public async Task A_finalize_overtaken_by_the_next_deployment_keeps_its_color_and_preview()
+    {
+        await rollout.Live("1.0.0");
+        var second = Guid.NewGuid();
+        await rollout.Deploy(second, "1.1.0");
+        await rollout.CutOver(second, "1.1.0", Color.Green);
+        var third = Guid.NewGuid();
+        var next = await rollout.Deploy(third, "1.2.0");
+
+        var written = rollout.Cluster.Writes.Count;
+        await rollout.Finalize(second, "1.1.0");
+
+        Assert.Equal(Color.Blue, next.Color);
+        Assert.Empty(rollout.Writes(written));
+        Assert.Equal(third.ToString(), rollout.Cluster.Deployment(Ns, "haz-fast-blue")!["metadata"]!["labels"]!["bpdp.io/deployment-id"]!.GetValue<string>());
+        Assert.Equal("blue", rollout.Cluster.Service(Ns, "haz-fast-preview")!["spec"]!["selector"]!["bpdp.io/color"]!.GetValue<string>());
+    }
 }
