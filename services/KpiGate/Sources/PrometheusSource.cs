@@ -16,7 +16,8 @@ public sealed class PrometheusSource(HttpClient http, Uri baseUrl, TimeSpan rate
     /// <summary>
     /// Opens the analysis once Prometheus has a request rate for the target — a new version is only found after
     /// service discovery and two scrapes, and measuring before that would judge silence — or once
-    /// <c>firstDataTimeout</c> has passed, after which the analysis judges what there is (nothing is Inconclusive).
+    /// <c>firstDataTimeout</c> has passed, after which the analysis judges what there is (nothing is Inconclusive),
+    /// or once Prometheus has failed three queries in a row, which the analysis then judges as errors.
     /// </summary>
     public async Task<IKpiSession> Open(AnalysisTarget target, CancellationToken cancel)
     {
@@ -24,8 +25,16 @@ public sealed class PrometheusSource(HttpClient http, Uri baseUrl, TimeSpan rate
         var waiting = System.Diagnostics.Stopwatch.StartNew();
         var query = $"sum(rate(bpdp_policy_requests_total{{{Selector(target)}}}[{Range(RateWindow > target.Interval ? RateWindow : target.Interval)}]))";
         MetricReading first;
+        var failedInARow = 0;
         while ((first = await Query(query, cancel)).Value is null && waiting.Elapsed < firstDataTimeout)
         {
+            // A Prometheus that keeps failing is the analysis's to judge, by its consecutive-error limit; one failure is waited out.
+            failedInARow = first.Error is null ? 0 : failedInARow + 1;
+            if (failedInARow >= 3)
+            {
+                break;
+            }
+
             await Task.Delay(TimeSpan.FromMilliseconds(250), cancel);
         }
 

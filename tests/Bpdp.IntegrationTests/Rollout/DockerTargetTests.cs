@@ -85,6 +85,7 @@ public sealed class DockerTargetTests(RealServers servers) : IAsyncLifetime
 
         var first = Guid.NewGuid();
         var second = Guid.NewGuid();
+        var fourth = Guid.Empty;
         Uri live;
         await using (var rollout = await ServiceProcess.StartFromOwnOutput("services/Rollout", "Bpdp.Rollout.dll", FreeTcpPort.Next(), settings))
         {
@@ -118,12 +119,24 @@ public sealed class DockerTargetTests(RealServers servers) : IAsyncLifetime
             var back = (await sink.WaitFor<RolledBack>(nameof(RolledBackProbe), m => m.DeploymentId == second, TimeSpan.FromSeconds(60))).Message;
             Assert.Equal(Color.Blue, back.LiveColor);
             Assert.Equal("1.0.0", await Version(live));
+
+            // The next deployment's DeployGreen overtakes the previous one's finalize: its new color stays.
+            var third = Guid.NewGuid();
+            Assert.Equal(Color.Green, (await Deploy(probes, third, "1.1.0", v110, restarted)).Color);
+            await CutOver(probes, third, "1.1.0", Color.Green, restarted);
+            fourth = Guid.NewGuid();
+            var overtaking = await Deploy(probes, fourth, "1.0.0", v100, restarted);
+            await probes.Services.GetRequiredService<IPublishEndpoint>().Publish(new FinalizeDeployment(third, DateTimeOffset.UtcNow, Target("1.1.0")));
+            await Logged(Eventually.Holds(async () => await Consumed(restarted, "FinalizeDeployment") >= 1, "the finalize was handled", TimeSpan.FromSeconds(60)), restarted);
+            Assert.Equal(Color.Blue, overtaking.Color);
+            Assert.Equal("1.0.0", await Version(new Uri(overtaking.PreviewEndpoint)));
+            Assert.Equal("1.1.0", await Version(live));
         }
 
         var after = await Containers(docker);
-        Assert.Equal("blue", Assert.Single(after)!["Labels"]!["io.bpdp.color"]!.GetValue<string>());
-        Assert.Equal(v100.Digest, after[0]!["Labels"]!["io.bpdp.digest"]!.GetValue<string>());
-        Assert.Equal("blue", await LiveColor(docker));
+        Assert.Equal(["blue", "green"], after.Select(c => c!["Labels"]!["io.bpdp.color"]!.GetValue<string>()).Order());
+        Assert.Contains(after, c => c!["Labels"]!["io.bpdp.deployment-id"]!.GetValue<string>() == fourth.ToString());
+        Assert.Equal("green", await LiveColor(docker));
         Assert.Empty(sink.ReceivedBy(nameof(FailedProbe)));
     }
 
@@ -157,6 +170,16 @@ public sealed class DockerTargetTests(RealServers servers) : IAsyncLifetime
             var failed = sink.ReceivedBy(nameof(FailedProbe)).OfType<ConsumeContext<DeploymentFailed>>().Select(c => c.Message.Reason);
             throw new TimeoutException($"{timeout.Message}\nfailed: {string.Join("; ", failed)}\n{rollout.Log}", timeout);
         }
+    }
+
+    /// <summary>How many messages of a type the service consumed successfully, from its own metrics.</summary>
+    private static async Task<double> Consumed(ServiceProcess service, string message)
+    {
+        using var client = new HttpClient { BaseAddress = service.HttpAddress };
+        var metrics = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        return metrics.Split('\n')
+            .Where(l => l.StartsWith("bpdp_messages_consumed_total{", StringComparison.Ordinal) && l.Contains($"message=\"{message}\"", StringComparison.Ordinal) && l.Contains("outcome=\"ok\"", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private async Task<string> Version(Uri endpoint) => (await http.GetFromJsonAsync<JsonObject>(new Uri(endpoint, "v1/policy")))!["version"]!.GetValue<string>();
