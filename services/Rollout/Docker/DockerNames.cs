@@ -5,8 +5,9 @@ namespace Bpdp.Rollout.Docker;
 
 /// <summary>
 /// How one policy of one agency's environment is named on a Docker engine: its containers
-/// <c>bpdp-&lt;agency&gt;-&lt;environment&gt;-&lt;policy&gt;-&lt;color&gt;</c>, the labels that find them, and the
-/// environment's internal network on which the live container answers to the policy's name.
+/// <c>bpdp_&lt;agency&gt;_&lt;environment&gt;_&lt;policy&gt;_&lt;color&gt;</c>, the labels that find them, and the
+/// environment's internal network on which the live container answers to the policy's name. Underscores join
+/// the parts and never appear inside one, so <c>a-b</c>/<c>c</c> and <c>a</c>/<c>b-c</c> stay apart.
 /// </summary>
 public sealed partial class DockerNames(DeploymentTarget target)
 {
@@ -20,12 +21,12 @@ public sealed partial class DockerNames(DeploymentTarget target)
     public const string DeployedAtLabel = "io.bpdp.deployed-at";
 
     /// <summary>The network whose membership, with the policy's name as alias, says which container is live.</summary>
-    public string Network { get; } = Clean($"bpdp-{target.Agency}-{target.Environment}");
+    public string Network { get; } = $"bpdp_{Clean(target.Agency)}_{Clean(target.Environment)}";
 
     /// <summary>The alias of the live container on <see cref="Network"/>: other containers there call the policy by it.</summary>
     public string LiveAlias { get; } = Clean(target.PolicyName);
 
-    public string Container(Color color) => Clean($"bpdp-{target.Agency}-{target.Environment}-{target.PolicyName}-{color.ToString().ToLowerInvariant()}");
+    public string Container(Color color) => $"bpdp_{Clean(target.Agency)}_{Clean(target.Environment)}_{Clean(target.PolicyName)}_{color.ToString().ToLowerInvariant()}";
 
     /// <summary>The label filters that find this policy's containers, and nothing else's.</summary>
     public IDictionary<string, bool> Selector() => new Dictionary<string, bool>(StringComparer.Ordinal)
@@ -54,9 +55,9 @@ public sealed partial class DockerNames(DeploymentTarget target)
         [$"{EnvironmentLabel}={environment}"] = true,
     };
 
-    /// <summary>Docker names allow <c>[a-zA-Z0-9][a-zA-Z0-9_.-]*</c>; anything else becomes a dash.</summary>
-    private static string Clean(string name) => NotAllowed().Replace(name.ToLowerInvariant(), "-").TrimStart('-', '.', '_');
+    /// <summary>One part of a name: lowercase letters, digits, dots and dashes (Docker allows them; underscores join parts); anything else becomes a dash.</summary>
+    private static string Clean(string name) => NotAllowed().Replace(name.ToLowerInvariant(), "-");
 
-    [GeneratedRegex("[^a-z0-9_.-]")]
+    [GeneratedRegex("[^a-z0-9.-]")]
     private static partial Regex NotAllowed();
 }

@@ -49,7 +49,7 @@ public sealed class DockerTargetTests(RealServers servers) : IAsyncLifetime
             await docker.DeleteAsync(new Uri($"/v1.41/containers/{container!["Id"]}?force=true", UriKind.Relative));
         }
 
-        await docker.DeleteAsync(new Uri($"/v1.41/networks/bpdp-{Agency}-{Environment}", UriKind.Relative));
+        await docker.DeleteAsync(new Uri($"/v1.41/networks/bpdp_{Agency}_{Environment}", UriKind.Relative));
     }
 
     [Fact]
@@ -209,7 +209,7 @@ public sealed class DockerTargetTests(RealServers servers) : IAsyncLifetime
         foreach (var container in await Containers(docker))
         {
             var inspected = JsonNode.Parse(await docker.GetStringAsync(new Uri($"/v1.41/containers/{container!["Id"]}/json", UriKind.Relative)))!;
-            var aliases = inspected["NetworkSettings"]!["Networks"]![$"bpdp-{Agency}-{Environment}"]?["Aliases"]?.AsArray().Select(a => a!.GetValue<string>()) ?? [];
+            var aliases = inspected["NetworkSettings"]!["Networks"]![$"bpdp_{Agency}_{Environment}"]?["Aliases"]?.AsArray().Select(a => a!.GetValue<string>()) ?? [];
             if (aliases.Contains("haz-fast"))
             {
                 Assert.Null(live);

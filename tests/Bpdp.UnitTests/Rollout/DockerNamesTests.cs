@@ -16,10 +16,20 @@ public sealed class DockerNamesTests
     {
         var names = new DockerNames(Target);
 
-        Assert.Equal("bpdp-osha-prod_east-haz-fast-blue", names.Container(Color.Blue));
-        Assert.Equal("bpdp-osha-prod_east-haz-fast-green", names.Container(Color.Green));
-        Assert.Equal("bpdp-osha-prod_east", names.Network);
+        Assert.Equal("bpdp_osha_prod-east_haz-fast_blue", names.Container(Color.Blue));
+        Assert.Equal("bpdp_osha_prod-east_haz-fast_green", names.Container(Color.Green));
+        Assert.Equal("bpdp_osha_prod-east", names.Network);
         Assert.Equal("haz-fast", names.LiveAlias);
+    }
+
+    [Fact]
+    public void Parts_that_contain_dashes_never_run_into_each_other()
+    {
+        var one = new DockerNames(new DeploymentTarget("a-b", "c", "p", "1.0.0"));
+        var other = new DockerNames(new DeploymentTarget("a", "b-c", "p", "1.0.0"));
+
+        Assert.NotEqual(one.Network, other.Network);
+        Assert.NotEqual(one.Container(Color.Blue), other.Container(Color.Blue));
     }
 
     [Fact]
