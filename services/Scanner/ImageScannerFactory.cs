@@ -1,4 +1,5 @@
 using Bpdp.Scanner.Gate;
+using Bpdp.Scanner.Layers;
 using Bpdp.Scanner.Secrets;
 using Bpdp.Scanner.Vulnerabilities;
 using Microsoft.Extensions.Options;
@@ -15,6 +16,7 @@ public sealed class ImageScannerFactory
     private readonly TimeProvider time;
     private readonly SecretRuleSet rules;
     private readonly OsvDatabase vulnerabilities;
+    private readonly LayerScans layers = new();
 
     public ImageScannerFactory(IOptions<ScannerOptions> options, TimeProvider time, ILogger<ImageScannerFactory> logger)
     {
@@ -30,5 +32,5 @@ public sealed class ImageScannerFactory
 
     public ImageScanner Create() => new(rules, vulnerabilities,
         new ScanGate(options.BlockSecretsAt, options.BlockVulnerabilitiesAt, IgnoreFile.Load(options.IgnoreFile), DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)),
-        options.MaxFileBytes);
+        options.MaxFileBytes, layers);
 }

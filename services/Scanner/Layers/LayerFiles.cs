@@ -13,31 +13,35 @@ public static class LayerFiles
     public static IEnumerable<ImageFile> Of(OciImage image, long maxFileBytes, Action<string, string, long>? tooLarge = null)
     {
         ArgumentNullException.ThrowIfNull(image);
-        foreach (var layer in image.Layers)
+        return image.Layers.SelectMany(layer => In(layer, maxFileBytes, tooLarge));
+    }
+
+    /// <summary>Every regular file of one layer.</summary>
+    public static IEnumerable<ImageFile> In(Blob layer, long maxFileBytes, Action<string, string, long>? tooLarge = null)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        using var compressed = new MemoryStream(layer.Content, writable: false);
+        using Stream content = layer.MediaType.EndsWith("+gzip", StringComparison.Ordinal) || layer.MediaType.EndsWith(".gzip", StringComparison.Ordinal)
+            ? new GZipStream(compressed, CompressionMode.Decompress)
+            : compressed;
+        using var reader = new TarReader(content);
+        while (reader.GetNextEntry() is { } entry)
         {
-            using var compressed = new MemoryStream(layer.Content, writable: false);
-            using Stream content = layer.MediaType.EndsWith("+gzip", StringComparison.Ordinal) || layer.MediaType.EndsWith(".gzip", StringComparison.Ordinal)
-                ? new GZipStream(compressed, CompressionMode.Decompress)
-                : compressed;
-            using var reader = new TarReader(content);
-            while (reader.GetNextEntry() is { } entry)
+            if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile) || entry.DataStream is null)
             {
-                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile) || entry.DataStream is null)
-                {
-                    continue;
-                }
-
-                var path = entry.Name.TrimStart('.').TrimStart('/');
-                if (entry.Length > maxFileBytes)
-                {
-                    tooLarge?.Invoke(layer.Digest, path, entry.Length);
-                    continue;
-                }
-
-                var bytes = new byte[entry.Length];
-                entry.DataStream.ReadExactly(bytes);
-                yield return new ImageFile(layer.Digest, path, bytes);
+                continue;
             }
+
+            var path = entry.Name.TrimStart('.').TrimStart('/');
+            if (entry.Length > maxFileBytes)
+            {
+                tooLarge?.Invoke(layer.Digest, path, entry.Length);
+                continue;
+            }
+
+            var bytes = new byte[entry.Length];
+            entry.DataStream.ReadExactly(bytes);
+            yield return new ImageFile(layer.Digest, path, bytes);
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Bpdp.Platform.Bus;
@@ -16,7 +15,7 @@ public static class CycloneDxSbom
 {
     public const string MediaType = "application/vnd.cyclonedx+json";
 
-    public static byte[] Build(OciImage image, string repository, IReadOnlyList<ImageFile> files, IReadOnlyList<SbomComponent> packages)
+    public static byte[] Build(OciImage image, string repository, IReadOnlyList<HashedFile> files, IReadOnlyList<SbomComponent> packages)
     {
         ArgumentNullException.ThrowIfNull(image);
         var created = JsonNode.Parse(image.Config.Content)?["created"]?.GetValue<string>() ?? "1970-01-01T00:00:00Z";
@@ -37,13 +36,12 @@ public static class CycloneDxSbom
         var layerOrder = image.Layers.Select((layer, position) => (layer.Digest, position)).ToDictionary(l => l.Digest, l => l.position, StringComparer.Ordinal);
         foreach (var file in files.OrderBy(f => f.Path, StringComparer.Ordinal).ThenBy(f => layerOrder.GetValueOrDefault(f.LayerDigest)))
         {
-            var hash = Convert.ToHexStringLower(SHA256.HashData(file.Content));
             components.Add(new JsonObject
             {
                 ["type"] = "file",
                 ["bom-ref"] = $"file:/{file.Path}@{file.LayerDigest}",
                 ["name"] = "/" + file.Path,
-                ["hashes"] = new JsonArray(new JsonObject { ["alg"] = "SHA-256", ["content"] = hash }),
+                ["hashes"] = new JsonArray(new JsonObject { ["alg"] = "SHA-256", ["content"] = file.Sha256 }),
                 ["properties"] = new JsonArray(new JsonObject { ["name"] = "bpdp:layer", ["value"] = file.LayerDigest }),
             });
         }

@@ -6,6 +6,7 @@ using Bpdp.Platform.Images;
 using Bpdp.Policy;
 using Bpdp.Scanner;
 using Bpdp.Scanner.Gate;
+using Bpdp.Scanner.Layers;
 using Bpdp.Scanner.Secrets;
 using Bpdp.Scanner.Vulnerabilities;
 using Bpdp.Testing;
@@ -130,4 +131,23 @@ public sealed class ImageScannerTests
     }
 
     private static string JsonReportText(ScanReport report) => Bpdp.Scanner.Reports.JsonReport.From(report, "image").ToJsonString();
+
+    [Fact]
+    public void A_layer_shared_by_the_next_version_is_scanned_once_and_the_reports_are_what_a_fresh_scan_gives()
+    {
+        var cache = new LayerScans();
+        var scanner = new ImageScanner(SecretRuleSet.BuiltIn(), Osv, new ScanGate(Severity.High, Severity.High, [], Today), 64 * 1024 * 1024, cache);
+        var (path, line, _) = PlantedSecrets.ByRule["github-pat"];
+        var first = WithLayer(PolicyImage(), (path, $"{line}\n"));
+        var second = WithLayer(PolicyImage(), ("etc/second.conf", "harmless = true\n"));
+
+        var firstReport = scanner.Scan(first, "quarantine/osha/haz-fast");
+        var secondReport = scanner.Scan(second, "quarantine/osha/haz-fast");
+
+        Assert.Equal(first.Layers.Concat(second.Layers).Select(l => l.Digest).Distinct().Count(), cache.Count);
+        Assert.Equal(Scan(first).Sbom, firstReport.Sbom);
+        Assert.Equal(Scan(second).Sbom, secondReport.Sbom);
+        Assert.False(firstReport.Passed);
+        Assert.True(secondReport.Passed, string.Join("; ", secondReport.Findings.Select(f => f.Finding.Message)));
+    }
 }

@@ -1,0 +1,37 @@
+using System.Collections.Concurrent;
+
+namespace Bpdp.Scanner.Layers;
+
+/// <summary>
+/// Layers already scanned, by digest: versions of a policy share the base and executor layers, so only the
+/// policy layer is new. Valid for one rule set and one file-size limit — the factory that loads them owns it —
+/// and bounded, dropping the oldest entries first.
+/// </summary>
+public sealed class LayerScans(int capacity = 64)
+{
+    private readonly ConcurrentDictionary<string, LayerScan> scans = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> order = new();
+
+    public int Count => scans.Count;
+
+    public LayerScan GetOrScan(string digest, Func<LayerScan> scan)
+    {
+        ArgumentNullException.ThrowIfNull(scan);
+        if (scans.TryGetValue(digest, out var known))
+        {
+            return known;
+        }
+
+        var fresh = scan();
+        if (scans.TryAdd(digest, fresh))
+        {
+            order.Enqueue(digest);
+            while (scans.Count > capacity && order.TryDequeue(out var oldest))
+            {
+                scans.TryRemove(oldest, out _);
+            }
+        }
+
+        return fresh;
+    }
+}
