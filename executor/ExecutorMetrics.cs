@@ -38,6 +38,19 @@ public sealed class ExecutorMetrics
 
     public CollectorRegistry Registry { get; } = Metrics.NewCustomRegistry();
 
+    /// <summary>
+    /// Publishes the error and unavailable counters at 0 for the policy being served, before any request: a
+    /// series that first appears with its first error has no earlier sample, so PromQL's rate() sees a breach
+    /// only one scrape later than it could.
+    /// </summary>
+    public void Serving(string policy, string version, string color)
+    {
+        foreach (var outcome in new[] { Decided, Error, Unavailable })
+        {
+            requests.WithLabels(policy, version, color, outcome).Inc(0);
+        }
+    }
+
     public void Record(string policy, string version, string color, string outcome, TimeSpan elapsed)
     {
         requests.WithLabels(policy, version, color, outcome).Inc();

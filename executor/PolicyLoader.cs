@@ -8,7 +8,7 @@ namespace Bpdp.Executor;
 /// A file that is not there yet is looked for again; an invalid policy is reported, error by error,
 /// and the executor stays not ready rather than serving it.
 /// </summary>
-internal sealed partial class PolicyLoader(PolicyState state, IOptions<ExecutorOptions> options, ILogger<PolicyLoader> logger) : BackgroundService
+internal sealed partial class PolicyLoader(PolicyState state, ExecutorMetrics metrics, IOptions<ExecutorOptions> options, ILogger<PolicyLoader> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -24,6 +24,7 @@ internal sealed partial class PolicyLoader(PolicyState state, IOptions<ExecutorO
         var result = PolicyValidator.Validate(yaml);
         if (result.Policy is { } policy)
         {
+            metrics.Serving(policy.Module.Metadata.Name, policy.Module.Metadata.Version, options.Value.Color);
             state.Loaded(policy, yaml);
             LogReady(policy.Module.Metadata.Name, policy.Module.Metadata.Version, policy.Sha256, options.Value.Color);
             return;

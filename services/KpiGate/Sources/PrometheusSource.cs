@@ -23,7 +23,7 @@ public sealed class PrometheusSource(HttpClient http, Uri baseUrl, TimeSpan rate
     {
         ArgumentNullException.ThrowIfNull(target);
         var waiting = System.Diagnostics.Stopwatch.StartNew();
-        var query = $"sum(rate(bpdp_policy_requests_total{{{Selector(target)}}}[{Range(RateWindow > target.Interval ? RateWindow : target.Interval)}]))";
+        var query = $"sum(rate(bpdp_policy_requests_total{{{Selector(target)}}}[{Range(RateWindow > target.Interval ? RateWindow : target.Interval)}])) > 0";
         MetricReading first;
         var failedInARow = 0;
         while ((first = await Query(query, cancel)).Value is null && waiting.Elapsed < firstDataTimeout)

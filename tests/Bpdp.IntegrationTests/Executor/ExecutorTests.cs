@@ -22,6 +22,8 @@ public sealed class ExecutorTests
         var module = PolicyValidator.Validate(await File.ReadAllTextAsync(Example(version))).Policy!.Module;
         await using var executor = await RunningExecutor.Start(Example(version));
         await WaitUntilReady(executor);
+        // Before any request the error series exists at 0, so the first error is an increase a rate() can see.
+        Assert.Equal(0, Sample(await executor.Http.GetStringAsync("/metrics"), $"bpdp_policy_requests_total{{policy=\"haz-fast\",version=\"{version}\",color=\"green\",outcome=\"error\"}}"));
 
         foreach (var sample in module.Samples)
         {
