@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Bpdp.Policy;
 
@@ -24,7 +22,7 @@ internal static class PolicyBenchmark
 
     public static async Task<int> Run(string[] args)
     {
-        var root = RepositoryRoot();
+        var root = Bpdp.Testing.RepositoryRoot.Path;
         var policyPath = Path.Combine(root, "examples", "haz-fast", "v1.0.0.yaml");
         var executor = BenchArgs.Option(args, "--executor") ?? Environment.GetEnvironmentVariable("BPDP_EXECUTOR_BINARY") ?? Path.Combine(root, "artifacts", "executor", "bpdp-executor");
         var seconds = int.Parse(BenchArgs.Option(args, "--seconds") ?? "10", CultureInfo.InvariantCulture);
@@ -77,7 +75,7 @@ internal static class PolicyBenchmark
 
     private static async Task OverHttp(string executor, string policyPath, int seconds)
     {
-        var port = FreePort();
+        var port = Bpdp.Testing.FreeTcpPort.Next();
         using var process = Process.Start(new ProcessStartInfo(executor)
         {
             RedirectStandardOutput = true,
@@ -172,24 +170,4 @@ internal static class PolicyBenchmark
     private static long Rss(int pid) =>
         File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
             .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture)).Single();
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "BPDP.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("run the benchmark from inside the repository");
-    }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Bpdp.Cli.Demo;
 using Bpdp.Contracts;
 using Bpdp.Platform.Hosting;
+using Bpdp.Testing;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -19,11 +20,11 @@ internal sealed class DistributedPipeline : IPipelineUnderTest
 {
     private const string ApproverKeyId = "bench-approvals";
     private readonly WebApplication recorderHost;
-    private readonly List<StageProcess> stages;
+    private readonly List<(string Project, ServiceProcess Process)> stages;
     private readonly string workdir;
     private readonly string run;
 
-    private DistributedPipeline(WebApplication recorderHost, List<StageProcess> stages, string workdir, string run, DemoRecorder recorder)
+    private DistributedPipeline(WebApplication recorderHost, List<(string Project, ServiceProcess Process)> stages, string workdir, string run, DemoRecorder recorder)
     {
         this.recorderHost = recorderHost;
         this.stages = stages;
@@ -38,10 +39,10 @@ internal sealed class DistributedPipeline : IPipelineUnderTest
 
     public string KeyId => ApproverKeyId;
 
-    public string Logs => string.Join('\n', stages.Select(s => $"--- {s.Project} ---\n{s.Log}"));
+    public string Logs => string.Join('\n', stages.Select(s => $"--- {s.Project} ---\n{s.Process.Log}"));
 
     /// <summary>The servers named by <c>scripts/services.sh env</c>; null, said on stderr, when one is missing.</summary>
-    public static async Task<DistributedPipeline?> Start(string root, string executor, string baseImage, ECDsa approvalKey, IReadOnlyDictionary<string, string?> gate)
+    public static async Task<DistributedPipeline?> Start(string executor, string baseImage, ECDsa approvalKey, IReadOnlyDictionary<string, string?> gate)
     {
         string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
         if (Env("BPDP_TEST_RABBITMQ") is not { } amqp || Env("BPDP_TEST_REGISTRY") is not { } registry || Env("BPDP_TEST_POSTGRES") is not { } postgres
@@ -101,10 +102,10 @@ internal sealed class DistributedPipeline : IPipelineUnderTest
             settings[key] = value;
         }
 
-        var stages = new List<StageProcess>();
+        var stages = new List<(string Project, ServiceProcess Process)>();
         foreach (var project in new[] { "Ledger", "Coordinator", "Builder", "Scanner", "Publisher", "Rollout", "KpiGate" })
         {
-            stages.Add(await StageProcess.Start(root, project, settings));
+            stages.Add((project, await ServiceProcess.StartFromOwnOutput($"services/{project}", $"Bpdp.{project}.dll", FreeTcpPort.Next(), settings)));
         }
 
         var recorder = new DemoRecorder();
@@ -139,7 +140,7 @@ internal sealed class DistributedPipeline : IPipelineUnderTest
     {
         await recorderHost.StopAsync();
         await recorderHost.DisposeAsync();
-        foreach (var stage in Enumerable.Reverse(stages))
+        foreach (var (_, stage) in Enumerable.Reverse(stages))
         {
             await stage.DisposeAsync();
         }

@@ -22,7 +22,7 @@ internal static class PipelineBenchmark
 
     public static async Task<int> Run(string[] args)
     {
-        var root = RepositoryRoot();
+        var root = Bpdp.Testing.RepositoryRoot.Path;
         var executor = Path.GetFullPath(BenchArgs.ExecutorPath(args));
         var versions = int.Parse(BenchArgs.Option(args, "--deployments") ?? "4", System.Globalization.CultureInfo.InvariantCulture);
         using var approvalKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -47,7 +47,7 @@ internal static class PipelineBenchmark
             return 0;
         }
 
-        await using var distributed = await DistributedPipeline.Start(root, executor, baseImage, approvalKey, gate);
+        await using var distributed = await DistributedPipeline.Start(executor, baseImage, approvalKey, gate);
         if (distributed is null)
         {
             return 0;
@@ -215,16 +215,5 @@ internal static class PipelineBenchmark
         var image = await new OciLayout(layout).Pull("latest");
         await store.PushImage("bpdp/base", image);
         return $"bpdp/base@{image.Digest}";
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "BPDP.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("run from the repository (BPDP.sln not found above the benchmark)");
     }
 }

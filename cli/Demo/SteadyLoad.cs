@@ -51,14 +51,19 @@ public sealed class SteadyLoad(Uri live, int perSecond) : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops sending and waits for the request in flight; the counts are final after it.</summary>
+    public async Task Stop()
     {
         await stop.CancelAsync();
         if (running is not null)
         {
             await running;
         }
+    }
 
+    public async ValueTask DisposeAsync()
+    {
+        await Stop();
         http.Dispose();
         stop.Dispose();
     }

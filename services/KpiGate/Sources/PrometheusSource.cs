@@ -23,7 +23,7 @@ public sealed class PrometheusSource(HttpClient http, Uri baseUrl, TimeSpan rate
     {
         ArgumentNullException.ThrowIfNull(target);
         var waiting = System.Diagnostics.Stopwatch.StartNew();
-        var query = $"sum(rate(bpdp_policy_requests_total{{{Selector(target)}}}[{Range(RateWindow > target.Interval ? RateWindow : target.Interval)}])) > 0";
+        var query = $"sum(rate(bpdp_policy_requests_total{{{Selector(target)}}}[{Range(Window(target))}])) > 0";
         MetricReading first;
         var failedInARow = 0;
         while ((first = await Query(query, cancel)).Value is null && waiting.Elapsed < firstDataTimeout)
@@ -62,6 +62,9 @@ public sealed class PrometheusSource(HttpClient http, Uri baseUrl, TimeSpan rate
 
     private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
 
+    /// <summary>The range of every rate(): the analysis interval, and never shorter than <c>KpiGate:RateWindowSeconds</c>.</summary>
+    private TimeSpan Window(AnalysisTarget target) => RateWindow > target.Interval ? RateWindow : target.Interval;
+
     private static string Range(TimeSpan window) => $"{Math.Max(1, (int)window.TotalSeconds)}s";
 
     private async Task<MetricReading> Query(string promql, CancellationToken cancel)
@@ -96,7 +99,7 @@ public sealed class PrometheusSource(HttpClient http, Uri baseUrl, TimeSpan rate
     {
         public async Task<IReadOnlyDictionary<string, MetricReading>> Read(CancellationToken cancel)
         {
-            var window = source.RateWindow > target.Interval ? source.RateWindow : target.Interval;
+            var window = source.Window(target);
             return new Dictionary<string, MetricReading>
             {
                 [MetricSpec.ErrorRate] = await source.Query(ErrorRateQuery(target, window), cancel),

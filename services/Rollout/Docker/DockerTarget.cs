@@ -18,16 +18,12 @@ public sealed class DockerTarget(TargetOptions entry, DockerEngine engine, IHttp
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<DockerSlot>>> slots = new(StringComparer.Ordinal);
 
-    public async Task<GreenDeployed> DeployGreen(DeployGreen command, CancellationToken cancel)
+    public Task<GreenDeployed> DeployGreen(DeployGreen command, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(command);
         var started = time.GetTimestamp();
-        var names = new DockerNames(command.Target);
-        var slot = await Slot(names, cancel);
-        await slot.Gate.WaitAsync(cancel);
-        try
+        return Locked(command.Target, async (names, slot, containers) =>
         {
-            var containers = await engine.Read(names, cancel);
             // A redelivered DeployGreen finds its own container, even after the cutover, rather than replacing the warm color.
             var mine = containers.Of(command.DeploymentId) is { Running: true } own && own.Digest == command.Image.Digest ? own : null;
             var color = mine?.Color ?? (containers.Live is { } live ? LocalSlot.Other(live.Color) : Color.Blue);
@@ -50,23 +46,15 @@ public sealed class DockerTarget(TargetOptions entry, DockerEngine engine, IHttp
 
             logger.LogInformation("{Policy}: {Version} is ready as {Color} (preview {Preview})", names.Container(color), command.Target.PolicyVersion, DockerEngine.Describe(ready), slot.Traffic.PreviewEndpoint);
             return new GreenDeployed(color, slot.Traffic.PreviewEndpoint, 1, time.GetElapsedTime(started));
-        }
-        finally
-        {
-            slot.Gate.Release();
-        }
+        }, cancel);
     }
 
-    public async Task<TrafficMoved> CutOver(CutOverTraffic command, CancellationToken cancel)
+    public Task<TrafficMoved> CutOver(CutOverTraffic command, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(command);
         var started = time.GetTimestamp();
-        var names = new DockerNames(command.Target);
-        var slot = await Slot(names, cancel);
-        await slot.Gate.WaitAsync(cancel);
-        try
+        return Locked(command.Target, async (names, slot, containers) =>
         {
-            var containers = await engine.Read(names, cancel);
             var target = containers.Of(command.Color) is { Address: not null } ready
                 ? ready
                 : throw new RolloutTargetException($"{names.Container(command.Color)} is not running on the Docker engine; was DeployGreen lost?");
@@ -76,23 +64,15 @@ public sealed class DockerTarget(TargetOptions entry, DockerEngine engine, IHttp
             await engine.HoldLiveAlias(names, containers, target, cancel);
             logger.LogInformation("{Policy}: live traffic on {Color}", names.LiveAlias, DockerEngine.Describe(target));
             return new TrafficMoved(command.Color, previous?.Color ?? LocalSlot.Other(command.Color), slot.Traffic.LiveEndpoint, switched);
-        }
-        finally
-        {
-            slot.Gate.Release();
-        }
+        }, cancel);
     }
 
-    public async Task<RolledBackTo> RollBack(RollBackDeployment command, CancellationToken cancel)
+    public Task<RolledBackTo> RollBack(RollBackDeployment command, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(command);
         var started = time.GetTimestamp();
-        var names = new DockerNames(command.Target);
-        var slot = await Slot(names, cancel);
-        await slot.Gate.WaitAsync(cancel);
-        try
+        return Locked(command.Target, async (names, slot, containers) =>
         {
-            var containers = await engine.Read(names, cancel);
             var mine = containers.Of(command.DeploymentId);
             var live = containers.Live;
             if (mine is not null && live?.Id == mine.Id)
@@ -110,11 +90,7 @@ public sealed class DockerTarget(TargetOptions entry, DockerEngine engine, IHttp
 
             logger.LogInformation("{Policy}: rolled back; live is {Live}", names.LiveAlias, live is null ? "nothing" : DockerEngine.Describe(live));
             return new RolledBackTo(live?.Color, time.GetElapsedTime(started));
-        }
-        finally
-        {
-            slot.Gate.Release();
-        }
+        }, cancel);
     }
 
     /// <summary>
@@ -125,16 +101,12 @@ public sealed class DockerTarget(TargetOptions entry, DockerEngine engine, IHttp
     public async Task Finalize(FinalizeDeployment command, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var names = new DockerNames(command.Target);
-        var slot = await Slot(names, cancel);
-        string? retiring;
-        await slot.Gate.WaitAsync(cancel);
-        try
+        var deployment = command.DeploymentId.ToString();
+        var retiring = await Locked(command.Target, (_, slot, containers) =>
         {
-            var containers = await engine.Read(names, cancel);
-            if (containers.Live is not { } live || live.DeploymentId != command.DeploymentId.ToString())
+            if (containers.Live is not { } live || live.DeploymentId != deployment)
             {
-                return;
+                return Task.FromResult<string?>(null);
             }
 
             if (slot.Traffic.Preview == live.Address)
@@ -142,28 +114,35 @@ public sealed class DockerTarget(TargetOptions entry, DockerEngine engine, IHttp
                 slot.Traffic.SwitchPreview(null);
             }
 
-            retiring = containers.Of(LocalSlot.Other(live.Color)) is { } other && other.DeployedAt < live.DeployedAt ? other.Id : null;
-        }
-        finally
-        {
-            slot.Gate.Release();
-        }
-
+            return Task.FromResult(containers.Of(LocalSlot.Other(live.Color)) is { } other && other.DeployedAt < live.DeployedAt ? other.Id : null);
+        }, cancel);
         if (retiring is null)
         {
             return;
         }
 
         await Task.Delay(TimeSpan.FromSeconds(options.ScaleDownDelaySeconds), time, cancel);
-        await slot.Gate.WaitAsync(cancel);
-        try
+        await Locked(command.Target, async (names, _, containers) =>
         {
-            var containers = await engine.Read(names, cancel);
-            if (containers.Live?.DeploymentId == command.DeploymentId.ToString() && containers.All.FirstOrDefault(c => c.Id == retiring) is { } old)
+            if (containers.Live?.DeploymentId == deployment && containers.All.FirstOrDefault(c => c.Id == retiring) is { } old)
             {
                 await engine.Remove(old.Id, cancel);
                 logger.LogInformation("{Policy}: retired {Color}; {Live} is the stable version", names.LiveAlias, old.Color, containers.Live.Color);
             }
+
+            return true;
+        }, cancel);
+    }
+
+    /// <summary>One step for a policy, on what the engine shows, while no other command for that policy runs.</summary>
+    private async Task<T> Locked<T>(DeploymentTarget target, Func<DockerNames, DockerSlot, PolicyContainers, Task<T>> step, CancellationToken cancel)
+    {
+        var names = new DockerNames(target);
+        var slot = await Slot(names, cancel);
+        await slot.Gate.WaitAsync(cancel);
+        try
+        {
+            return await step(names, slot, await engine.Read(names, cancel));
         }
         finally
         {

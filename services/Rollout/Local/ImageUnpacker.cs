@@ -42,31 +42,6 @@ public static class ImageUnpacker
         return Compose(root, digest, layers);
     }
 
-    /// <summary>The root of an image already in memory.</summary>
-    public static string Unpack(OciImage image, string directory)
-    {
-        ArgumentNullException.ThrowIfNull(image);
-        var root = RootOf(directory, image.Digest);
-        if (File.Exists(Path.Combine(root, Complete)))
-        {
-            return root;
-        }
-
-        var layers = new List<string>();
-        foreach (var layer in image.Layers)
-        {
-            var tree = LayerTree(directory, layer.Digest);
-            if (!File.Exists(Path.Combine(tree, Complete)))
-            {
-                UnpackLayer(layer, tree);
-            }
-
-            layers.Add(tree);
-        }
-
-        return Compose(root, image.Digest, layers);
-    }
-
     private static string RootOf(string directory, string digest) => Path.Combine(directory, digest.Replace(':', '-'));
 
     private static string LayerTree(string directory, string digest) => Path.Combine(directory, "layers", digest.Replace(':', '-'));

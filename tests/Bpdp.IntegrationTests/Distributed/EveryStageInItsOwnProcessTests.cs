@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Bpdp.Cli.Demo;
 using Bpdp.Contracts;
 using Bpdp.IntegrationTests.Bus;
 using Bpdp.IntegrationTests.Images;
@@ -70,7 +72,13 @@ public sealed class EveryStageInItsOwnProcessTests(RealServers servers) : IAsync
         string Logs() => string.Join("\n", stages.Select(s => $"--- {s.Key} ---\n{s.Value.Log}"));
 
         // Users call the live service from its first cutover on: a post-promotion gate without traffic never passes.
-        var arriving = Task.Run(async () => new SteadyUsers(new Uri((await sink.WaitFor<TrafficCutOver>(nameof(PipelineEvents.CutOver), _ => true, TimeSpan.FromSeconds(180))).Message.LiveEndpoint!)));
+        var live = Task.Run(async () => new Uri((await sink.WaitFor<TrafficCutOver>(nameof(PipelineEvents.CutOver), _ => true, TimeSpan.FromSeconds(180))).Message.LiveEndpoint!));
+        var arriving = Task.Run(async () =>
+        {
+            var users = new SteadyLoad(await live, perSecond: 25);
+            users.Start();
+            return users;
+        });
         var v100 = await Deploy(probes.Services, approvals, "v1.0.0.yaml", environment, Logs);
         Assert.True(v100.Completed, $"1.0.0 did not go live\n{Logs()}");
 
@@ -83,7 +91,10 @@ public sealed class EveryStageInItsOwnProcessTests(RealServers servers) : IAsync
             var breach = Assert.Single(sink.Of<PipelineEvents.Breached, KpiFailed>(v101.Id));
             Assert.Contains(breach.Measurements, m => m.Outcome == MeasurementOutcome.Failed);
             Assert.Equal(Color.Green, Assert.Single(sink.Of<PipelineEvents.Back, RolledBack>(v101.Id)).LiveColor);
-            Assert.Equal("1.1.0", await users.LiveVersion());
+            using (var http = new HttpClient())
+            {
+                Assert.Equal("1.1.0", (await http.GetFromJsonAsync<JsonObject>(new Uri(await live, "v1/policy")))!["version"]!.GetValue<string>());
+            }
 
             await users.Stop();
             Assert.True(users.Sent > 50, $"users sent only {users.Sent} requests");

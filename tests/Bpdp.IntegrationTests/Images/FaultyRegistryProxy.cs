@@ -1,5 +1,5 @@
 using System.Net;
-using Bpdp.IntegrationTests.Servers;
+using Bpdp.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;

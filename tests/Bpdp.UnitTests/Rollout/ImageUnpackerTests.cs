@@ -27,39 +27,47 @@ public sealed class ImageUnpackerTests : IDisposable
         return new OciImage(new Blob(OciMediaTypes.Manifest, Encoding.UTF8.GetBytes(manifest.ToJsonString())), config, built);
     }
 
+    /// <summary>Unpacks <paramref name="image"/> as the local target does: from the image store, by digest.</summary>
+    private async Task<string> Unpack(OciImage image, string directory)
+    {
+        var store = new OciLayoutImageStore(Path.Combine(folder, "store"));
+        await store.PushImage("test/image", image);
+        return await ImageUnpacker.Unpack(store, "test/image", image.Digest, directory, CancellationToken.None);
+    }
+
     [Fact]
-    public void A_later_layer_overwrites_a_file_and_links_are_kept()
+    public async Task A_later_layer_overwrites_a_file_and_links_are_kept()
     {
         var image = Image(
             [new LayerFile("etc/app.conf", "one"u8.ToArray(), UnixFileMode.UserRead), LayerFile.Symlink("etc/current", "app.conf")],
             [new LayerFile("etc/app.conf", "two"u8.ToArray(), UnixFileMode.UserRead)]);
 
-        var root = ImageUnpacker.Unpack(image, folder);
+        var root = await Unpack(image, Path.Combine(folder, "images"));
 
         Assert.Equal("two", File.ReadAllText(Path.Combine(root, "etc", "app.conf")));
         Assert.Equal("app.conf", new FileInfo(Path.Combine(root, "etc", "current")).LinkTarget);
     }
 
     [Fact]
-    public void A_layer_writing_through_a_symbolic_link_is_refused_and_nothing_lands_outside()
+    public async Task A_layer_writing_through_a_symbolic_link_is_refused_and_nothing_lands_outside()
     {
         var outside = Directory.CreateDirectory(Path.Combine(folder, "outside")).FullName;
         var image = Image([LayerFile.Symlink("escape", outside)], [new LayerFile("escape/planted", "x"u8.ToArray(), UnixFileMode.UserRead)]);
 
-        var error = Assert.Throws<InvalidDataException>(() => ImageUnpacker.Unpack(image, Path.Combine(folder, "images")));
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => Unpack(image, Path.Combine(folder, "images")));
 
         Assert.Contains("symbolic link escape", error.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(outside, "planted")));
     }
 
     [Fact]
-    public void A_file_over_a_lower_layers_symbolic_link_replaces_the_link_and_leaves_its_target_alone()
+    public async Task A_file_over_a_lower_layers_symbolic_link_replaces_the_link_and_leaves_its_target_alone()
     {
         var outside = Path.Combine(Directory.CreateDirectory(Path.Combine(folder, "outside")).FullName, "victim");
         File.WriteAllText(outside, "untouched");
         var image = Image([LayerFile.Symlink("etc/x", outside)], [new LayerFile("etc/x", "planted"u8.ToArray(), UnixFileMode.UserRead)]);
 
-        var root = ImageUnpacker.Unpack(image, Path.Combine(folder, "images"));
+        var root = await Unpack(image, Path.Combine(folder, "images"));
 
         Assert.Equal("untouched", File.ReadAllText(outside));
         Assert.Null(new FileInfo(Path.Combine(root, "etc", "x")).LinkTarget);

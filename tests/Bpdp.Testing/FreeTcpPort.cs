@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Bpdp.IntegrationTests.Servers;
+namespace Bpdp.Testing;
 
+/// <summary>A loopback port nothing listens on right now, for a server a test or benchmark starts.</summary>
 public static class FreeTcpPort
 {
     public static int Next()
