@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Bpdp.Builder.Oci;
-using Bpdp.Platform.Images;
-using Bpdp.Platform.Images.Registry;
+using Bpdp.Images;
+using Bpdp.Images.Registry;
 using Bpdp.Policy;
 using Bpdp.Publisher;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using Bpdp.Builder.Oci;
-using Bpdp.Platform.Images;
-using Bpdp.Platform.Images.Registry;
+using Bpdp.Images;
+using Bpdp.Images.Layout;
+using Bpdp.Images.Registry;
 using Bpdp.Policy;
 using Microsoft.Extensions.Logging.Abstractions;
 

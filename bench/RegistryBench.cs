@@ -1,5 +1,6 @@
 using Bpdp.Builder.Oci;
-using Bpdp.Platform.Images;
+using Bpdp.Images;
+using Bpdp.Images.Layout;
 
 namespace Bpdp.Bench;
 

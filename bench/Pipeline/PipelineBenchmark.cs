@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Bpdp.Contracts;
-using Bpdp.Platform.Images;
-using Bpdp.Platform.Images.Registry;
+using Bpdp.Images;
+using Bpdp.Images.Layout;
+using Bpdp.Images.Registry;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Bpdp.Bench.Pipeline;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Bpdp.Builder.Oci;
-using Bpdp.Platform.Images;
+using Bpdp.Images;
+using Bpdp.Images.Layout;
 using Bpdp.Policy;
 
 namespace Bpdp.Cli.Commands;

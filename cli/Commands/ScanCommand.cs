@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Text.Json;
 using Bpdp.Contracts;
-using Bpdp.Platform.Images;
-using Bpdp.Platform.Images.Registry;
+using Bpdp.Images;
+using Bpdp.Images.Layout;
+using Bpdp.Images.Registry;
 using Bpdp.Scanner;
 using Bpdp.Scanner.Gate;
 using Bpdp.Scanner.Reports;
@@ -83,17 +84,12 @@ internal static class ScanCommand
             return (await layout.Pull(reference, cancel), $"oci:{directory}:{reference}");
         }
 
-        var slash = target.IndexOf('/', StringComparison.Ordinal);
-        if (slash <= 0 || !(target[..slash].Contains('.', StringComparison.Ordinal) || target[..slash].Contains(':', StringComparison.Ordinal) || target[..slash] == "localhost"))
+        if (!RegistryReference.TryParse(target, out var parsed))
         {
             throw new ArgumentException($"'{target}' is neither an OCI layout directory nor a registry reference (host[:port]/repository:tag or @sha256:…).");
         }
 
-        var host = target[..slash];
-        var rest = target[(slash + 1)..];
-        var at = rest.IndexOf('@', StringComparison.Ordinal);
-        var colon = rest.LastIndexOf(':');
-        var (repository, tagOrDigest) = at > 0 ? (rest[..at], rest[(at + 1)..]) : colon > 0 ? (rest[..colon], rest[(colon + 1)..]) : (rest, "latest");
+        var (host, repository, tagOrDigest) = parsed;
         var store = ImageStoreRegistration.CreateRegistryStore(new RegistryOptions { Url = new Uri($"{(plainHttp ? "http" : "https")}://{host}") }, NullLogger<RegistryImageStore>.Instance);
         return (await store.PullImage(repository, tagOrDigest, cancel), target);
     }

@@ -1,5 +1,6 @@
 using Bpdp.Builder.Oci;
-using Bpdp.Platform.Images;
+using Bpdp.Contracts;
+using Bpdp.Images;
 using Microsoft.Extensions.Options;
 
 namespace Bpdp.Builder;
@@ -26,8 +27,8 @@ public sealed class BuildInputs(IOptions<BuilderOptions> options, IImageStore st
 
             if (baseImage is null && settings.BaseImage is { } reference)
             {
-                var at = reference.IndexOf('@', StringComparison.Ordinal);
-                baseImage = await store.PullImage(reference[..at], reference[(at + 1)..], cancel);
+                var image = ImageReference.Parse(reference);
+                baseImage = await store.PullImage(image.Repository, image.Digest, cancel);
             }
 
             return (executor, baseImage);

@@ -3,7 +3,7 @@ using Bpdp.Builder.Consumers;
 using Bpdp.Builder.Docker;
 using Bpdp.Builder.Oci;
 using Bpdp.Platform.Bus;
-using Bpdp.Platform.Images;
+using Bpdp.Images;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Bpdp.Platform.Images;
+using Bpdp.Images;
 
 namespace Bpdp.Publisher;
 

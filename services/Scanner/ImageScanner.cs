@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Bpdp.Contracts;
-using Bpdp.Platform.Images;
+using Bpdp.Images;
 using Bpdp.Scanner.Gate;
 using Bpdp.Scanner.Layers;
 using Bpdp.Scanner.Lint;

@@ -1,5 +1,5 @@
 using Bpdp.Platform.Bus;
-using Bpdp.Platform.Images;
+using Bpdp.Images;
 using Bpdp.Scanner.Consumers;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -9,7 +9,7 @@ namespace Bpdp.Testing;
 /// <summary>Builds a BPDP service host the way a service's Program.cs does, with settings given in code.</summary>
 public static class TestHost
 {
-    public static WebApplication Build(IDictionary<string, string?> settings, Action<IBusRegistrationConfigurator> addStages, MessageSink? sink = null)
+    public static WebApplication Build(IDictionary<string, string?> settings, Action<IBusRegistrationConfigurator> addStages, MessageSink? sink = null, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -19,6 +19,7 @@ public static class TestHost
         });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddSingleton(sink ?? new MessageSink());
+        configureServices?.Invoke(builder.Services);
         builder.AddBpdpService("test", addStages);
         var app = builder.Build();
         app.MapBpdpEndpoints();

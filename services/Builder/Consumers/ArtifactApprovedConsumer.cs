@@ -4,8 +4,8 @@ using Bpdp.Builder.Docker;
 using Bpdp.Builder.Oci;
 using Bpdp.Contracts;
 using Bpdp.Platform.Bus;
-using Bpdp.Platform.Images;
-using Bpdp.Platform.Images.Registry;
+using Bpdp.Images;
+using Bpdp.Images.Registry;
 using MassTransit;
 using Microsoft.Extensions.Options;
 

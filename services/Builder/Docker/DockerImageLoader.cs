@@ -1,6 +1,6 @@
 using System.Formats.Tar;
 using System.Text.Json.Nodes;
-using Bpdp.Platform.Images;
+using Bpdp.Images;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Options;

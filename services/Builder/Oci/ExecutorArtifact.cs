@@ -1,4 +1,4 @@
-using Bpdp.Platform.Images;
+using Bpdp.Images;
 
 namespace Bpdp.Builder.Oci;
 

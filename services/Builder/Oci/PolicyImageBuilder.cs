@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using Bpdp.Platform.Images;
+using Bpdp.Images;
 using Bpdp.Policy.Evaluation;
 
 namespace Bpdp.Builder.Oci;

@@ -1,6 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
-using Bpdp.Platform.Images;
+using Bpdp.Images;
 
 namespace Bpdp.Builder.Oci;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Bpdp.Contracts;
-using Bpdp.Platform.Images;
+using Bpdp.Images;
 
 namespace Bpdp.Publisher.Attestation;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Bpdp.Platform.Images;
+using Bpdp.Images;
 
 namespace Bpdp.Publisher.Referrers;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using Bpdp.Platform.Images;
+using Bpdp.Images;
 
 namespace Bpdp.Publisher.Signing;
 

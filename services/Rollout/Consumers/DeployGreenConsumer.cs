@@ -1,6 +1,6 @@
 using Bpdp.Contracts;
 using Bpdp.Platform.Bus;
-using Bpdp.Platform.Images;
+using Bpdp.Images;
 using Bpdp.Rollout.Targets;
 using MassTransit;
 

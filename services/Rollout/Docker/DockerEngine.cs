@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Bpdp.Contracts;
-using Bpdp.Platform.Images.Registry;
+using Bpdp.Images.Registry;
 using Bpdp.Rollout.Targets;
 using Docker.DotNet;
 using Docker.DotNet.Models;

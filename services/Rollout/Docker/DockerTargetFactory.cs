@@ -1,4 +1,4 @@
-using Bpdp.Platform.Images.Registry;
+using Bpdp.Images.Registry;
 using Bpdp.Rollout.Targets;
 using Docker.DotNet;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,6 @@
-using System.Formats.Tar;
-using System.IO.Compression;
 using System.Text.Json.Nodes;
-using Bpdp.Platform.Images;
+using Bpdp.Images;
+using Bpdp.Images.Layers;
 
 namespace Bpdp.Rollout.Local;
 
@@ -51,26 +50,22 @@ public static class ImageUnpacker
     {
         Publish(tree, staging =>
         {
-            using var compressed = new MemoryStream(layer.Content, writable: false);
-            using var gzip = new GZipStream(compressed, CompressionMode.Decompress);
-            using var reader = new TarReader(gzip);
-            while (reader.GetNextEntry() is { } entry)
+            foreach (var entry in LayerReader.Entries(layer))
             {
-                var relative = entry.Name.StartsWith("./", StringComparison.Ordinal) ? entry.Name[2..] : entry.Name.TrimStart('/');
-                var target = Inside(staging, relative, layer.Digest, entry.Name);
-                switch (entry.EntryType)
+                var target = Inside(staging, entry.Path, layer.Digest, entry.Tar.Name);
+                switch (entry.Kind)
                 {
-                    case TarEntryType.Directory:
+                    case LayerEntryKind.Directory:
                         Directory.CreateDirectory(target);
                         break;
-                    case TarEntryType.RegularFile or TarEntryType.V7RegularFile:
+                    case LayerEntryKind.File:
                         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                        entry.ExtractToFile(target, overwrite: true);
+                        entry.Tar.ExtractToFile(target, overwrite: true);
                         break;
-                    case TarEntryType.SymbolicLink:
+                    case LayerEntryKind.SymbolicLink:
                         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                         File.Delete(target);
-                        File.CreateSymbolicLink(target, entry.LinkName);
+                        File.CreateSymbolicLink(target, entry.Tar.LinkName);
                         break;
                 }
             }

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Bpdp.Contracts;
-using Bpdp.Platform.Images;
+using Bpdp.Images;
 using Bpdp.Rollout.Targets;
 using Microsoft.Extensions.Options;
 

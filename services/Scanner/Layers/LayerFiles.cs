@@ -1,6 +1,5 @@
-using System.Formats.Tar;
-using System.IO.Compression;
-using Bpdp.Platform.Images;
+using Bpdp.Images;
+using Bpdp.Images.Layers;
 
 namespace Bpdp.Scanner.Layers;
 
@@ -20,28 +19,22 @@ public static class LayerFiles
     public static IEnumerable<ImageFile> In(Blob layer, long maxFileBytes, Action<string, string, long>? tooLarge = null)
     {
         ArgumentNullException.ThrowIfNull(layer);
-        using var compressed = new MemoryStream(layer.Content, writable: false);
-        using Stream content = layer.MediaType.EndsWith("+gzip", StringComparison.Ordinal) || layer.MediaType.EndsWith(".gzip", StringComparison.Ordinal)
-            ? new GZipStream(compressed, CompressionMode.Decompress)
-            : compressed;
-        using var reader = new TarReader(content);
-        while (reader.GetNextEntry() is { } entry)
+        foreach (var entry in LayerReader.Entries(layer))
         {
-            if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile) || entry.DataStream is null)
+            if (entry.Kind != LayerEntryKind.File || entry.Tar.DataStream is null)
             {
                 continue;
             }
 
-            var path = entry.Name.TrimStart('.').TrimStart('/');
-            if (entry.Length > maxFileBytes)
+            if (entry.Tar.Length > maxFileBytes)
             {
-                tooLarge?.Invoke(layer.Digest, path, entry.Length);
+                tooLarge?.Invoke(layer.Digest, entry.Path, entry.Tar.Length);
                 continue;
             }
 
-            var bytes = new byte[entry.Length];
-            entry.DataStream.ReadExactly(bytes);
-            yield return new ImageFile(layer.Digest, path, bytes);
+            var bytes = new byte[entry.Tar.Length];
+            entry.Tar.DataStream.ReadExactly(bytes);
+            yield return new ImageFile(layer.Digest, entry.Path, bytes);
         }
     }
 }

@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
 using Bpdp.Builder.Oci;
+using Bpdp.Images.Layout;
 using Bpdp.IntegrationTests.Images;
-using Bpdp.Platform.Images;
+using Bpdp.Images;
 using Bpdp.Policy;
 using Bpdp.Testing;
 

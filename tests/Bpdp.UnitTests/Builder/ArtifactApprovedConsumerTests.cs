@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using Bpdp.Builder;
 using Bpdp.Contracts;
-using Bpdp.Platform.Images;
+using Bpdp.Images;
+using Bpdp.Images.Layout;
 using Bpdp.Testing;
 using Bpdp.UnitTests.Policy;
 using MassTransit;

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Bpdp.Builder.Oci;
-using Bpdp.Platform.Images;
+using Bpdp.Images;
 using Bpdp.Policy;
 using Bpdp.UnitTests.Policy;
 

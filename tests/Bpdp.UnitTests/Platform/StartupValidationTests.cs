@@ -1,4 +1,6 @@
+using Bpdp.Images;
 using Bpdp.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Bpdp.UnitTests.Platform;
@@ -44,10 +46,41 @@ public sealed class StartupValidationTests
         Assert.Contains("Service:LogFormat", error.Message, StringComparison.Ordinal);
     }
 
-    // The bus is created, and its options validated, as soon as the health endpoint is mapped: either step may throw.
-    private static async Task BuildAndStart(Dictionary<string, string?> settings)
+    [Fact]
+    public async Task A_registry_store_without_a_registry_address_fails_at_start()
     {
-        await using var app = TestHost.Build(settings, _ => { });
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => BuildAndStart(new Dictionary<string, string?>
+        {
+            ["Bus:Transport"] = "InMemory",
+            ["Images:Store"] = "Registry",
+        }, services => services.AddImageStore()));
+
+        Assert.Contains("Registry:Url is required", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_registry_password_file_that_does_not_exist_fails_at_start()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => BuildAndStart(new Dictionary<string, string?>
+        {
+            ["Bus:Transport"] = "InMemory",
+            ["Images:Store"] = "Registry",
+            ["Registry:Url"] = "http://127.0.0.1:5000",
+            ["Registry:Username"] = "bpdp",
+            ["Registry:PasswordFile"] = "/nonexistent/registry-password",
+        }, services => services.AddImageStore()));
+
+        Assert.Contains("Registry:PasswordFile names '/nonexistent/registry-password'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_layout_store_starts_without_any_registry_settings() =>
+        await BuildAndStart(new Dictionary<string, string?> { ["Bus:Transport"] = "InMemory", ["Images:Store"] = "Layout" }, services => services.AddImageStore());
+
+    // The bus is created, and its options validated, as soon as the health endpoint is mapped: either step may throw.
+    private static async Task BuildAndStart(Dictionary<string, string?> settings, Action<IServiceCollection>? services = null)
+    {
+        await using var app = TestHost.Build(settings, _ => { }, configureServices: services);
         await app.StartAsync();
     }
 }

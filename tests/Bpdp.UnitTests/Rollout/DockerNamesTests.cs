@@ -1,5 +1,5 @@
 using Bpdp.Contracts;
-using Bpdp.Platform.Images.Registry;
+using Bpdp.Images.Registry;
 using Bpdp.Rollout.Docker;
 using Bpdp.Rollout.Targets;
 using Docker.DotNet;

@@ -1,7 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Bpdp.Builder.Oci;
-using Bpdp.Platform.Images;
+using Bpdp.Images;
+using Bpdp.Images.Layout;
 using Bpdp.Rollout.Local;
 
 namespace Bpdp.UnitTests.Rollout;

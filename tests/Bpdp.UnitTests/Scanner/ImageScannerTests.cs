@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Bpdp.Builder.Oci;
 using Bpdp.Contracts;
-using Bpdp.Platform.Images;
+using Bpdp.Images;
 using Bpdp.Policy;
 using Bpdp.Scanner;
 using Bpdp.Scanner.Gate;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Bpdp.Platform.Images.Registry;
+namespace Bpdp.Images.Registry;
 
 /// <summary>Turns a refusal into a <see cref="RegistryException"/> that says what was asked and what the registry answered.</summary>
 internal static class RegistryErrors

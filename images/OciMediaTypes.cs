@@ -1,4 +1,4 @@
-namespace Bpdp.Platform.Images;
+namespace Bpdp.Images;
 
 /// <summary>The OCI image-spec v1.1 media types the image stores read and write.</summary>
 public static class OciMediaTypes

@@ -1,4 +1,4 @@
-namespace Bpdp.Platform.Images;
+namespace Bpdp.Images;
 
 /// <summary>
 /// Where images live between stages: an OCI registry (production) or OCI image-layout directories

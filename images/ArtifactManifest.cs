@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace Bpdp.Platform.Images;
+namespace Bpdp.Images;
 
 /// <summary>An OCI 1.1 artifact that refers to an image: one content layer, the empty config, and the image as <c>subject</c>.</summary>
 public static class ArtifactManifest

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Bpdp.Platform.Images;
+namespace Bpdp.Images;
 
 /// <summary>Whole-image operations every store gets from its blob and manifest primitives.</summary>
 public static class ImageStoreExtensions

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace Bpdp.Platform.Images;
+namespace Bpdp.Images.Layout;
 
 /// <summary>
 /// One OCI image layout directory (image-spec v1.1): <c>oci-layout</c>, <c>blobs/sha256/…</c> and an
@@ -21,9 +21,7 @@ public sealed class OciLayout(string root)
     private string IndexPath => Path.Combine(Root, "index.json");
 
     public string BlobPath(string digest) =>
-        digest.StartsWith("sha256:", StringComparison.Ordinal) && digest.Length == 71 && digest[7..].All(char.IsAsciiHexDigitLower)
-            ? Path.Combine(Root, "blobs", "sha256", digest[7..])
-            : throw new ArgumentException($"'{digest}' is not a sha256 digest (sha256: and 64 lowercase hex digits).", nameof(digest));
+        Path.Combine(Root, "blobs", "sha256", ImageDigest.Validate(digest)[7..]);
 
     public bool HasBlob(string digest) => File.Exists(BlobPath(digest));
 

@@ -1,4 +1,4 @@
-namespace Bpdp.Platform.Images;
+namespace Bpdp.Images;
 
 /// <summary>Which image store the stages share (section <c>Images</c>).</summary>
 public sealed class ImageStoreOptions

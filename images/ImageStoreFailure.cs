@@ -1,6 +1,6 @@
-using Bpdp.Platform.Images.Registry;
+using Bpdp.Images.Registry;
 
-namespace Bpdp.Platform.Images;
+namespace Bpdp.Images;
 
 /// <summary>
 /// The failures of an image store that no redelivery will mend once its own retries are spent — a registry

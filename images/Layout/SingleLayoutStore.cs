@@ -1,4 +1,5 @@
-namespace Bpdp.Platform.Images;
+
+namespace Bpdp.Images.Layout;
 
 /// <summary>One OCI layout directory seen as a store with a single repository, whatever its name.</summary>
 internal sealed class SingleLayoutStore(OciLayout layout) : IImageStore

@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 
-namespace Bpdp.Platform.Images.Registry;
+namespace Bpdp.Images.Registry;
 
 /// <summary>
 /// Answers the registry's challenges the way Docker clients do: anonymous first; on 401, basic

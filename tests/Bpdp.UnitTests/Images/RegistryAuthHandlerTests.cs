@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using Bpdp.Platform.Images.Registry;
+using Bpdp.Images.Registry;
 
-namespace Bpdp.UnitTests.Platform.Images;
+namespace Bpdp.UnitTests.Images;
 
 /// <summary>The challenge flows of the distribution spec, against a scripted registry: basic, bearer token, refusal.</summary>
 public sealed class RegistryAuthHandlerTests

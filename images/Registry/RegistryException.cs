@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Bpdp.Platform.Images.Registry;
+namespace Bpdp.Images.Registry;
 
 /// <summary>The registry refused a request; carries its HTTP status and the distribution error codes it named.</summary>
 public sealed class RegistryException(HttpStatusCode status, IReadOnlyList<string> codes, string message) : Exception(message)

@@ -1,4 +1,5 @@
-namespace Bpdp.Platform.Images;
+
+namespace Bpdp.Images.Layout;
 
 /// <summary>The embedded image store: one OCI image layout directory per repository under a root folder.</summary>
 public sealed class OciLayoutImageStore(string root) : IImageStore

@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
 
-namespace Bpdp.Platform.Images.Registry;
+namespace Bpdp.Images.Registry;
 
 /// <summary>A <c>WWW-Authenticate</c> challenge: <c>Basic realm="…"</c> or <c>Bearer realm="…",service="…",scope="…"</c>.</summary>
 public sealed partial record RegistryChallenge(string Scheme, IReadOnlyDictionary<string, string> Parameters)

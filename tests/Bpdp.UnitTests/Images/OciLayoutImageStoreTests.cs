@@ -1,8 +1,9 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Bpdp.Platform.Images;
+using Bpdp.Images;
+using Bpdp.Images.Layout;
 
-namespace Bpdp.UnitTests.Platform.Images;
+namespace Bpdp.UnitTests.Images;
 
 /// <summary>The embedded image store: one OCI layout per repository, tags in index.json, every read checked against its digest.</summary>
 public sealed class OciLayoutImageStoreTests : IDisposable

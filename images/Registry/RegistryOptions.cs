@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Bpdp.Platform.Images.Registry;
+namespace Bpdp.Images.Registry;
 
 /// <summary>The OCI registry the image store talks to (section <c>Registry</c>). Credentials come from configuration or a file, never from code.</summary>
 public sealed class RegistryOptions
@@ -8,7 +8,7 @@ public sealed class RegistryOptions
     public const string Section = "Registry";
 
     /// <summary>The registry's base address, e.g. <c>https://registry.example</c> or <c>http://127.0.0.1:5000</c>.</summary>
-    [Required(ErrorMessage = "Registry:Url is required when Images:Store is Registry (e.g. http://127.0.0.1:5000).")]
+    /// <remarks>Required when <c>Images:Store</c> is <c>Registry</c>; <see cref="RegistryOptionsValidator"/> checks it at start.</remarks>
     public Uri? Url { get; set; }
 
     /// <summary>User for basic auth, or for the token service of a bearer-token registry; none for anonymous access.</summary>

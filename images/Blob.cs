@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Bpdp.Platform.Images;
+namespace Bpdp.Images;
 
 /// <summary>Content-addressed bytes: a layer, a config or a manifest, with its media type.</summary>
 public sealed record Blob(string MediaType, byte[] Content)

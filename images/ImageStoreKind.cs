@@ -1,4 +1,4 @@
-namespace Bpdp.Platform.Images;
+namespace Bpdp.Images;
 
 /// <summary>Where images are kept: <c>Images:Store</c>.</summary>
 public enum ImageStoreKind

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Bpdp.Platform.Images;
+namespace Bpdp.Images;
 
 /// <summary>A single-platform image: its manifest, config and layers, all content-addressed.</summary>
 public sealed record OciImage(Blob Manifest, Blob Config, IReadOnlyList<Blob> Layers)

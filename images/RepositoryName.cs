@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Bpdp.Platform.Images;
+namespace Bpdp.Images;
 
 /// <summary>The distribution spec's repository name grammar: lowercase path components separated by '/'.</summary>
 public static partial class RepositoryName

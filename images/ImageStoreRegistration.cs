@@ -1,10 +1,11 @@
-using Bpdp.Platform.Images.Registry;
+using Bpdp.Images.Layout;
+using Bpdp.Images.Registry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Bpdp.Platform.Images;
+namespace Bpdp.Images;
 
 /// <summary>Registers the <see cref="IImageStore"/> that <c>Images:Store</c> names.</summary>
 public static class ImageStoreRegistration
@@ -13,7 +14,8 @@ public static class ImageStoreRegistration
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<ImageStoreOptions>().BindConfiguration(ImageStoreOptions.Section);
-        services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.Section).ValidateDataAnnotations();
+        services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>());
         services.TryAddSingleton<IImageStore>(provider =>
         {
             var choice = provider.GetRequiredService<IOptions<ImageStoreOptions>>().Value;
