@@ -63,17 +63,19 @@ internal static class CoordinatorBenchmark
 
     private static async Task<(double Rate, double P50, double P95)> Throughput(SagaStoreKind store, string postgres, string schema, int deployments)
     {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Coordinator:Store"] = store.ToString(),
+            ["Coordinator:ConnectionString"] = postgres,
+            ["Coordinator:Schema"] = schema,
+            ["Coordinator:SweepIntervalSeconds"] = "3600",
+        }).Build();
         var services = new ServiceCollection()
             .AddLogging()
-            .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Coordinator:ConnectionString"] = postgres,
-                ["Coordinator:Schema"] = schema,
-                ["Coordinator:SweepIntervalSeconds"] = "3600",
-            }).Build());
+            .AddSingleton<IConfiguration>(configuration);
         services.AddMassTransit(bus =>
         {
-            bus.AddCoordinatorStage(store);
+            bus.AddCoordinatorStage(configuration);
             bus.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
         });
         await using var provider = services.BuildServiceProvider();

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Bpdp.Cli.Demo;
+using Bpdp.Pipeline.Observing;
 using Bpdp.Contracts;
 using Bpdp.Platform.Hosting;
 using Bpdp.Testing;
@@ -24,7 +24,7 @@ internal sealed class DistributedPipeline : IPipelineUnderTest
     private readonly string workdir;
     private readonly string run;
 
-    private DistributedPipeline(WebApplication recorderHost, List<(string Project, ServiceProcess Process)> stages, string workdir, string run, DemoRecorder recorder)
+    private DistributedPipeline(WebApplication recorderHost, List<(string Project, ServiceProcess Process)> stages, string workdir, string run, PipelineRecorder recorder)
     {
         this.recorderHost = recorderHost;
         this.stages = stages;
@@ -35,7 +35,7 @@ internal sealed class DistributedPipeline : IPipelineUnderTest
 
     public string Name => "distributed";
 
-    public DemoRecorder Recorder { get; }
+    public PipelineRecorder Recorder { get; }
 
     public string KeyId => ApproverKeyId;
 
@@ -108,12 +108,12 @@ internal sealed class DistributedPipeline : IPipelineUnderTest
             stages.Add((project, await ServiceProcess.StartFromOwnOutput($"services/{project}", $"Bpdp.{project}.dll", FreeTcpPort.Next(), settings)));
         }
 
-        var recorder = new DemoRecorder();
+        var recorder = new PipelineRecorder();
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(bus) { ["Service:HttpAddress"] = "127.0.0.1", ["Service:HttpPort"] = "0", ["Logging:LogLevel:Default"] = "Warning" });
         builder.Services.AddSingleton(recorder);
-        builder.AddBpdpService("bench-recorder", configure => DemoRecorder.Register(configure, $"bench-recorder-{run}"));
+        builder.AddBpdpService("bench-recorder", configure => PipelineRecorder.Register(configure, $"bench-recorder-{run}"));
         var host = builder.Build();
         await host.StartAsync();
         return new DistributedPipeline(host, stages, workdir, run, recorder);

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Bpdp.Cli.Demo;
+using Bpdp.Pipeline.Observing;
 using Bpdp.Contracts;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
@@ -13,7 +13,7 @@ internal sealed class EmbeddedPipeline : IPipelineUnderTest
     private readonly WebApplication app;
     private readonly string workdir;
 
-    private EmbeddedPipeline(WebApplication app, string workdir, DemoRecorder recorder)
+    private EmbeddedPipeline(WebApplication app, string workdir, PipelineRecorder recorder)
     {
         this.app = app;
         this.workdir = workdir;
@@ -22,15 +22,15 @@ internal sealed class EmbeddedPipeline : IPipelineUnderTest
 
     public string Name => "embedded";
 
-    public DemoRecorder Recorder { get; }
+    public PipelineRecorder Recorder { get; }
 
-    public string KeyId => DemoHost.ApproverKeyId;
+    public string KeyId => Bpdp.Pipeline.Embedded.EmbeddedPipeline.ApproverKeyId;
 
     public static async Task<EmbeddedPipeline> Start(string executor, ECDsa approvalKey, IReadOnlyDictionary<string, string?> gate)
     {
         var workdir = Directory.CreateTempSubdirectory("bpdp-bench-embedded-").FullName;
-        var recorder = new DemoRecorder();
-        var app = DemoHost.Build(workdir, executor, approvalKey, recorder, gate);
+        var recorder = new PipelineRecorder();
+        var app = Bpdp.Pipeline.Embedded.EmbeddedPipeline.Build(workdir, executor, approvalKey, recorder, gate);
         await app.StartAsync();
         return new EmbeddedPipeline(app, workdir, recorder);
     }

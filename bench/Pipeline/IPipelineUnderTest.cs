@@ -1,4 +1,4 @@
-using Bpdp.Cli.Demo;
+using Bpdp.Pipeline.Observing;
 using Bpdp.Contracts;
 
 namespace Bpdp.Bench.Pipeline;
@@ -8,7 +8,7 @@ internal interface IPipelineUnderTest : IAsyncDisposable
 {
     string Name { get; }
 
-    DemoRecorder Recorder { get; }
+    PipelineRecorder Recorder { get; }
 
     /// <summary>The key id approvals are signed under; the Builder trusts it.</summary>
     string KeyId { get; }

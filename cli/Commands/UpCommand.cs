@@ -1,12 +1,5 @@
 using System.CommandLine;
-using Bpdp.Builder;
-using Bpdp.Coordinator;
-using Bpdp.KpiGate;
-using Bpdp.Ledger;
-using Bpdp.Platform.Hosting;
-using Bpdp.Publisher;
-using Bpdp.Rollout;
-using Bpdp.Scanner;
+using Bpdp.Pipeline;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -27,19 +20,7 @@ internal static class UpCommand
         {
             var builder = WebApplication.CreateBuilder();
             builder.Configuration.AddJsonFile(Path.Combine(Environment.CurrentDirectory, "appsettings.json"), optional: true).AddEnvironmentVariables();
-            var store = builder.Configuration.GetValue("Coordinator:Store", SagaStoreKind.InMemory);
-            builder.AddBpdpService("bpdp", bus =>
-            {
-                bus.AddBuilderStage(builder.Configuration["Builder:Queue"] ?? "builder");
-                bus.AddScannerStage(builder.Configuration["Scanner:Queue"] ?? "scanner");
-                bus.AddPublisherStage(builder.Configuration["Publisher:Queue"] ?? "publisher");
-                bus.AddRolloutStage(builder.Configuration["Rollout:Queue"] ?? "rollout");
-                bus.AddKpiGateStage(builder.Configuration["KpiGate:Queue"] ?? "kpi-gate");
-                bus.AddLedgerStage();
-                bus.AddCoordinatorStage(store);
-            });
-            await using var app = builder.Build();
-            app.MapBpdpEndpoints();
+            await using var app = PipelineHost.Build(builder);
             try
             {
                 await app.StartAsync(cancel);

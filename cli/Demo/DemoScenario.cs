@@ -7,9 +7,13 @@ using Bpdp.Contracts;
 using Bpdp.Ledger.Checkpoints;
 using Bpdp.Ledger.Storage;
 using Bpdp.Ledger.Verification;
+using Bpdp.Pipeline.Embedded;
+using Bpdp.Pipeline.Observing;
+using Bpdp.Pipeline.Traffic;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Bpdp.Cli.Demo;
 
@@ -25,8 +29,8 @@ public sealed class DemoScenario(string workdir, string examples, TextWriter pro
     public async Task<(IReadOnlyList<DeploymentOutcome> Deployments, VerificationResult Ledger)> Run(string executorBinary, CancellationToken cancel)
     {
         using var approvalKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var recorder = new DemoRecorder();
-        await using var app = DemoHost.Build(workdir, executorBinary, approvalKey, recorder);
+        var recorder = new PipelineRecorder();
+        await using var app = EmbeddedPipeline.Build(workdir, executorBinary, approvalKey, recorder, configure: LogToFile);
         await app.StartAsync(cancel);
         var bus = app.Services.GetRequiredService<IPublishEndpoint>();
         var started = new System.Collections.Concurrent.ConcurrentDictionary<Guid, (string Version, Stopwatch Clock)>();
@@ -108,12 +112,21 @@ public sealed class DemoScenario(string workdir, string examples, TextWriter pro
     {
         var yaml = File.ReadAllText(Path.Combine(examples, $"v{version}.yaml"));
         var unsigned = new ArtifactApproved(id, DateTimeOffset.UtcNow, "haz-fast", version, "osha", "demo", yaml,
-            Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(yaml))), "demo.approver@osha.example", DemoHost.ApproverKeyId, $"DEMO-{version}",
+            Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(yaml))), "demo.approver@osha.example", EmbeddedPipeline.ApproverKeyId, $"DEMO-{version}",
             DateTimeOffset.UtcNow, Signature: "");
         return ApprovalCanonicalForm.Sign(unsigned, key);
     }
 
-    private static async Task<IPipelineMessage?> WaitForTerminal(DemoRecorder recorder, Guid id, CancellationToken cancel)
+    /// <summary>The console keeps the progress lines: every service's log goes to one file in the work directory, errors also to the console.</summary>
+    private void LogToFile(WebApplicationBuilder builder)
+    {
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole().AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(null, LogLevel.Error);
+        Directory.CreateDirectory(Path.Combine(workdir, "logs"));
+        builder.Logging.AddProvider(new FileLoggerProvider(Path.Combine(workdir, "logs", "bpdp-demo.log")));
+    }
+
+    private static async Task<IPipelineMessage?> WaitForTerminal(PipelineRecorder recorder, Guid id, CancellationToken cancel)
     {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < DeploymentTimeout)
@@ -129,7 +142,7 @@ public sealed class DemoScenario(string workdir, string examples, TextWriter pro
         return null;
     }
 
-    private static DeploymentOutcome Outcome(DemoRecorder recorder, Guid id, string version, string expected, IPipelineMessage? terminal, TimeSpan elapsed, long sent, long failed)
+    private static DeploymentOutcome Outcome(PipelineRecorder recorder, Guid id, string version, string expected, IPipelineMessage? terminal, TimeSpan elapsed, long sent, long failed)
     {
         var messages = recorder.For(id);
         var stages = new List<(string, TimeSpan)>();
@@ -157,7 +170,7 @@ public sealed class DemoScenario(string workdir, string examples, TextWriter pro
         return new DeploymentOutcome(version, expected, terminal?.GetType().Name ?? "Timeout", elapsed, stages, measurements, sent, failed, reason, toGreen);
     }
 
-    private static async Task<string> LiveVersion(DemoRecorder recorder, IReadOnlyList<DeploymentOutcome> outcomes, CancellationToken cancel)
+    private static async Task<string> LiveVersion(PipelineRecorder recorder, IReadOnlyList<DeploymentOutcome> outcomes, CancellationToken cancel)
     {
         _ = outcomes;
         var live = recorder.AllLiveEndpoints().LastOrDefault();

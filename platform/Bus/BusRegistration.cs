@@ -68,15 +68,25 @@ public static class BusRegistration
     }
 
     /// <summary>
-    /// Puts a consumer on its stage's queue: every consumer of a stage shares one queue named after
-    /// the stage (<c>builder</c>, <c>scanner</c>, …), so N replicas of a stage are N competing consumers.
+    /// Puts a consumer on its stage's queue, <see cref="IStageOptions.Queue"/>: every consumer of a stage shares
+    /// one queue named after the stage (<c>builder</c>, <c>scanner</c>, …), so N replicas of a stage are N
+    /// competing consumers.
     /// </summary>
-    public static IConsumerRegistrationConfigurator<TConsumer> AddStageConsumer<TConsumer>(this IBusRegistrationConfigurator bus, string stageQueue)
+    public static IConsumerRegistrationConfigurator<TConsumer> AddStageConsumer<TConsumer, TOptions>(this IBusRegistrationConfigurator bus)
+        where TConsumer : class, IConsumer
+        where TOptions : class, IStageOptions
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        return bus.AddConsumer<TConsumer, StageConsumerDefinition<TConsumer, TOptions>>();
+    }
+
+    /// <summary>Puts a consumer on a queue named here: for probes and helpers that belong to no stage.</summary>
+    public static IConsumerRegistrationConfigurator<TConsumer> AddStageConsumer<TConsumer>(this IBusRegistrationConfigurator bus, string queue)
         where TConsumer : class, IConsumer
     {
         ArgumentNullException.ThrowIfNull(bus);
         var registration = bus.AddConsumer<TConsumer>();
-        registration.Endpoint(endpoint => endpoint.Name = stageQueue);
+        registration.Endpoint(endpoint => endpoint.Name = queue);
         return registration;
     }
 

@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using Bpdp.Platform.Bus;
 
 namespace Bpdp.Builder;
 
 /// <summary>Configuration section <c>Builder</c>.</summary>
-public sealed class BuilderOptions
+public sealed class BuilderOptions : IStageOptions
 {
     public const string Section = "Builder";
 

@@ -13,7 +13,7 @@ namespace Bpdp.Builder;
 /// <summary>Registers the Builder: the <see cref="ArtifactApproved"/> consumer on <c>Builder:Queue</c>, the trusted keys and the image store.</summary>
 public static class BuilderStage
 {
-    public static IBusRegistrationConfigurator AddBuilderStage(this IBusRegistrationConfigurator bus, string queue = "builder")
+    public static IBusRegistrationConfigurator AddBuilderStage(this IBusRegistrationConfigurator bus)
     {
         ArgumentNullException.ThrowIfNull(bus);
         bus.AddOptions<BuilderOptions>().BindConfiguration(BuilderOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -24,7 +24,7 @@ public static class BuilderStage
         bus.AddSingleton<PolicyImageBuilder>();
         bus.AddSingleton<BuildInputs>();
         bus.AddSingleton<DockerImageLoader>();
-        bus.AddStageConsumer<ArtifactApprovedConsumer>(queue);
+        bus.AddStageConsumer<ArtifactApprovedConsumer, BuilderOptions>();
         return bus;
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Bpdp.Platform.Bus;
 
 namespace Bpdp.Coordinator;
 
@@ -6,7 +7,7 @@ namespace Bpdp.Coordinator;
 /// Configuration section <c>Coordinator</c>: how long each stage may take before the deployment is
 /// failed (before production) or rolled back (once green exists), and how often deadlines are swept.
 /// </summary>
-public sealed class CoordinatorOptions : IValidatableObject
+public sealed class CoordinatorOptions : IValidatableObject, IStageOptions
 {
     public const string Section = "Coordinator";
 

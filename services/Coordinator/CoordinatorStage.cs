@@ -14,10 +14,12 @@ namespace Bpdp.Coordinator;
 public static class CoordinatorStage
 {
     /// <param name="bus">The bus being configured.</param>
-    /// <param name="store">Where sagas are kept: <c>Coordinator:Store</c>, read by the host before the container exists.</param>
-    public static IBusRegistrationConfigurator AddCoordinatorStage(this IBusRegistrationConfigurator bus, SagaStoreKind store = SagaStoreKind.InMemory)
+    /// <param name="configuration">The host's configuration: <c>Coordinator:Store</c> decides the saga repository while the bus is registered, before any options exist.</param>
+    public static IBusRegistrationConfigurator AddCoordinatorStage(this IBusRegistrationConfigurator bus, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(bus);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var store = configuration.GetSection(CoordinatorOptions.Section).GetValue(nameof(CoordinatorOptions.Store), SagaStoreKind.InMemory);
         bus.AddOptions<CoordinatorOptions>().BindConfiguration(CoordinatorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         bus.TryAddSingleton(TimeProvider.System);
         var saga = bus.AddSagaStateMachine<DeploymentStateMachine, DeploymentState, DeploymentStateMachineDefinition>();

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Bpdp.Platform.Bus;
 
 namespace Bpdp.KpiGate;
 
@@ -13,7 +14,7 @@ public enum KpiSourceKind
 }
 
 /// <summary>Configuration section <c>KpiGate</c>.</summary>
-public sealed class KpiGateOptions : IValidatableObject
+public sealed class KpiGateOptions : IValidatableObject, IStageOptions
 {
     public const string Section = "KpiGate";
 

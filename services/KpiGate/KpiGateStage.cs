@@ -10,7 +10,7 @@ namespace Bpdp.KpiGate;
 /// <summary>Registers the KpiGate: both gates and the stop consumer on <c>KpiGate:Queue</c>, and the KPI source <c>KpiGate:Source</c> names.</summary>
 public static class KpiGateStage
 {
-    public static IBusRegistrationConfigurator AddKpiGateStage(this IBusRegistrationConfigurator bus, string queue = "kpi-gate")
+    public static IBusRegistrationConfigurator AddKpiGateStage(this IBusRegistrationConfigurator bus)
     {
         ArgumentNullException.ThrowIfNull(bus);
         bus.AddOptions<KpiGateOptions>().BindConfiguration(KpiGateOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -28,9 +28,9 @@ public static class KpiGateStage
         });
         bus.AddSingleton<RunningAnalyses>();
         bus.AddSingleton<GateRunner>();
-        bus.AddStageConsumer<GreenReadyConsumer>(queue);
-        bus.AddStageConsumer<TrafficCutOverConsumer>(queue);
-        bus.AddStageConsumer<AnalysisStopConsumer>(queue);
+        bus.AddStageConsumer<GreenReadyConsumer, KpiGateOptions>();
+        bus.AddStageConsumer<TrafficCutOverConsumer, KpiGateOptions>();
+        bus.AddStageConsumer<AnalysisStopConsumer, KpiGateOptions>();
         return bus;
     }
 }

@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using Bpdp.Platform.Bus;
 
 namespace Bpdp.Ledger;
 
 /// <summary>Configuration section <c>Ledger</c>.</summary>
-public sealed class LedgerOptions : IValidatableObject
+public sealed class LedgerOptions : IValidatableObject, IStageOptions
 {
     public const string Section = "Ledger";
 

@@ -1,9 +1,8 @@
-using Bpdp.Platform.Hosting;
 using Bpdp.Publisher;
+using Bpdp.Platform.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
-var queue = builder.Configuration[$"{PublisherOptions.Section}:Queue"] ?? "publisher";
-builder.AddBpdpService("publisher", bus => bus.AddPublisherStage(queue));
+builder.AddBpdpService("publisher", bus => bus.AddPublisherStage());
 var app = builder.Build();
 app.MapBpdpEndpoints();
 app.Run();

@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using Bpdp.Platform.Bus;
 
 namespace Bpdp.Publisher;
 
 /// <summary>Configuration section <c>Publisher</c>.</summary>
-public sealed class PublisherOptions
+public sealed class PublisherOptions : IStageOptions
 {
     public const string Section = "Publisher";
 

@@ -11,14 +11,14 @@ namespace Bpdp.Publisher;
 /// <summary>Registers the Publisher: the <c>ImageScanned</c> consumer on <c>Publisher:Queue</c>, the signing key and the image store.</summary>
 public static class PublisherStage
 {
-    public static IBusRegistrationConfigurator AddPublisherStage(this IBusRegistrationConfigurator bus, string queue = "publisher")
+    public static IBusRegistrationConfigurator AddPublisherStage(this IBusRegistrationConfigurator bus)
     {
         ArgumentNullException.ThrowIfNull(bus);
         bus.AddOptions<PublisherOptions>().BindConfiguration(PublisherOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         bus.TryAddSingleton(TimeProvider.System);
         bus.AddImageStore();
         bus.AddSingleton(provider => SigningKey.FromPemFile(provider.GetRequiredService<IOptions<PublisherOptions>>().Value.SigningKeyFile!));
-        bus.AddStageConsumer<ImageScannedConsumer>(queue);
+        bus.AddStageConsumer<ImageScannedConsumer, PublisherOptions>();
         return bus;
     }
 }

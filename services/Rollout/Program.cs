@@ -1,9 +1,8 @@
-using Bpdp.Platform.Hosting;
 using Bpdp.Rollout;
+using Bpdp.Platform.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
-var queue = builder.Configuration[$"{RolloutOptions.Section}:Queue"] ?? "rollout";
-builder.AddBpdpService("rollout", bus => bus.AddRolloutStage(queue));
+builder.AddBpdpService("rollout", bus => bus.AddRolloutStage());
 var app = builder.Build();
 app.MapBpdpEndpoints();
 app.Run();

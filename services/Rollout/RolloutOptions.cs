@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Bpdp.Rollout.Targets;
+using Bpdp.Platform.Bus;
 
 namespace Bpdp.Rollout;
 
@@ -14,7 +15,7 @@ public enum ExecutorRunner
 }
 
 /// <summary>Configuration section <c>Rollout</c>.</summary>
-public sealed class RolloutOptions : IValidatableObject
+public sealed class RolloutOptions : IValidatableObject, IStageOptions
 {
     public const string Section = "Rollout";
 

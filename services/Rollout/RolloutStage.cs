@@ -13,7 +13,7 @@ namespace Bpdp.Rollout;
 /// <summary>Registers the Rollout stage: its targets and its four command consumers on <c>Rollout:Queue</c>.</summary>
 public static class RolloutStage
 {
-    public static IBusRegistrationConfigurator AddRolloutStage(this IBusRegistrationConfigurator bus, string queue = "rollout")
+    public static IBusRegistrationConfigurator AddRolloutStage(this IBusRegistrationConfigurator bus)
     {
         ArgumentNullException.ThrowIfNull(bus);
         bus.AddOptions<RolloutOptions>().BindConfiguration(RolloutOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -26,10 +26,10 @@ public static class RolloutStage
         bus.AddSingleton<IRolloutTargetFactory, KubernetesTargetFactory>();
         bus.AddSingleton<RolloutTargets>();
         bus.AddHostedService<DockerProxyRestore>();
-        bus.AddStageConsumer<DeployGreenConsumer>(queue);
-        bus.AddStageConsumer<CutOverTrafficConsumer>(queue);
-        bus.AddStageConsumer<RollBackDeploymentConsumer>(queue);
-        bus.AddStageConsumer<FinalizeDeploymentConsumer>(queue);
+        bus.AddStageConsumer<DeployGreenConsumer, RolloutOptions>();
+        bus.AddStageConsumer<CutOverTrafficConsumer, RolloutOptions>();
+        bus.AddStageConsumer<RollBackDeploymentConsumer, RolloutOptions>();
+        bus.AddStageConsumer<FinalizeDeploymentConsumer, RolloutOptions>();
         return bus;
     }
 }

@@ -1,9 +1,8 @@
-using Bpdp.Platform.Hosting;
 using Bpdp.Scanner;
+using Bpdp.Platform.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
-var queue = builder.Configuration[$"{ScannerOptions.Section}:Queue"] ?? "scanner";
-builder.AddBpdpService("scanner", bus => bus.AddScannerStage(queue));
+builder.AddBpdpService("scanner", bus => bus.AddScannerStage());
 var app = builder.Build();
 app.MapBpdpEndpoints();
 app.Run();

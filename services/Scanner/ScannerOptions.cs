@@ -1,10 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 using Bpdp.Contracts;
+using Bpdp.Platform.Bus;
 
 namespace Bpdp.Scanner;
 
 /// <summary>Configuration section <c>Scanner</c>.</summary>
-public sealed class ScannerOptions
+public sealed class ScannerOptions : IStageOptions
 {
     public const string Section = "Scanner";
 

@@ -9,14 +9,14 @@ namespace Bpdp.Scanner;
 /// <summary>Registers the Scanner: the <c>ImageBuilt</c> consumer on <c>Scanner:Queue</c>, its rules and database, and the image store.</summary>
 public static class ScannerStage
 {
-    public static IBusRegistrationConfigurator AddScannerStage(this IBusRegistrationConfigurator bus, string queue = "scanner")
+    public static IBusRegistrationConfigurator AddScannerStage(this IBusRegistrationConfigurator bus)
     {
         ArgumentNullException.ThrowIfNull(bus);
         bus.AddOptions<ScannerOptions>().BindConfiguration(ScannerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         bus.TryAddSingleton(TimeProvider.System);
         bus.AddImageStore();
         bus.AddSingleton<ImageScannerFactory>();
-        bus.AddStageConsumer<ImageBuiltConsumer>(queue);
+        bus.AddStageConsumer<ImageBuiltConsumer, ScannerOptions>();
         return bus;
     }
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using Bpdp.Cli.Demo;
+using Bpdp.Pipeline.Traffic;
 using Bpdp.Contracts;
 using Bpdp.Images.Layout;
 using Bpdp.IntegrationTests.Bus;

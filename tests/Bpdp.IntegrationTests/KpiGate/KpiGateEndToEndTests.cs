@@ -121,13 +121,14 @@ public sealed class KpiGateEndToEndTests(RealServers servers) : IAsyncLifetime
         var queue = $"kpi-gate-{run}-{source}".ToLowerInvariant();
         var settings = new Dictionary<string, string?>(rabbit.ServiceSettings())
         {
+            ["KpiGate:Queue"] = queue,
             ["KpiGate:Source"] = source.ToString(),
             ["KpiGate:PrometheusUrl"] = prometheus.ToString(),
             ["KpiGate:RateWindowSeconds"] = "3",
         };
         var host = TestHost.Build(settings, bus =>
         {
-            bus.AddKpiGateStage(queue);
+            bus.AddKpiGateStage();
             bus.AddConsumer<PassedProbe>().Endpoint(e => e.Name = $"{queue}-passed");
             bus.AddConsumer<FailedProbe>().Endpoint(e => e.Name = $"{queue}-failed");
         }, sink);

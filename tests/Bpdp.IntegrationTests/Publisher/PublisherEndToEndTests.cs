@@ -165,6 +165,7 @@ public sealed class PublisherEndToEndTests(RealServers servers) : IAsyncLifetime
         var settings = new Dictionary<string, string?>(rabbit.ServiceSettings())
         {
             ["Publisher:SigningKeyFile"] = keyFile,
+            ["Publisher:Queue"] = queue,
             ["Images:Store"] = "Registry",
             ["Registry:Url"] = $"http://{registry}",
             ["Registry:RetryLimit"] = "2",
@@ -172,7 +173,7 @@ public sealed class PublisherEndToEndTests(RealServers servers) : IAsyncLifetime
         };
         var host = TestHost.Build(settings, bus =>
         {
-            bus.AddPublisherStage(queue);
+            bus.AddPublisherStage();
             bus.AddConsumer<PublishedProbe>().Endpoint(e => e.Name = $"{queue}-published");
             bus.AddConsumer<FailedProbe>().Endpoint(e => e.Name = $"{queue}-failed");
         }, sink);

@@ -42,12 +42,13 @@ public sealed class CoordinatorHarness : IAsyncDisposable
     public static async Task<CoordinatorHarness> Start(Action<IBusRegistrationConfigurator>? stages = null)
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero));
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Coordinator:SweepIntervalSeconds"] = "3600" }).Build();
         var services = new ServiceCollection()
-            .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Coordinator:SweepIntervalSeconds"] = "3600" }).Build())
+            .AddSingleton<IConfiguration>(configuration)
             .AddSingleton<TimeProvider>(clock);
         services.AddMassTransitTestHarness(bus =>
         {
-            bus.AddCoordinatorStage();
+            bus.AddCoordinatorStage(configuration);
             stages?.Invoke(bus);
         });
         // "Inactive" means the in-memory bus has had nothing in flight for this long: the cue that every reaction happened.

@@ -1,29 +1,27 @@
 using System.Security.Cryptography;
-using Bpdp.Builder;
-using Bpdp.Coordinator;
-using Bpdp.KpiGate;
-using Bpdp.Ledger;
-using Bpdp.Platform.Hosting;
-using Bpdp.Publisher;
-using Bpdp.Rollout;
-using Bpdp.Scanner;
-using MassTransit;
+using Bpdp.Pipeline.Observing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
-namespace Bpdp.Cli.Demo;
+namespace Bpdp.Pipeline.Embedded;
 
 /// <summary>
 /// Every stage in one process, in the embedded mode: in-memory bus, SQLite ledger, OCI-layout image store,
 /// local blue/green executors behind the proxy, KPIs scraped directly. Keys are made fresh in the work directory.
 /// </summary>
-public static class DemoHost
+public static class EmbeddedPipeline
 {
     public const string ApproverKeyId = "demo-approvals";
 
-    public static WebApplication Build(string workdir, string executorBinary, ECDsa approvalKey, DemoRecorder recorder, IReadOnlyDictionary<string, string?>? overrides = null)
+    /// <param name="workdir">Where the ledger, the image store, the keys and the rollout's files live.</param>
+    /// <param name="executorBinary">The executor that goes into every image.</param>
+    /// <param name="approvalKey">The approval system's key; its public half becomes the Builder's trusted key <see cref="ApproverKeyId"/>.</param>
+    /// <param name="recorder">Records every message of the pipeline's bus.</param>
+    /// <param name="overrides">Settings over the embedded defaults.</param>
+    /// <param name="configure">Adjusts the host before it is built, e.g. its logging.</param>
+    public static WebApplication Build(string workdir, string executorBinary, ECDsa approvalKey, PipelineRecorder recorder,
+        IReadOnlyDictionary<string, string?>? overrides = null, Action<WebApplicationBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(approvalKey);
         var keys = Directory.CreateDirectory(Path.Combine(workdir, "keys")).FullName;
@@ -33,10 +31,6 @@ public static class DemoHost
         var ledgerKey = WriteKey(Path.Combine(keys, "ledger.key.pem"));
 
         var builder = WebApplication.CreateBuilder();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole().AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(null, LogLevel.Error);
-        Directory.CreateDirectory(Path.Combine(workdir, "logs"));
-        builder.Logging.AddProvider(new FileLoggerProvider(Path.Combine(workdir, "logs", "bpdp-demo.log")));
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Service:HttpAddress"] = "127.0.0.1",
@@ -59,20 +53,8 @@ public static class DemoHost
         });
         builder.Configuration.AddInMemoryCollection(overrides ?? new Dictionary<string, string?>());
         builder.Services.AddSingleton(recorder);
-        builder.AddBpdpService("bpdp-demo", bus =>
-        {
-            bus.AddBuilderStage();
-            bus.AddScannerStage();
-            bus.AddPublisherStage();
-            bus.AddRolloutStage();
-            bus.AddKpiGateStage();
-            bus.AddLedgerStage();
-            bus.AddCoordinatorStage();
-            DemoRecorder.Register(bus);
-        });
-        var app = builder.Build();
-        app.MapBpdpEndpoints();
-        return app;
+        configure?.Invoke(builder);
+        return PipelineHost.Build(builder, "bpdp-demo", bus => PipelineRecorder.Register(bus));
     }
 
     private static string WriteKey(string path)

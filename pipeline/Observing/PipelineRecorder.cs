@@ -2,10 +2,10 @@ using System.Collections.Concurrent;
 using Bpdp.Contracts;
 using MassTransit;
 
-namespace Bpdp.Cli.Demo;
+namespace Bpdp.Pipeline.Observing;
 
-/// <summary>Everything the pipeline said, per deployment, as it said it: the demo's progress lines and its evidence.</summary>
-public sealed class DemoRecorder
+/// <summary>Everything the pipeline said, per deployment, as it said it: the demo's progress lines and its evidence, and the benchmarks' clock.</summary>
+public sealed class PipelineRecorder
 {
     private readonly ConcurrentDictionary<Guid, ConcurrentQueue<(DateTimeOffset At, IPipelineMessage Message)>> messages = new();
 
@@ -31,10 +31,10 @@ public sealed class DemoRecorder
         [.. messages.Values.SelectMany(q => q).OrderBy(m => m.At).Select(m => m.Message).OfType<TrafficCutOver>().Select(t => t.LiveEndpoint).OfType<string>()];
 
     /// <summary>
-    /// Records every pipeline message of the demo's bus. One consumer per concrete type: consumed as the
+    /// Records every pipeline message of the bus. One consumer per concrete type: consumed as the
     /// interface, a message would arrive as an interface proxy, and the demo needs its fields.
     /// </summary>
-    public sealed class Consumer<T>(DemoRecorder recorder) : IConsumer<T>
+    public sealed class Consumer<T>(PipelineRecorder recorder) : IConsumer<T>
         where T : class, IPipelineMessage
     {
         public Task Consume(ConsumeContext<T> context)
@@ -45,7 +45,7 @@ public sealed class DemoRecorder
     }
 
     /// <summary>Puts a recording consumer of every pipeline message type on one queue.</summary>
-    public static void Register(IBusRegistrationConfigurator bus, string queue = "demo-recorder")
+    public static void Register(IBusRegistrationConfigurator bus, string queue = "pipeline-recorder")
     {
         ArgumentNullException.ThrowIfNull(bus);
         foreach (var type in PipelineMessageTypes.All)

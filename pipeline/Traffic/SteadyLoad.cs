@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 
-namespace Bpdp.Cli.Demo;
+namespace Bpdp.Pipeline.Traffic;
 
 /// <summary>Users of the live service: a steady stream of cases against its endpoint, counting what failed.</summary>
 public sealed class SteadyLoad(Uri live, int perSecond) : IAsyncDisposable

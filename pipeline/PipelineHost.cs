@@ -1,0 +1,25 @@
+using Bpdp.Platform.Hosting;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+
+namespace Bpdp.Pipeline;
+
+/// <summary>Every stage in one process: <c>bpdp up</c> against real servers, <c>bpdp demo</c> and the benchmarks embedded.</summary>
+public static class PipelineHost
+{
+    /// <param name="builder">A web application builder whose configuration is complete.</param>
+    /// <param name="serviceName">The process's name in logs and metrics.</param>
+    /// <param name="alsoOnTheBus">Consumers beside the stages, e.g. a recorder of every message.</param>
+    public static WebApplication Build(WebApplicationBuilder builder, string serviceName = "bpdp", Action<IBusRegistrationConfigurator>? alsoOnTheBus = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddBpdpService(serviceName, bus =>
+        {
+            bus.AddAllStages(builder.Configuration);
+            alsoOnTheBus?.Invoke(bus);
+        });
+        var app = builder.Build();
+        app.MapBpdpEndpoints();
+        return app;
+    }
+}
