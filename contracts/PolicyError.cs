@@ -5,4 +5,8 @@ namespace Bpdp.Contracts;
 /// <param name="Column">1-based column in the policy YAML.</param>
 /// <param name="Path">The YAML path of the offending node, e.g. <c>spec.rules[2].when</c>.</param>
 /// <param name="Message">What is wrong and how to fix it.</param>
-public sealed record PolicyError(int Line, int Column, string Path, string Message);
+public sealed record PolicyError(int Line, int Column, string Path, string Message)
+{
+    /// <summary><c>line:column: message</c>, as editors and compilers print a located error.</summary>
+    public override string ToString() => $"{Line}:{Column}: {Message}";
+}

@@ -14,12 +14,12 @@ internal static class EvaluationEndpoints
     {
         app.MapPost("/v1/evaluate", Evaluate);
         app.MapGet("/v1/policy", Describe);
-        app.MapGet("/v1/policy/source", (PolicyState state) => state.Source is { } source
+        app.MapGet("/v1/policy/source", (ServedPolicy state) => state.Source is { } source
             ? Results.Text(source, "application/yaml")
             : Json(new JsonObject { ["error"] = $"not ready: {state.Reason}" }, StatusCodes.Status503ServiceUnavailable));
     }
 
-    private static async Task<IResult> Evaluate(HttpRequest request, PolicyState state, ExecutorMetrics metrics, IOptions<ExecutorOptions> options, ILoggerFactory logs)
+    private static async Task<IResult> Evaluate(HttpRequest request, ServedPolicy state, ExecutorMetrics metrics, IOptions<ExecutorOptions> options, ILoggerFactory logs)
     {
         var started = Stopwatch.GetTimestamp();
         var color = options.Value.Color;
@@ -69,7 +69,7 @@ internal static class EvaluationEndpoints
         }
     }
 
-    private static IResult Describe(PolicyState state)
+    private static IResult Describe(ServedPolicy state)
     {
         if (state.Policy is not { } policy)
         {

@@ -36,12 +36,12 @@ public static class ExecutorApp
             options.Color = builder.Configuration["BPDP_COLOR"] is { Length: > 0 } color ? color : options.Color;
             configure?.Invoke(options);
         });
-        builder.Services.AddSingleton<PolicyState>();
+        builder.Services.AddSingleton<ServedPolicy>();
         builder.Services.AddSingleton<ExecutorMetrics>();
         builder.Services.AddHostedService<PolicyLoader>();
 
         var app = builder.Build();
-        var state = app.Services.GetRequiredService<PolicyState>();
+        var state = app.Services.GetRequiredService<ServedPolicy>();
         // Readiness drops first on shutdown, so the proxy stops sending while in-flight requests drain.
         app.Lifetime.ApplicationStopping.Register(() => state.Stopping = true);
         app.MapHealth();

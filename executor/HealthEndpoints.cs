@@ -8,7 +8,7 @@ internal static class HealthEndpoints
     public static void MapHealth(this WebApplication app)
     {
         app.MapGet("/healthz", () => Results.Text("""{"status":"alive"}""", "application/json"));
-        app.MapGet("/readyz", (PolicyState state) =>
+        app.MapGet("/readyz", (ServedPolicy state) =>
         {
             var body = new JsonObject
             {

@@ -8,7 +8,7 @@ namespace Bpdp.Executor;
 /// A file that is not there yet is looked for again; an invalid policy is reported, error by error,
 /// and the executor stays not ready rather than serving it.
 /// </summary>
-internal sealed partial class PolicyLoader(PolicyState state, ExecutorMetrics metrics, IOptions<ExecutorOptions> options, ILogger<PolicyLoader> logger) : BackgroundService
+internal sealed partial class PolicyLoader(ServedPolicy state, ExecutorMetrics metrics, IOptions<ExecutorOptions> options, ILogger<PolicyLoader> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

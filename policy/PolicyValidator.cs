@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Bpdp.Contracts;
 using Bpdp.Policy.Evaluation;
 using Bpdp.Policy.Model;
 using Bpdp.Policy.Parsing;

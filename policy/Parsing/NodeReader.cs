@@ -1,3 +1,4 @@
+using Bpdp.Contracts;
 using Bpdp.Policy;
 using System.Globalization;
 using System.Text.RegularExpressions;

@@ -1,3 +1,4 @@
+using Bpdp.Contracts;
 using Bpdp.Policy;
 using System.Text;
 using System.Text.RegularExpressions;

@@ -62,7 +62,7 @@ public sealed class ApprovalVerifier(ApprovalKeys keys)
         {
             return ApprovalVerdict.Refuse(ApprovalRejectionReason.InvalidPolicy,
                 $"The policy has {result.Errors.Count} validation error{(result.Errors.Count == 1 ? "" : "s")}; the first: {result.Errors[0]}",
-                [.. result.Errors.Select(e => new Contracts.PolicyError(e.Line, e.Column, e.Path, e.Message))]);
+                result.Errors);
         }
 
         var metadata = policy.Module.Metadata;

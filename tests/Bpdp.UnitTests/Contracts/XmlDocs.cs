@@ -3,7 +3,7 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 
-namespace Bpdp.Contracts;
+namespace Bpdp.UnitTests.Contracts;
 
 /// <summary>Reads type and record-parameter summaries from an assembly's XML documentation file.</summary>
 internal sealed partial class XmlDocs

@@ -1,3 +1,4 @@
+using Bpdp.Contracts;
 using Bpdp.Policy;
 using Bpdp.Policy.Evaluation;
 
@@ -7,7 +8,7 @@ namespace Bpdp.Executor;
 /// The executor's one policy and whether it is ready. It starts not ready, becomes ready once the
 /// policy compiled, and stays not ready, saying why, when the policy is missing or invalid.
 /// </summary>
-public sealed class PolicyState
+public sealed class ServedPolicy
 {
     private volatile Snapshot current = new(null, null, "the policy has not been loaded yet", []);
 

@@ -4,8 +4,9 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
+using Bpdp.Contracts;
 
-namespace Bpdp.Contracts;
+namespace Bpdp.UnitTests.Contracts;
 
 /// <summary>
 /// Generates the JSON Schema (draft 2020-12) of each message from its record, with the wire rules of
