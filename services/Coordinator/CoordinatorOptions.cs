@@ -1,3 +1,4 @@
+using Bpdp.Coordinator.Saga;
 using System.ComponentModel.DataAnnotations;
 
 namespace Bpdp.Coordinator;

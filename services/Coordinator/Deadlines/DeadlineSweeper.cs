@@ -1,4 +1,5 @@
 using Bpdp.Contracts;
+using Bpdp.Coordinator.Saga;
 using MassTransit;
 using Microsoft.Extensions.Options;
 

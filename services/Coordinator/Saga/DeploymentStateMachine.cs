@@ -1,10 +1,10 @@
 using Bpdp.Contracts;
 using MassTransit;
-using Bpdp.Coordinator.Targets;
+using Bpdp.Coordinator.TargetLocks;
 using Bpdp.Platform.Bus;
 using Microsoft.Extensions.Options;
 
-namespace Bpdp.Coordinator;
+namespace Bpdp.Coordinator.Saga;
 
 /// <summary>
 /// One deployment, from approval to exactly one terminal event. Stages choreograph the artifact's path
@@ -17,13 +17,13 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
 {
     private readonly CoordinatorOptions options;
     private readonly TimeProvider clock;
-    private readonly ITargetGate targets;
+    private readonly ITargetLocks targetLocks;
 
-    public DeploymentStateMachine(IOptions<CoordinatorOptions> options, TimeProvider clock, ITargetGate targets)
+    public DeploymentStateMachine(IOptions<CoordinatorOptions> options, TimeProvider clock, ITargetLocks targetLocks)
     {
         this.options = options.Value;
         this.clock = clock;
-        this.targets = targets;
+        this.targetLocks = targetLocks;
         InstanceState(x => x.CurrentState);
 
         Correlate(() => ArtifactApproved);
@@ -219,10 +219,10 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
     public static string TargetKey(DeploymentTarget target) => $"{target.Agency}/{target.Environment}/{target.PolicyName}";
 
     private Task<bool> EnterTarget<T>(BehaviorContext<DeploymentState, T> context)
-        where T : class => targets.TryEnter(TargetKey(context.Saga.Target!), context.Saga.CorrelationId, context.CancellationToken);
+        where T : class => targetLocks.TryEnter(TargetKey(context.Saga.Target!), context.Saga.CorrelationId, context.CancellationToken);
 
     private Task LeaveTarget(BehaviorContext<DeploymentState> context) =>
-        context.Saga.Target is { } target ? targets.Leave(TargetKey(target), context.Saga.CorrelationId, context.CancellationToken) : Task.CompletedTask;
+        context.Saga.Target is { } target ? targetLocks.Leave(TargetKey(target), context.Saga.CorrelationId, context.CancellationToken) : Task.CompletedTask;
 
     private DeployGreen DeployGreen(DeploymentState saga) => new(saga.CorrelationId, Now, saga.Target!, saga.Image!);
 
