@@ -4,7 +4,7 @@ using MassTransit;
 namespace Bpdp.Platform.Bus;
 
 /// <summary>
-/// Publishing a stage's event under a message id derived from the deployment, the stage and the event type,
+/// Publishing a stage's event under its <see cref="MessageIds.For"/> id, derived from the deployment, the stage and the event type,
 /// so a redelivered command's event is recognised downstream — and two stages' events of one type (a stage's
 /// <c>DeploymentFailed</c> and the Coordinator's) never share an id and never hide each other in the ledger.
 /// </summary>
@@ -15,7 +15,7 @@ public static class PublishOnceExtensions
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(message);
         var type = message.GetType();
-        var id = DeterministicIds.From($"{message.DeploymentId:D}/{stage}/{type.Name}{(qualifier is null ? "" : "/" + qualifier)}");
+        var id = MessageIds.For(message.DeploymentId, stage, type.Name, qualifier);
         return context.Publish(message, type, sent => sent.MessageId = id);
     }
 }

@@ -1,3 +1,4 @@
+using Bpdp.Coordinator.Saga;
 using System.ComponentModel.DataAnnotations;
 using Bpdp.Platform.Bus;
 
@@ -40,46 +41,6 @@ public sealed class CoordinatorOptions : IValidatableObject, IStageOptions
         }
     }
 
-    public TimeSpan? DeadlineFor(string state) => state switch
-    {
-        nameof(DeploymentStateMachine.Building) => TimeSpan.FromSeconds(Deadlines.Building),
-        nameof(DeploymentStateMachine.Scanning) => TimeSpan.FromSeconds(Deadlines.Scanning),
-        nameof(DeploymentStateMachine.Publishing) => TimeSpan.FromSeconds(Deadlines.Publishing),
-        nameof(DeploymentStateMachine.WaitingForTarget) => TimeSpan.FromSeconds(Deadlines.WaitingForTarget),
-        nameof(DeploymentStateMachine.DeployingGreen) => TimeSpan.FromSeconds(Deadlines.DeployingGreen),
-        nameof(DeploymentStateMachine.Analyzing) => TimeSpan.FromSeconds(Deadlines.Analyzing),
-        nameof(DeploymentStateMachine.CuttingOver) => TimeSpan.FromSeconds(Deadlines.CuttingOver),
-        nameof(DeploymentStateMachine.Soaking) => TimeSpan.FromSeconds(Deadlines.Soaking),
-        nameof(DeploymentStateMachine.RollingBack) => TimeSpan.FromSeconds(Deadlines.RollingBack),
-        _ => null,
-    };
-}
-
-/// <summary>Per-state deadlines in seconds, with defaults sized for real builds, scans and analyses.</summary>
-public sealed class StageDeadlines
-{
-    public double Building { get; set; } = 600;
-    public double Scanning { get; set; } = 600;
-    public double Publishing { get; set; } = 600;
-
-    /// <summary>Not a limit: how often a deployment waiting for its target checks again whether it is free.</summary>
-    public double WaitingForTarget { get; set; } = 5;
-
-    /// <summary>Longer than Rollout's own 600 s progress deadline, so Rollout normally reports first.</summary>
-    public double DeployingGreen { get; set; } = 900;
-
-    public double Analyzing { get; set; } = 1800;
-    public double CuttingOver { get; set; } = 120;
-    public double Soaking { get; set; } = 3600;
-    public double RollingBack { get; set; } = 300;
-}
-
-/// <summary>Where deployment sagas are kept.</summary>
-public enum SagaStoreKind
-{
-    /// <summary>In process: the embedded mode and unit tests.</summary>
-    InMemory,
-
-    /// <summary>PostgreSQL: any number of Coordinators, state survives restarts.</summary>
-    Postgres,
+    /// <summary>How long a deployment may stay in <paramref name="state"/>, as <see cref="StateTable"/> assigns it; null in final states and for names that are no state.</summary>
+    public TimeSpan? DeadlineFor(string state) => StateTable.Find(state)?.Deadline is { } deadline ? TimeSpan.FromSeconds(deadline(Deadlines)) : null;
 }

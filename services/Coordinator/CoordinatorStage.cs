@@ -1,6 +1,7 @@
 using Bpdp.Coordinator.Deadlines;
 using Bpdp.Coordinator.Persistence;
-using Bpdp.Coordinator.Targets;
+using Bpdp.Coordinator.Saga;
+using Bpdp.Coordinator.TargetLocks;
 using MassTransit;
 using MassTransit.Configuration;
 using MassTransit.Saga;
@@ -30,13 +31,13 @@ public static class CoordinatorStage
             saga.Repository(repository => repository.RegisterSagaRepository<DeploymentState, DeploymentStateDatabase,
                 SagaConsumeContextFactory<DeploymentStateDatabase, DeploymentState>, PostgresSagaRepositoryContextFactory>());
             bus.AddSingleton<IDeadlineSource, PostgresDeadlineSource>();
-            bus.AddSingleton<ITargetGate, PostgresTargetGate>();
+            bus.AddSingleton<ITargetLocks, PostgresTargetLocks>();
         }
         else
         {
             saga.InMemoryRepository();
             bus.AddSingleton<IDeadlineSource, InMemoryDeadlineSource>();
-            bus.AddSingleton<ITargetGate, InMemoryTargetGate>();
+            bus.AddSingleton<ITargetLocks, InMemoryTargetLocks>();
         }
 
         bus.AddSingleton<DeadlineSweeper>();

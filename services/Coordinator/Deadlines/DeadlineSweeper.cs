@@ -1,4 +1,5 @@
 using Bpdp.Contracts;
+using Bpdp.Coordinator.Saga;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -36,16 +37,11 @@ public sealed partial class DeadlineSweeper(IDeadlineSource deadlines, IBus bus,
         }
     }
 
-    /// <summary>The stage responsible for finishing each saga state.</summary>
-    public static PipelineStage StageOf(string state) => state switch
-    {
-        nameof(DeploymentStateMachine.Building) => PipelineStage.Builder,
-        nameof(DeploymentStateMachine.Scanning) => PipelineStage.Scanner,
-        nameof(DeploymentStateMachine.Publishing) => PipelineStage.Publisher,
-        nameof(DeploymentStateMachine.WaitingForTarget) => PipelineStage.Coordinator,
-        nameof(DeploymentStateMachine.Analyzing) or nameof(DeploymentStateMachine.Soaking) => PipelineStage.KpiGate,
-        _ => PipelineStage.Rollout,
-    };
+    /// <summary>
+    /// The stage responsible for finishing <paramref name="state"/>, from <see cref="StateTable"/>. States with
+    /// none (the final ones, which have no deadline to miss) and names that are no state answer Rollout.
+    /// </summary>
+    public static PipelineStage StageOf(string state) => StateTable.Find(state)?.Stage ?? PipelineStage.Rollout;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Deployment {DeploymentId}: {State} passed its deadline {Deadline:O}")]
     private partial void LogTimedOut(Guid deploymentId, string state, DateTimeOffset deadline);

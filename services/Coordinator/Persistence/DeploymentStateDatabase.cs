@@ -1,3 +1,4 @@
+using Bpdp.Coordinator.Saga;
 using System.Text.Json;
 using Bpdp.Contracts;
 using Npgsql;

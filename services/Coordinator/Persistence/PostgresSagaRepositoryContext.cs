@@ -1,3 +1,4 @@
+using Bpdp.Coordinator.Saga;
 using MassTransit;
 using MassTransit.Context;
 using MassTransit.Saga;

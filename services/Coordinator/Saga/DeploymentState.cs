@@ -1,7 +1,7 @@
 using Bpdp.Contracts;
 using MassTransit;
 
-namespace Bpdp.Coordinator;
+namespace Bpdp.Coordinator.Saga;
 
 /// <summary>One deployment as the Coordinator tracks it. Kept after it ends, so late and duplicate events find it and are ignored.</summary>
 public sealed class DeploymentState : SagaStateMachineInstance, ISagaVersion

@@ -1,10 +1,10 @@
 using Bpdp.Contracts;
-using MassTransit;
-using Bpdp.Coordinator.Targets;
+using Bpdp.Coordinator.TargetLocks;
 using Bpdp.Platform.Bus;
+using MassTransit;
 using Microsoft.Extensions.Options;
 
-namespace Bpdp.Coordinator;
+namespace Bpdp.Coordinator.Saga;
 
 /// <summary>
 /// One deployment, from approval to exactly one terminal event. Stages choreograph the artifact's path
@@ -17,13 +17,13 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
 {
     private readonly CoordinatorOptions options;
     private readonly TimeProvider clock;
-    private readonly ITargetGate targets;
+    private readonly ITargetLocks targetLocks;
 
-    public DeploymentStateMachine(IOptions<CoordinatorOptions> options, TimeProvider clock, ITargetGate targets)
+    public DeploymentStateMachine(IOptions<CoordinatorOptions> options, TimeProvider clock, ITargetLocks targetLocks)
     {
         this.options = options.Value;
         this.clock = clock;
-        this.targets = targets;
+        this.targetLocks = targetLocks;
         InstanceState(x => x.CurrentState);
 
         Correlate(() => ArtifactApproved);
@@ -54,55 +54,45 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
         });
 
         OnUnhandledEvent(context => context.Ignore());
-        WhenEnterAny(enter => enter.Then(context => EnterStage(context.Saga)));
 
+        // Every stage's event carries the target, so any of them may be the first the saga sees: it starts
+        // the deployment and skips ahead exactly as the same event does in the later states below.
         Initially(
             When(ArtifactApproved).Then(c => Start(c.Saga, c.Message.Target)).TransitionTo(Building),
-            When(ArtifactRejected).Then(c => Start(c.Saga, c.Message.Target)).Then(c => c.Saga.LastError = c.Message.Message)
-                .Publish(c => Rejection(c.Saga, PipelineStage.Builder, c.Message.Message), Once).TransitionTo(Rejected),
-            When(ImageBuilt).Then(c => Start(c.Saga, c.Message.Target)).Then(c => c.Saga.Image = c.Message.Image).TransitionTo(Scanning),
-            When(ImageScanned, c => c.Message.Passed).Then(c => Start(c.Saga, c.Message.Target)).Then(c => c.Saga.Image = c.Message.Image).TransitionTo(Publishing),
-            When(ImageScanned, c => !c.Message.Passed).Then(c => Start(c.Saga, c.Message.Target)).Then(c => c.Saga.LastError = ScanReason(c.Message))
-                .Publish(c => Rejection(c.Saga, PipelineStage.Scanner, c.Saga.LastError!), Once).TransitionTo(Rejected),
-            When(ImagePublished).Then(c => Start(c.Saga, c.Message.Target)).Then(c => c.Saga.Image = c.Message.Image)
-                .IfElseAsync(EnterTarget, enter => enter.Publish(c => DeployGreen(c.Saga), Once).TransitionTo(DeployingGreen), wait => wait.TransitionTo(WaitingForTarget)));
+            OnArtifactRejected(When(ArtifactRejected).Then(c => Start(c.Saga, c.Message.Target))),
+            OnImageBuilt(When(ImageBuilt).Then(c => Start(c.Saga, c.Message.Target))),
+            OnScanPassed(When(ImageScanned, c => c.Message.Passed).Then(c => Start(c.Saga, c.Message.Target))),
+            OnScanBlocked(When(ImageScanned, c => !c.Message.Passed).Then(c => Start(c.Saga, c.Message.Target))),
+            OnImagePublished(When(ImagePublished).Then(c => Start(c.Saga, c.Message.Target))));
 
         During(Building,
-            When(ArtifactRejected).Then(c => c.Saga.LastError = c.Message.Message)
-                .Publish(c => Rejection(c.Saga, PipelineStage.Builder, c.Message.Message), Once).TransitionTo(Rejected),
-            When(ImageBuilt).Then(c => c.Saga.Image = c.Message.Image).TransitionTo(Scanning),
+            OnArtifactRejected(When(ArtifactRejected)),
+            OnImageBuilt(When(ImageBuilt)),
             When(BuildFaulted).Then(c => c.Saga.LastError = FaultReason("the Builder", c.Message)).Publish(c => Failure(c.Saga), Once).TransitionTo(Failed));
 
         During(Building, Scanning,
-            When(ImageScanned, c => c.Message.Passed).Then(c => c.Saga.Image = c.Message.Image).TransitionTo(Publishing),
-            When(ImageScanned, c => !c.Message.Passed).Then(c => c.Saga.LastError = ScanReason(c.Message))
-                .Publish(c => Rejection(c.Saga, PipelineStage.Scanner, c.Saga.LastError!), Once).TransitionTo(Rejected),
+            OnScanPassed(When(ImageScanned, c => c.Message.Passed)),
+            OnScanBlocked(When(ImageScanned, c => !c.Message.Passed)),
             When(ScanFaulted).Then(c => c.Saga.LastError = FaultReason("the Scanner", c.Message)).Publish(c => Failure(c.Saga), Once).TransitionTo(Failed));
 
         During(Building, Scanning, Publishing,
-            When(ImagePublished).Then(c => c.Saga.Image = c.Message.Image)
-                .IfElseAsync(EnterTarget, enter => enter.Publish(c => DeployGreen(c.Saga), Once).TransitionTo(DeployingGreen), wait => wait.TransitionTo(WaitingForTarget)),
+            OnImagePublished(When(ImagePublished)),
             When(PublishFaulted).Then(c => c.Saga.LastError = FaultReason("the Publisher", c.Message)).Publish(c => Failure(c.Saga), Once).TransitionTo(Failed),
-            When(StageFailed, c => c.Message.Stage != PipelineStage.Coordinator).Then(c => c.Saga.LastError = $"{c.Message.Stage}: {c.Message.Reason}")
+            When(StageFailed, ReportedByAStage).Then(c => c.Saga.LastError = $"{c.Message.Stage}: {c.Message.Reason}")
                 .Publish(c => Failure(c.Saga), Once).TransitionTo(Failed),
-            When(StageTimedOut, c => c.Message.Deadline == c.Saga.DeadlineAt).Then(c => c.Saga.LastError = TimeoutReason(c.Saga))
+            When(StageTimedOut, IsCurrentDeadline).Then(c => c.Saga.LastError = TimeoutReason(c.Saga))
                 .Publish(c => Failure(c.Saga), Once).TransitionTo(Failed),
-            When(AbortRequested).Then(c => c.Saga.LastError = $"aborted by {c.Message.RequestedBy} before rollout: {c.Message.Reason}")
-                .Publish(c => Failure(c.Saga), Once).TransitionTo(Failed));
+            OnAbortBeforeRollout(When(AbortRequested)));
 
         // One deployment at a time per target: a waiting deployment checks again at each of its (short) deadlines.
         During(WaitingForTarget,
-            When(StageTimedOut, c => c.Message.Deadline == c.Saga.DeadlineAt)
-                .IfElseAsync(EnterTarget,
-                    enter => enter.Publish(c => DeployGreen(c.Saga), Once).TransitionTo(DeployingGreen),
-                    wait => wait.Then(c => c.Saga.DeadlineAt = Now + this.options.DeadlineFor(nameof(WaitingForTarget))!.Value)),
-            When(AbortRequested).Then(c => c.Saga.LastError = $"aborted by {c.Message.RequestedBy} before rollout: {c.Message.Reason}")
-                .Publish(c => Failure(c.Saga), Once).TransitionTo(Failed));
+            When(StageTimedOut, IsCurrentDeadline)
+                .IfElseAsync(EnterTarget, DeployGreenNow, wait => wait.Then(c => c.Saga.DeadlineAt = Now + this.options.DeadlineFor(nameof(WaitingForTarget))!.Value)),
+            OnAbortBeforeRollout(When(AbortRequested)));
 
-        WhenEnter(Live, binder => binder.ThenAsync(LeaveTarget));
-        WhenEnter(Rejected, binder => binder.ThenAsync(LeaveTarget));
-        WhenEnter(Failed, binder => binder.ThenAsync(LeaveTarget));
-        WhenEnter(RolledBack, binder => binder.ThenAsync(LeaveTarget));
+        During(DeployingGreen,
+            When(GreenReady).Then(c => c.Saga.NewColor = c.Message.Color).TransitionTo(Analyzing),
+            When(DeployFaulted).Then(c => c.Saga.LastError = FaultReason("Rollout", c.Message)).ThenAsync(RequestRollBack).TransitionTo(RollingBack));
 
         // The KPI gate reacts to GreenReady and TrafficCutOver on its own, so its verdict can overtake them here.
         During(DeployingGreen, Analyzing,
@@ -111,48 +101,55 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
             When(KpiFailed, c => c.Message.Phase == AnalysisPhase.PrePromotion).Then(c => c.Saga.LastError = $"pre-promotion KPI gate failed: {c.Message.Reason}")
                 .ThenAsync(RequestRollBack).TransitionTo(RollingBack));
 
-        During(CuttingOver, Soaking,
-            When(KpiPassed, c => c.Message.Phase == AnalysisPhase.PostPromotion).ThenAsync(Finalize).TransitionTo(Live),
-            When(KpiFailed, c => c.Message.Phase == AnalysisPhase.PostPromotion).Then(c => c.Saga.LastError = $"post-promotion KPI gate failed: {c.Message.Reason}")
+        During(DeployingGreen, Analyzing, CuttingOver, Soaking,
+            When(StageFailed, ReportedByAStage).Then(c => c.Saga.LastError = $"{c.Message.Stage}: {c.Message.Reason}")
+                .ThenAsync(RequestRollBack).TransitionTo(RollingBack),
+            When(StageTimedOut, IsCurrentDeadline).Then(c => c.Saga.LastError = TimeoutReason(c.Saga))
+                .ThenAsync(RequestRollBack).TransitionTo(RollingBack),
+            When(AbortRequested).Then(c => c.Saga.LastError = $"aborted by {c.Message.RequestedBy}: {c.Message.Reason}")
                 .ThenAsync(RequestRollBack).TransitionTo(RollingBack));
-
-        During(DeployingGreen,
-            When(GreenReady).Then(c => c.Saga.NewColor = c.Message.Color).TransitionTo(Analyzing),
-            When(DeployFaulted).Then(c => c.Saga.LastError = FaultReason("Rollout", c.Message)).ThenAsync(RequestRollBack).TransitionTo(RollingBack));
 
         During(CuttingOver,
             When(TrafficCutOver).Then(c => c.Saga.TrafficMoved = true).TransitionTo(Soaking),
             When(CutOverFaulted).Then(c => c.Saga.LastError = FaultReason("Rollout", c.Message)).ThenAsync(RequestRollBack).TransitionTo(RollingBack));
 
+        During(CuttingOver, Soaking,
+            When(KpiPassed, c => c.Message.Phase == AnalysisPhase.PostPromotion).ThenAsync(Finalize).TransitionTo(Live),
+            When(KpiFailed, c => c.Message.Phase == AnalysisPhase.PostPromotion).Then(c => c.Saga.LastError = $"post-promotion KPI gate failed: {c.Message.Reason}")
+                .ThenAsync(RequestRollBack).TransitionTo(RollingBack));
+
         During(Soaking,
             When(PromoteRequested).ThenAsync(Finalize).TransitionTo(Live));
-
-        During(DeployingGreen, Analyzing, CuttingOver, Soaking,
-            When(StageFailed, c => c.Message.Stage != PipelineStage.Coordinator).Then(c => c.Saga.LastError = $"{c.Message.Stage}: {c.Message.Reason}")
-                .ThenAsync(RequestRollBack).TransitionTo(RollingBack),
-            When(StageTimedOut, c => c.Message.Deadline == c.Saga.DeadlineAt).Then(c => c.Saga.LastError = TimeoutReason(c.Saga))
-                .ThenAsync(RequestRollBack).TransitionTo(RollingBack),
-            When(AbortRequested).Then(c => c.Saga.LastError = $"aborted by {c.Message.RequestedBy}: {c.Message.Reason}")
-                .ThenAsync(RequestRollBack).TransitionTo(RollingBack));
 
         During(RollingBack,
             When(TrafficRolledBack).Publish(c => new DeploymentRolledBack(c.Saga.CorrelationId, Now, c.Saga.Target!, c.Saga.LastError ?? "rolled back"), Once)
                 .TransitionTo(RolledBack),
             When(RollBackFaulted).Then(c => c.Saga.LastError = $"the rollback itself failed, an operator must act: {FaultReason("Rollout", c.Message)}")
                 .Publish(c => Failure(c.Saga), Once).TransitionTo(Failed),
-            When(StageFailed, c => c.Message.Stage != PipelineStage.Coordinator).Then(c => c.Saga.LastError = $"the rollback itself failed, an operator must act: {c.Message.Stage}: {c.Message.Reason}")
+            When(StageFailed, ReportedByAStage).Then(c => c.Saga.LastError = $"the rollback itself failed, an operator must act: {c.Message.Stage}: {c.Message.Reason}")
                 .Publish(c => Failure(c.Saga), Once).TransitionTo(Failed),
-            When(StageTimedOut, c => c.Message.Deadline == c.Saga.DeadlineAt).Then(c => c.Saga.LastError = $"the rollback did not finish in time, an operator must act ({c.Saga.LastError})")
+            When(StageTimedOut, IsCurrentDeadline).Then(c => c.Saga.LastError = $"the rollback did not finish in time, an operator must act ({c.Saga.LastError})")
                 .Publish(c => Failure(c.Saga), Once).TransitionTo(Failed));
 
-        During(Live, Rejected, Failed, RolledBack,
+        // The final states are the state table's: Live, Rejected, Failed and RolledBack.
+        State[] ended = [.. StateTable.Rows.Where(row => row.IsFinal).Select(row => GetState(row.Name))];
+        During(ended,
             When(ArtifactApproved).Then(Late), When(ArtifactRejected).Then(Late), When(ImageBuilt).Then(Late),
             When(ImageScanned).Then(Late), When(ImagePublished).Then(Late), When(GreenReady).Then(Late),
             When(KpiPassed).Then(Late), When(KpiFailed).Then(Late), When(TrafficCutOver).Then(Late),
-            When(TrafficRolledBack).Then(Late), When(StageFailed, c => c.Message.Stage != PipelineStage.Coordinator).Then(Late),
+            When(TrafficRolledBack).Then(Late), When(StageFailed, ReportedByAStage).Then(Late),
             When(StageTimedOut).Then(Late), When(AbortRequested).Then(Late), When(PromoteRequested).Then(Late));
 
+        // Registered before the final states' entry actions, so a stage is timed before its target lock is let go.
+        WhenEnterAny(enter => enter.Then(context => EnterStage(context.Saga)));
+        foreach (var state in ended)
+        {
+            WhenEnter(state, binder => binder.ThenAsync(LeaveTarget));
+        }
+
         DuringAny(When(StatusRequested).RespondAsync(c => Task.FromResult(Status(c.Saga))));
+
+        StateTable.RequireRowsFor(States.Select(state => state.Name).Where(name => name != Initial.Name && name != Final.Name));
     }
 
     public State Building { get; private set; } = null!;
@@ -191,8 +188,8 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
     public Event<Fault<CutOverTraffic>> CutOverFaulted { get; private set; } = null!;
     public Event<Fault<RollBackDeployment>> RollBackFaulted { get; private set; } = null!;
 
-    /// <summary>The states a deployment ends in; each is entered once, with one terminal event.</summary>
-    public static readonly IReadOnlySet<string> FinalStates = new HashSet<string>(StringComparer.Ordinal) { nameof(Live), nameof(Rejected), nameof(Failed), nameof(RolledBack) };
+    /// <summary>The states a deployment ends in (<see cref="StateTable.FinalStates"/>); each is entered once, with one terminal event.</summary>
+    public static readonly IReadOnlySet<string> FinalStates = StateTable.FinalStates;
 
     private DateTimeOffset Now => clock.GetUtcNow();
 
@@ -215,22 +212,64 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
             x.OnMissingInstance(missing => missing.Discard());
         });
 
-    /// <summary>Agency, environment and policy: what only one deployment at a time may roll out to.</summary>
-    public static string TargetKey(DeploymentTarget target) => $"{target.Agency}/{target.Environment}/{target.PolicyName}";
-
-    private Task<bool> EnterTarget<T>(BehaviorContext<DeploymentState, T> context)
-        where T : class => targets.TryEnter(TargetKey(context.Saga.Target!), context.Saga.CorrelationId, context.CancellationToken);
-
-    private Task LeaveTarget(BehaviorContext<DeploymentState> context) =>
-        context.Saga.Target is { } target ? targets.Leave(TargetKey(target), context.Saga.CorrelationId, context.CancellationToken) : Task.CompletedTask;
-
-    private DeployGreen DeployGreen(DeploymentState saga) => new(saga.CorrelationId, Now, saga.Target!, saga.Image!);
-
+    /// <summary>The first event of a deployment sets its target, which every later command names, and when it began.</summary>
     private void Start(DeploymentState saga, DeploymentTarget target)
     {
         saga.Target = target;
         saga.CreatedAt = Now;
     }
+
+    /// <summary>The Builder refused the approval: the deployment ends rejected, blaming the Builder.</summary>
+    private EventActivityBinder<DeploymentState, ArtifactRejected> OnArtifactRejected(EventActivityBinder<DeploymentState, ArtifactRejected> when) =>
+        when.Then(c => c.Saga.LastError = c.Message.Message)
+            .Publish(c => Rejection(c.Saga, PipelineStage.Builder, c.Message.Message), Once).TransitionTo(Rejected);
+
+    private EventActivityBinder<DeploymentState, ImageBuilt> OnImageBuilt(EventActivityBinder<DeploymentState, ImageBuilt> when) =>
+        when.Then(c => c.Saga.Image = c.Message.Image).TransitionTo(Scanning);
+
+    private EventActivityBinder<DeploymentState, ImageScanned> OnScanPassed(EventActivityBinder<DeploymentState, ImageScanned> when) =>
+        when.Then(c => c.Saga.Image = c.Message.Image).TransitionTo(Publishing);
+
+    /// <summary>A scan that did not pass ends the deployment rejected, blaming the Scanner and naming the findings.</summary>
+    private EventActivityBinder<DeploymentState, ImageScanned> OnScanBlocked(EventActivityBinder<DeploymentState, ImageScanned> when) =>
+        when.Then(c => c.Saga.LastError = ScanReason(c.Message))
+            .Publish(c => Rejection(c.Saga, PipelineStage.Scanner, c.Saga.LastError!), Once).TransitionTo(Rejected);
+
+    /// <summary>A published image goes to green at once when its target is free; otherwise the deployment waits for the target.</summary>
+    private EventActivityBinder<DeploymentState, ImagePublished> OnImagePublished(EventActivityBinder<DeploymentState, ImagePublished> when) =>
+        when.Then(c => c.Saga.Image = c.Message.Image)
+            .IfElseAsync(EnterTarget, DeployGreenNow, wait => wait.TransitionTo(WaitingForTarget));
+
+    private EventActivityBinder<DeploymentState, T> DeployGreenNow<T>(EventActivityBinder<DeploymentState, T> entered)
+        where T : class =>
+        entered.Publish(c => DeployGreen(c.Saga), Once).TransitionTo(DeployingGreen);
+
+    /// <summary>An abort before green exists has nothing to roll back: the deployment fails.</summary>
+    private EventActivityBinder<DeploymentState, AbortDeployment> OnAbortBeforeRollout(EventActivityBinder<DeploymentState, AbortDeployment> when) =>
+        when.Then(c => c.Saga.LastError = $"aborted by {c.Message.RequestedBy} before rollout: {c.Message.Reason}")
+            .Publish(c => Failure(c.Saga), Once).TransitionTo(Failed);
+
+    /// <summary>The saga receives its own terminal <see cref="DeploymentFailed"/> too; only a stage's failure is acted on.</summary>
+    private static bool ReportedByAStage(BehaviorContext<DeploymentState, DeploymentFailed> context) => context.Message.Stage != PipelineStage.Coordinator;
+
+    /// <summary>A timeout counts only for the deadline the saga still has: a repeated sweep, or one for a stage already left, changes nothing.</summary>
+    private static bool IsCurrentDeadline(BehaviorContext<DeploymentState, StageTimedOut> context) => context.Message.Deadline == context.Saga.DeadlineAt;
+
+    private async Task RequestRollBack<T>(BehaviorContext<DeploymentState, T> context)
+        where T : class =>
+        await context.Publish(new RollBackDeployment(context.Saga.CorrelationId, Now, context.Saga.Target!, context.Saga.LastError ?? "rollback requested"), Once);
+
+    /// <summary>Going live publishes two messages: the command that retires the old color, then the terminal event.</summary>
+    private async Task Finalize<T>(BehaviorContext<DeploymentState, T> context)
+        where T : class
+    {
+        var saga = context.Saga;
+        await context.Publish(new FinalizeDeployment(saga.CorrelationId, Now, saga.Target!), Once);
+        await context.Publish(new DeploymentCompleted(saga.CorrelationId, Now, saga.Target!, saga.Image!, saga.NewColor ?? Color.Green), Once);
+    }
+
+    private static void Late<T>(BehaviorContext<DeploymentState, T> context)
+        where T : class => context.Saga.LateEvents++;
 
     /// <summary>Every state change closes the running stage, opens the next and sets its deadline; final states have none.</summary>
     private void EnterStage(DeploymentState saga)
@@ -246,15 +285,24 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
             saga.Stages[^1] = saga.Stages[^1] with { EndedAt = now };
         }
 
-        var final = FinalStates.Contains(saga.CurrentState);
+        var final = StateTable.IsFinal(saga.CurrentState);
         saga.DeadlineAt = options.DeadlineFor(saga.CurrentState) is { } deadline && !final ? now + deadline : null;
         saga.UpdatedAt = now;
         saga.Stages.Add(new StageTiming(saga.CurrentState, now, final ? now : null));
     }
 
+    /// <summary>Agency, environment and policy: what only one deployment at a time may roll out to.</summary>
+    public static string TargetKey(DeploymentTarget target) => $"{target.Agency}/{target.Environment}/{target.PolicyName}";
+
+    private Task<bool> EnterTarget<T>(BehaviorContext<DeploymentState, T> context)
+        where T : class => targetLocks.TryEnter(TargetKey(context.Saga.Target!), context.Saga.CorrelationId, context.CancellationToken);
+
+    private Task LeaveTarget(BehaviorContext<DeploymentState> context) =>
+        context.Saga.Target is { } target ? targetLocks.Leave(TargetKey(target), context.Saga.CorrelationId, context.CancellationToken) : Task.CompletedTask;
+
     /// <summary>
     /// The saga publishes each command and its terminal event at most once per deployment, so each gets
-    /// an id derived from the deployment and the message type. Messages go out before the state is
+    /// an id derived from the deployment and the message type (<see cref="OnceId"/>). Messages go out before the state is
     /// saved (there is no transactional outbox here): when a Coordinator dies in between, the retry
     /// publishes the same ids again and every consumer, the ledger included, sees one message.
     /// </summary>
@@ -262,22 +310,10 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
         where T : class, IPipelineMessage =>
         context.MessageId = OnceId(context.Message.DeploymentId, typeof(T).Name);
 
-    public static Guid OnceId(Guid deploymentId, string messageType) => DeterministicIds.From($"{deploymentId:D}/{messageType}");
+    /// <summary>The id of the saga's <paramref name="messageType"/> message for a deployment: <see cref="MessageIds.For"/> with the Coordinator as the stage.</summary>
+    public static Guid OnceId(Guid deploymentId, string messageType) => MessageIds.For(deploymentId, PipelineStage.Coordinator, messageType);
 
-    private static void Late<T>(BehaviorContext<DeploymentState, T> context)
-        where T : class => context.Saga.LateEvents++;
-
-    private async Task RequestRollBack<T>(BehaviorContext<DeploymentState, T> context)
-        where T : class =>
-        await context.Publish(new RollBackDeployment(context.Saga.CorrelationId, Now, context.Saga.Target!, context.Saga.LastError ?? "rollback requested"), Once);
-
-    private async Task Finalize<T>(BehaviorContext<DeploymentState, T> context)
-        where T : class
-    {
-        var saga = context.Saga;
-        await context.Publish(new FinalizeDeployment(saga.CorrelationId, Now, saga.Target!), Once);
-        await context.Publish(new DeploymentCompleted(saga.CorrelationId, Now, saga.Target!, saga.Image!, saga.NewColor ?? Color.Green), Once);
-    }
+    private DeployGreen DeployGreen(DeploymentState saga) => new(saga.CorrelationId, Now, saga.Target!, saga.Image!);
 
     private DeploymentRejected Rejection(DeploymentState saga, PipelineStage stage, string reason) => new(saga.CorrelationId, Now, saga.Target!, stage, reason);
 

@@ -1,7 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 
-namespace Bpdp.Coordinator;
+namespace Bpdp.Coordinator.Saga;
 
 /// <summary>
 /// The saga's endpoint: the <c>Coordinator:Queue</c> queue (<c>coordinator</c>) and retries for optimistic-concurrency conflicts.

@@ -1,6 +1,7 @@
 using Bpdp.Contracts;
 using Bpdp.Coordinator;
 using Bpdp.Coordinator.Deadlines;
+using Bpdp.Coordinator.Saga;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.Configuration;

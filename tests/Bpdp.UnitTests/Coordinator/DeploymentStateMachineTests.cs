@@ -1,5 +1,5 @@
 using Bpdp.Contracts;
-using Bpdp.Coordinator;
+using Bpdp.Coordinator.Saga;
 using MassTransit;
 using static Bpdp.UnitTests.Coordinator.CoordinatorHarness;
 

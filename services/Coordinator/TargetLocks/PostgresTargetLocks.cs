@@ -2,10 +2,10 @@ using Bpdp.Coordinator.Persistence;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace Bpdp.Coordinator.Targets;
+namespace Bpdp.Coordinator.TargetLocks;
 
-/// <summary>The target gate shared by every Coordinator: one row per held target, taken and released atomically.</summary>
-public sealed class PostgresTargetGate(NpgsqlDataSource dataSource, IOptions<CoordinatorOptions> options) : ITargetGate
+/// <summary>The target locks shared by every Coordinator: one row per held target, taken and released atomically.</summary>
+public sealed class PostgresTargetLocks(NpgsqlDataSource dataSource, IOptions<CoordinatorOptions> options) : ITargetLocks
 {
     public async Task<bool> TryEnter(string target, Guid deploymentId, CancellationToken cancel = default)
     {

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 
-namespace Bpdp.Coordinator.Targets;
+namespace Bpdp.Coordinator.TargetLocks;
 
-/// <summary>The target gate of a single Coordinator process (the embedded mode).</summary>
-internal sealed class InMemoryTargetGate : ITargetGate
+/// <summary>The target locks of a single Coordinator process (the embedded mode).</summary>
+internal sealed class InMemoryTargetLocks : ITargetLocks
 {
     private readonly ConcurrentDictionary<string, Guid> holders = new(StringComparer.Ordinal);
 

@@ -1,6 +1,6 @@
 using Bpdp.Coordinator;
 using Bpdp.Coordinator.Persistence;
-using Bpdp.Coordinator.Targets;
+using Bpdp.Coordinator.TargetLocks;
 using Bpdp.IntegrationTests.Servers;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -9,7 +9,7 @@ namespace Bpdp.IntegrationTests.Coordinator;
 
 /// <summary>The per-target gate in real PostgreSQL: of many concurrent claimants exactly one wins, and it can hand over.</summary>
 [Collection(RealServersCollection.Name)]
-public sealed class PostgresTargetGateTests(RealServers servers)
+public sealed class PostgresTargetLocksTests(RealServers servers)
 {
     [Fact]
     public async Task Exactly_one_of_many_concurrent_deployments_enters_a_target_and_the_next_enters_after_it_leaves()
@@ -17,7 +17,7 @@ public sealed class PostgresTargetGateTests(RealServers servers)
         var schema = $"gate_{Guid.NewGuid():N}"[..20];
         await using var dataSource = NpgsqlDataSource.Create(await servers.Postgres());
         await DeploymentStateTable.Create(dataSource, schema);
-        var gate = new PostgresTargetGate(dataSource, Options.Create(new CoordinatorOptions { Schema = schema }));
+        var gate = new PostgresTargetLocks(dataSource, Options.Create(new CoordinatorOptions { Schema = schema }));
         var claimants = Enumerable.Range(0, 20).Select(_ => Guid.NewGuid()).ToArray();
 
         var entered = await Task.WhenAll(claimants.Select(id => gate.TryEnter("osha/production/haz-fast", id)));

@@ -1,0 +1,20 @@
+namespace Bpdp.Coordinator;
+
+/// <summary>Per-state deadlines in seconds, with defaults sized for real builds, scans and analyses.</summary>
+public sealed class StageDeadlines
+{
+    public double Building { get; set; } = 600;
+    public double Scanning { get; set; } = 600;
+    public double Publishing { get; set; } = 600;
+
+    /// <summary>Not a limit: how often a deployment waiting for its target checks again whether it is free.</summary>
+    public double WaitingForTarget { get; set; } = 5;
+
+    /// <summary>Longer than Rollout's own 600 s progress deadline, so Rollout normally reports first.</summary>
+    public double DeployingGreen { get; set; } = 900;
+
+    public double Analyzing { get; set; } = 1800;
+    public double CuttingOver { get; set; } = 120;
+    public double Soaking { get; set; } = 3600;
+    public double RollingBack { get; set; } = 300;
+}
