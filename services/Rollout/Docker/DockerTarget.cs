@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Bpdp.Contracts;
 using Bpdp.Rollout.Local;
 using Bpdp.Rollout.Targets;
+using Bpdp.Rollout.Traffic;
 
 namespace Bpdp.Rollout.Docker;
 

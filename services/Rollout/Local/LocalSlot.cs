@@ -1,4 +1,5 @@
 using Bpdp.Contracts;
+using Bpdp.Rollout.Traffic;
 
 namespace Bpdp.Rollout.Local;
 

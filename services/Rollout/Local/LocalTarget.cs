@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Bpdp.Contracts;
 using Bpdp.Platform.Images;
 using Bpdp.Rollout.Targets;
+using Bpdp.Rollout.Traffic;
 using Microsoft.Extensions.Options;
 
 namespace Bpdp.Rollout.Local;
