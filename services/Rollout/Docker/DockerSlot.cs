@@ -1,4 +1,4 @@
-using Bpdp.Rollout.Local;
+using Bpdp.Rollout.Traffic;
 
 namespace Bpdp.Rollout.Docker;
 

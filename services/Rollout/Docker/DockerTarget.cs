@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Bpdp.Contracts;
-using Bpdp.Rollout.Local;
+using Bpdp.Rollout.BlueGreen;
 using Bpdp.Rollout.Targets;
+using Bpdp.Rollout.Traffic;
 
 namespace Bpdp.Rollout.Docker;
 
@@ -24,12 +25,11 @@ public sealed class DockerTarget(TargetOptions entry, DockerEngine engine, IHttp
         var started = time.GetTimestamp();
         return Locked(command.Target, async (names, slot, containers) =>
         {
-            // A redelivered DeployGreen finds its own container, even after the cutover, rather than replacing the warm color.
-            var mine = containers.Of(command.DeploymentId) is { Running: true } own && own.Digest == command.Image.Digest ? own : null;
-            var color = mine?.Color ?? (containers.Live is { } live ? LocalSlot.Other(live.Color) : Color.Blue);
-            if (mine is null)
+            var plan = BlueGreenPlan.DeployGreen(containers.Observed(slot.Traffic.Preview), command.DeploymentId, command.Image.Digest);
+            var color = plan.Color;
+            if (plan.Action != DeployAction.Reuse)
             {
-                if (containers.Of(color) is { } existing)
+                if (plan.Action == DeployAction.Replace && containers.Of(color) is { } existing)
                 {
                     await engine.Remove(existing.Id, cancel);
                 }
@@ -39,7 +39,7 @@ public sealed class DockerTarget(TargetOptions entry, DockerEngine engine, IHttp
             }
 
             var ready = await WaitReady(names, color, cancel);
-            if (containers.Live?.Id != ready.Id)
+            if (plan.PointsPreview)
             {
                 slot.Traffic.SwitchPreview(ready.Address);
             }
@@ -63,7 +63,7 @@ public sealed class DockerTarget(TargetOptions entry, DockerEngine engine, IHttp
             var switched = time.GetElapsedTime(started);
             await engine.HoldLiveAlias(names, containers, target, cancel);
             logger.LogInformation("{Policy}: live traffic on {Color}", names.LiveAlias, DockerEngine.Describe(target));
-            return new TrafficMoved(command.Color, previous?.Color ?? LocalSlot.Other(command.Color), slot.Traffic.LiveEndpoint, switched);
+            return new TrafficMoved(command.Color, previous?.Color ?? BlueGreenPlan.Other(command.Color), slot.Traffic.LiveEndpoint, switched);
         }, cancel);
     }
 
@@ -73,19 +73,22 @@ public sealed class DockerTarget(TargetOptions entry, DockerEngine engine, IHttp
         var started = time.GetTimestamp();
         return Locked(command.Target, async (names, slot, containers) =>
         {
-            var mine = containers.Of(command.DeploymentId);
-            var live = containers.Live;
-            if (mine is not null && live?.Id == mine.Id)
+            var plan = BlueGreenPlan.RollBack(containers.Observed(slot.Traffic.Preview), command.DeploymentId);
+            var live = plan.Live is { } color ? containers.Of(color) : null;
+            if (plan.MovesLive)
             {
-                live = containers.Of(LocalSlot.Other(mine.Color)) is { Address: not null } previous ? previous : null;
                 slot.Traffic.SwitchLive(live?.Address);
                 await engine.HoldLiveAlias(names, containers, live, cancel);
             }
 
-            slot.Traffic.SwitchPreview(null);
-            if (mine is not null)
+            if (plan.ClearsPreview)
             {
-                await engine.Remove(mine.Id, cancel);
+                slot.Traffic.SwitchPreview(null);
+            }
+
+            if (plan.Removes is { } removing && containers.Of(removing) is { } removed)
+            {
+                await engine.Remove(removed.Id, cancel);
             }
 
             logger.LogInformation("{Policy}: rolled back; live is {Live}", names.LiveAlias, live is null ? "nothing" : DockerEngine.Describe(live));
@@ -101,20 +104,15 @@ public sealed class DockerTarget(TargetOptions entry, DockerEngine engine, IHttp
     public async Task Finalize(FinalizeDeployment command, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var deployment = command.DeploymentId.ToString();
         var retiring = await Locked(command.Target, (_, slot, containers) =>
         {
-            if (containers.Live is not { } live || live.DeploymentId != deployment)
-            {
-                return Task.FromResult<string?>(null);
-            }
-
-            if (slot.Traffic.Preview == live.Address)
+            var plan = BlueGreenPlan.Finalize(containers.Observed(slot.Traffic.Preview), command.DeploymentId);
+            if (plan.ClearsPreview)
             {
                 slot.Traffic.SwitchPreview(null);
             }
 
-            return Task.FromResult(containers.Of(LocalSlot.Other(live.Color)) is { } other && other.DeployedAt < live.DeployedAt ? other.Id : null);
+            return Task.FromResult(plan.Retires is { } old ? containers.Of(old)?.Id : null);
         }, cancel);
         if (retiring is null)
         {
@@ -122,12 +120,14 @@ public sealed class DockerTarget(TargetOptions entry, DockerEngine engine, IHttp
         }
 
         await Task.Delay(TimeSpan.FromSeconds(options.ScaleDownDelaySeconds), time, cancel);
-        await Locked(command.Target, async (names, _, containers) =>
+        await Locked(command.Target, async (names, slot, containers) =>
         {
-            if (containers.Live?.DeploymentId == deployment && containers.All.FirstOrDefault(c => c.Id == retiring) is { } old)
+            // Judged again on what the engine shows now: only the container judged before the delay, if it still retires.
+            var plan = BlueGreenPlan.Finalize(containers.Observed(slot.Traffic.Preview), command.DeploymentId);
+            if (plan.Retires is { } color && containers.Of(color) is { } old && old.Id == retiring)
             {
                 await engine.Remove(old.Id, cancel);
-                logger.LogInformation("{Policy}: retired {Color}; {Live} is the stable version", names.LiveAlias, old.Color, containers.Live.Color);
+                logger.LogInformation("{Policy}: retired {Color}; {Live} is the stable version", names.LiveAlias, old.Color, plan.Color);
             }
 
             return true;

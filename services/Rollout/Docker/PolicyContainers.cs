@@ -1,4 +1,5 @@
 using Bpdp.Contracts;
+using Bpdp.Rollout.BlueGreen;
 
 namespace Bpdp.Rollout.Docker;
 
@@ -15,4 +16,17 @@ public sealed record PolicyContainers(IReadOnlyList<PolicyContainer> All)
     public PolicyContainer? Of(Color color) => All.FirstOrDefault(c => c.Color == color);
 
     public PolicyContainer? Of(Guid deploymentId) => All.FirstOrDefault(c => c.DeploymentId == deploymentId.ToString());
+
+    /// <summary>
+    /// The containers as the plan reads them, with the proxy's <paramref name="preview"/> destination named by the
+    /// container it reaches. A container takes traffic once its port is published; one without a deployment label
+    /// reads as carrying an empty id, so the plan treats it as another deployment's and never removes it.
+    /// </summary>
+    public PolicySlots Observed(Uri? preview) => new(Slot(Color.Blue), Slot(Color.Green), Live?.Color)
+    {
+        Preview = preview is null ? null : All.FirstOrDefault(c => c.Address == preview)?.Color,
+    };
+
+    private ColorSlot? Slot(Color color) =>
+        Of(color) is { } container ? new ColorSlot(container.DeploymentId, container.Digest, container.DeployedAt, container.Running, Ready: container.Address is not null) : null;
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Bpdp.Contracts;
+using Bpdp.Rollout.BlueGreen;
 using Bpdp.Rollout.Targets;
 using k8s;
 using k8s.Autorest;
@@ -22,10 +23,10 @@ public sealed class KubernetesTarget(IKubernetes client, string ns, int replicas
     private TimeSpan ProgressDeadline => TimeSpan.FromSeconds(options.Value.ProgressDeadlineSeconds);
 
     /// <summary>
-    /// The new version in the color that is not live (blue when nothing is): created, or the Deployment of that
-    /// color replaced (PUT at its resourceVersion) when it holds another deployment; reused untouched when it
-    /// already holds this deployment's image. The preview Service then selects it, and the Deployment is
-    /// watched until ready. A deployment already live (a DeployGreen redelivered after its cutover) writes nothing.
+    /// The new version where the plan puts it: the Deployment created, replaced (PUT at the resourceVersion it was
+    /// read at), or reused untouched when it already holds this deployment's image. The preview Service then
+    /// selects it unless it is live, and the Deployment is watched until ready. A deployment already live (a
+    /// DeployGreen redelivered after its cutover) writes nothing.
     /// </summary>
     public async Task<GreenDeployed> DeployGreen(DeployGreen command, CancellationToken cancel)
     {
@@ -33,24 +34,25 @@ public sealed class KubernetesTarget(IKubernetes client, string ns, int replicas
         var started = time.GetTimestamp();
         var objects = new PolicyObjects(command.Target.PolicyName, ns);
         var state = await PolicyState.Read(client, objects, cancel);
-        var color = state.ColorOf(command.DeploymentId) ?? (state.Live is { } live ? PolicyObjects.Other(live) : Color.Blue);
+        var plan = BlueGreenPlan.DeployGreen(state.Observed(preview: null), command.DeploymentId, command.Image.ToString());
+        var color = plan.Color;
         var name = objects.Deployment(color);
         try
         {
             var wanted = BlueGreenManifests.Deployment(objects, command, color, replicas, options.Value.ProgressDeadlineSeconds);
-            if (!state.Deployments.TryGetValue(color, out var existing))
+            if (plan.Action == DeployAction.Create)
             {
                 await client.AppsV1.CreateNamespacedDeploymentAsync(wanted, ns, cancellationToken: cancel);
                 logger.LogInformation("{Namespace}/{Deployment}: created for {Version} ({Image})", ns, name, command.Target.PolicyVersion, command.Image);
             }
-            else if (!Holds(existing, command))
+            else if (plan.Action == DeployAction.Replace)
             {
-                wanted.Metadata.ResourceVersion = existing.Metadata.ResourceVersion;
+                wanted.Metadata.ResourceVersion = state.Deployments[color].Metadata.ResourceVersion;
                 await client.AppsV1.ReplaceNamespacedDeploymentAsync(wanted, name, ns, cancellationToken: cancel);
                 logger.LogInformation("{Namespace}/{Deployment}: replaced by {Version} ({Image})", ns, name, command.Target.PolicyVersion, command.Image);
             }
 
-            if (state.Live != color)
+            if (plan.PointsPreview)
             {
                 await new ServiceSwitch(client, objects).PointAt(objects.PreviewService, color, command.Target, cancel);
             }
@@ -82,14 +84,13 @@ public sealed class KubernetesTarget(IKubernetes client, string ns, int replicas
             logger.LogInformation("{Namespace}/{Service}: live traffic moved from {Previous} to {Color}", ns, objects.LiveService, switched.Before?.ToString() ?? "nothing", command.Color);
         }
 
-        return new TrafficMoved(command.Color, PolicyObjects.Other(command.Color), objects.Endpoint(objects.LiveService), time.GetElapsedTime(started));
+        return new TrafficMoved(command.Color, BlueGreenPlan.Other(command.Color), objects.Endpoint(objects.LiveService), time.GetElapsedTime(started));
     }
 
     /// <summary>
-    /// The deployment's color is the Deployment labelled with its id (else the color that is not live). If live
-    /// traffic is on it, Service P goes back to the other color when that has a Deployment, or is deleted when
-    /// none does (a first deployment: nothing serves). Then the preview Service, if it selects that color, and
-    /// the deployment's Deployment are deleted. A Deployment labelled with another deployment's id is never touched.
+    /// As the plan decides: Service P goes back to the other color, or is deleted when nothing is to serve (a
+    /// first deployment); then the preview Service, only if it selects the removed color, and the deployment's
+    /// Deployment are deleted. A Deployment labelled with another deployment's id is never touched.
     /// </summary>
     public async Task<RolledBackTo> RollBack(RollBackDeployment command, CancellationToken cancel)
     {
@@ -98,29 +99,21 @@ public sealed class KubernetesTarget(IKubernetes client, string ns, int replicas
         var objects = new PolicyObjects(command.Target.PolicyName, ns);
         var services = new ServiceSwitch(client, objects);
         var state = await PolicyState.Read(client, objects, cancel);
-        var found = state.ColorOf(command.DeploymentId);
-        var color = found ?? (state.Live is { } live ? PolicyObjects.Other(live) : Color.Blue);
-        var liveAfter = state.Live;
-        if (state.Live == color)
+        var preview = await ReadPreview(objects, cancel);
+        var plan = BlueGreenPlan.RollBack(state.Observed(preview), command.DeploymentId);
+        if (plan.MovesLive && plan.Live is { } back)
         {
-            var other = PolicyObjects.Other(color);
-            if (state.Deployments.ContainsKey(other))
-            {
-                await services.PointAt(objects.LiveService, other, command.Target, cancel);
-                liveAfter = other;
-            }
-            else
-            {
-                await services.DeleteIfUnchanged(state.LiveService!, cancel);
-                liveAfter = null;
-            }
+            await services.PointAt(objects.LiveService, back, command.Target, cancel);
+        }
+        else if (plan.MovesLive)
+        {
+            await services.DeleteIfUnchanged(state.LiveService!, cancel);
         }
 
-        var ours = found is not null || !state.Deployments.TryGetValue(color, out var occupant) || PolicyState.DeploymentIdOf(occupant) is null;
-        if (ours)
+        if (plan.Removes is { } color)
         {
-            var preview = await client.CoreV1.ReadNamespacedServiceAsync(objects.PreviewService, ns, cancellationToken: cancel).OrNullWhenNotFound();
-            if (preview is not null && PolicyState.ColorOf(preview) == color)
+            // A preview Service selecting anything but the removed color is not this rollback's to delete.
+            if (plan.ClearsPreview && preview is not null && PolicyState.ColorOf(preview) == color)
             {
                 await services.DeleteIfUnchanged(preview, cancel);
             }
@@ -128,29 +121,30 @@ public sealed class KubernetesTarget(IKubernetes client, string ns, int replicas
             await client.AppsV1.DeleteNamespacedDeploymentAsync(objects.Deployment(color), ns, cancellationToken: cancel).IgnoreNotFound();
         }
 
-        logger.LogInformation("{Namespace}/{Policy}: deployment {DeploymentId} rolled back from {Color}; live is {Live}", ns, objects.Policy, command.DeploymentId, color, liveAfter?.ToString() ?? "nothing");
-        return new RolledBackTo(liveAfter, time.GetElapsedTime(started));
+        logger.LogInformation("{Namespace}/{Policy}: deployment {DeploymentId} rolled back from {Color}; live is {Live}", ns, objects.Policy, command.DeploymentId, plan.Color, plan.Live?.ToString() ?? "nothing");
+        return new RolledBackTo(plan.Live, time.GetElapsedTime(started));
     }
 
     /// <summary>
     /// The preview Service goes at once if it still selects the finalized color. After the scale-down delay the
-    /// other color's Deployment is deleted, only while Service P still selects the finalized deployment's color
-    /// and only if that Deployment is not the finalized deployment's own; the delete carries the resourceVersion
-    /// it was judged at, so a Deployment replaced meanwhile by a newer rollout is judged again, not deleted.
+    /// plan judges again on what the cluster holds then, and the color it retires is deleted; the delete carries
+    /// the resourceVersion it was judged at, so a Deployment replaced meanwhile by a newer rollout is judged
+    /// again, not deleted.
     /// </summary>
     public async Task Finalize(FinalizeDeployment command, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(command);
         var objects = new PolicyObjects(command.Target.PolicyName, ns);
         var state = await PolicyState.Read(client, objects, cancel);
-        if (state.ColorOf(command.DeploymentId) is not { } color)
+        var preview = await ReadPreview(objects, cancel);
+        var plan = BlueGreenPlan.Finalize(state.Observed(preview), command.DeploymentId);
+        if (plan.Color is not { } color)
         {
             logger.LogWarning("{Namespace}/{Policy}: no Deployment carries deployment {DeploymentId}; nothing to finalize", ns, objects.Policy, command.DeploymentId);
             return;
         }
 
-        var preview = await client.CoreV1.ReadNamespacedServiceAsync(objects.PreviewService, ns, cancellationToken: cancel).OrNullWhenNotFound();
-        if (preview is not null && PolicyState.ColorOf(preview) == color)
+        if (plan.ClearsPreview && preview is not null)
         {
             await new ServiceSwitch(client, objects).DeleteIfUnchanged(preview, cancel);
         }
@@ -159,13 +153,12 @@ public sealed class KubernetesTarget(IKubernetes client, string ns, int replicas
         for (var attempt = 1; ; attempt++)
         {
             state = await PolicyState.Read(client, objects, cancel);
-            var retiring = PolicyObjects.Other(color);
-            // Only a Deployment older than this one retires: a newer deployment's DeployGreen can overtake this command.
-            if (state.Live != color || state.ColorOf(command.DeploymentId) != color || !state.Deployments.TryGetValue(retiring, out var old) || PolicyState.BelongsTo(old, command.DeploymentId)
-                || PolicyState.DeployedAt(old) >= PolicyState.DeployedAt(state.Deployments[color]))
+            if (BlueGreenPlan.Finalize(state.Observed(preview: null), command.DeploymentId) is not { Retires: { } retiring })
             {
                 return;
             }
+
+            var old = state.Deployments[retiring];
 
             try
             {
@@ -180,10 +173,8 @@ public sealed class KubernetesTarget(IKubernetes client, string ns, int replicas
         }
     }
 
-    /// <summary>The Deployment already runs this deployment's image: nothing to write.</summary>
-    private static bool Holds(V1Deployment deployment, DeployGreen command) =>
-        PolicyState.BelongsTo(deployment, command.DeploymentId)
-        && deployment.Spec?.Template?.Spec?.Containers?.FirstOrDefault()?.Image == command.Image.ToString();
+    private Task<V1Service?> ReadPreview(PolicyObjects objects, CancellationToken cancel) =>
+        client.CoreV1.ReadNamespacedServiceAsync(objects.PreviewService, ns, cancellationToken: cancel).OrNullWhenNotFound();
 
     public void Dispose() => client.Dispose();
 }

@@ -42,8 +42,6 @@ public sealed record PolicyObjects(string Policy, string Namespace)
         _ => null,
     };
 
-    public static Color Other(Color color) => color == Color.Blue ? Color.Green : Color.Blue;
-
     /// <summary>
     /// A label value for free text such as a SemVer version: label values allow only letters, digits,
     /// <c>-</c>, <c>_</c> and <c>.</c> (at most 63), so build metadata's <c>+</c> becomes <c>_</c>.

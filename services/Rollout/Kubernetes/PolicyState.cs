@@ -1,4 +1,5 @@
 using Bpdp.Contracts;
+using Bpdp.Rollout.BlueGreen;
 using k8s;
 using k8s.Models;
 
@@ -17,6 +18,17 @@ internal sealed record PolicyState(V1Service? LiveService, IReadOnlyDictionary<C
     /// <summary>The color whose Deployment carries the deployment's id, if any does.</summary>
     public Color? ColorOf(Guid deploymentId) =>
         Deployments.Where(d => BelongsTo(d.Value, deploymentId)).Select(d => (Color?)d.Key).FirstOrDefault();
+
+    /// <summary>
+    /// The Deployments as the plan reads them, with the color <paramref name="preview"/> selects, if it was read:
+    /// a Deployment that exists counts as running and able to take traffic, since the cluster routes only to ready pods.
+    /// </summary>
+    public PolicySlots Observed(V1Service? preview) => new(Slot(Color.Blue), Slot(Color.Green), Live) { Preview = ColorOf(preview) };
+
+    private ColorSlot? Slot(Color color) =>
+        Deployments.TryGetValue(color, out var deployment)
+            ? new ColorSlot(DeploymentIdOf(deployment), deployment.Spec?.Template?.Spec?.Containers?.FirstOrDefault()?.Image, DeployedAt(deployment), Running: true, Ready: true)
+            : null;
 
     public static bool BelongsTo(V1Deployment deployment, Guid deploymentId) =>
         DeploymentIdOf(deployment) == deploymentId.ToString();

@@ -1,4 +1,6 @@
 using Bpdp.Contracts;
+using Bpdp.Rollout.BlueGreen;
+using Bpdp.Rollout.Traffic;
 
 namespace Bpdp.Rollout.Local;
 
@@ -17,11 +19,18 @@ public sealed class LocalSlot(TrafficSwitch traffic)
     /// <summary>The color serving live traffic, if any yet.</summary>
     public Color? LiveColor { get; set; }
 
-    /// <summary>The color the deployment in progress went to, until it is finalized or rolled back.</summary>
-    public Color? NewColor { get; set; }
-
     /// <summary>The color that served before the last cutover, kept warm until the deployment is finalized.</summary>
     public Color? PreviousColor { get; set; }
 
-    public static Color Other(Color color) => color == Color.Blue ? Color.Green : Color.Blue;
+    /// <summary>The slots as the plan reads them: every executor here is running and was ready when it was added.</summary>
+    public PolicySlots Observed() => new(Of(Color.Blue), Of(Color.Green), LiveColor)
+    {
+        Preview = Executors.Where(e => e.Value.Address == Traffic.Preview).Select(e => (Color?)e.Key).FirstOrDefault(),
+        Previous = new PreviousLive(PreviousColor),
+    };
+
+    private ColorSlot? Of(Color color) =>
+        Executors.TryGetValue(color, out var executor) && Owners.TryGetValue(color, out var owner)
+            ? new ColorSlot(owner.DeploymentId.ToString(), executor.Digest, owner.DeployedAt, Running: true, Ready: true)
+            : null;
 }

@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Bpdp.Contracts;
 using Bpdp.Images;
+using Bpdp.Rollout.BlueGreen;
 using Bpdp.Rollout.Targets;
+using Bpdp.Rollout.Traffic;
 using Microsoft.Extensions.Options;
 
 namespace Bpdp.Rollout.Local;
@@ -27,22 +29,21 @@ public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, I
         await slot.Gate.WaitAsync(cancel);
         try
         {
-            // A redelivered DeployGreen finds its own executor, even after the cutover, rather than replacing the warm color.
-            var owned = slot.Owners.Where(o => o.Value.DeploymentId == command.DeploymentId).Select(o => (Color?)o.Key).FirstOrDefault();
-            if (owned is { } own && slot.Executors.TryGetValue(own, out var mine) && mine.Digest == image.Digest)
+            var plan = BlueGreenPlan.DeployGreen(slot.Observed(), command.DeploymentId, image.Digest);
+            var color = plan.Color;
+            if (plan.Action == DeployAction.Reuse)
             {
+                var mine = slot.Executors[color];
                 await WaitReady(mine, TimeSpan.FromSeconds(options.Value.ProgressDeadlineSeconds), cancel);
-                if (slot.LiveColor != own)
+                if (plan.PointsPreview)
                 {
                     slot.Traffic.SwitchPreview(mine.Address);
                 }
 
-                return new GreenDeployed(own, slot.Traffic.PreviewEndpoint, 1, time.GetElapsedTime(started));
+                return new GreenDeployed(color, slot.Traffic.PreviewEndpoint, 1, time.GetElapsedTime(started));
             }
 
-            var color = slot.LiveColor is { } live ? LocalSlot.Other(live) : Color.Blue;
-            slot.NewColor = color;
-            if (slot.Executors.Remove(color, out var existing))
+            if (plan.Action == DeployAction.Replace && slot.Executors.Remove(color, out var existing))
             {
                 slot.Owners.Remove(color);
                 await existing.DisposeAsync();
@@ -67,7 +68,11 @@ public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, I
             slot.Executors[color] = executor;
             slot.Owners[color] = (command.DeploymentId, command.OccurredAt);
             scrapeTargets.Write(target, slot.Executors.Values.Select(e => e.Address));
-            slot.Traffic.SwitchPreview(executor.Address);
+            if (plan.PointsPreview)
+            {
+                slot.Traffic.SwitchPreview(executor.Address);
+            }
+
             var readyIn = time.GetElapsedTime(started);
             logger.LogInformation("{Target}: {Version} is ready as {Color} at {Address} (preview {Preview}) in {Ready:F0} ms: image unpacked {Unpacked:F0} ms, executor started and ready {Started:F0} ms",
                 Key(target), target.PolicyVersion, color, executor.Address, slot.Traffic.PreviewEndpoint, readyIn.TotalMilliseconds, unpackedIn.TotalMilliseconds,
@@ -98,7 +103,7 @@ public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, I
                 logger.LogInformation("{Target}: live traffic moved to {Color} ({Address})", Key(target), color, executor.Address);
             }
 
-            return new TrafficMoved(color, slot.PreviousColor ?? LocalSlot.Other(color), slot.Traffic.LiveEndpoint, time.GetElapsedTime(started));
+            return new TrafficMoved(color, slot.PreviousColor ?? BlueGreenPlan.Other(color), slot.Traffic.LiveEndpoint, time.GetElapsedTime(started));
         }
         finally
         {
@@ -116,20 +121,22 @@ public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, I
         await slot.Gate.WaitAsync(cancel);
         try
         {
-            var newColor = slot.NewColor ?? (slot.LiveColor is { } live ? LocalSlot.Other(live) : Color.Blue);
-            if (slot.LiveColor == newColor)
+            var plan = BlueGreenPlan.RollBack(slot.Observed(), command.DeploymentId);
+            if (plan.MovesLive)
             {
-                // Traffic had moved to the new color: back to the one kept warm (none, for a first deployment).
-                slot.Traffic.SwitchLive(slot.PreviousColor is { } previous ? slot.Executors[previous].Address : null);
-                slot.LiveColor = slot.PreviousColor;
+                slot.Traffic.SwitchLive(plan.Live is { } back ? slot.Executors[back].Address : null);
+                slot.LiveColor = plan.Live;
                 slot.PreviousColor = null;
             }
 
-            slot.NewColor = null;
-            slot.Traffic.SwitchPreview(null);
-            if (slot.Executors.Remove(newColor, out var removed))
+            if (plan.ClearsPreview)
             {
-                slot.Owners.Remove(newColor);
+                slot.Traffic.SwitchPreview(null);
+            }
+
+            if (plan.Removes is { } color && slot.Executors.Remove(color, out var removed))
+            {
+                slot.Owners.Remove(color);
                 await removed.DisposeAsync();
                 scrapeTargets.Write(target, slot.Executors.Values.Select(e => e.Address));
             }
@@ -155,37 +162,33 @@ public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, I
         var target = command.Target;
         var slot = await Slot(target, cancel);
         Color old;
-        IRunningExecutor? retiring;
+        IRunningExecutor retiring;
         await slot.Gate.WaitAsync(cancel);
         try
         {
-            if (slot.LiveColor is not { } live || !slot.Owners.TryGetValue(live, out var mine) || mine.DeploymentId != command.DeploymentId)
-            {
-                return;
-            }
-
-            if (slot.Traffic.Preview == slot.Executors[live].Address)
+            var plan = BlueGreenPlan.Finalize(slot.Observed(), command.DeploymentId);
+            if (plan.ClearsPreview)
             {
                 slot.Traffic.SwitchPreview(null);
             }
 
-            if (slot.NewColor == live)
+            if (!plan.StillLive)
             {
-                slot.NewColor = null;
+                return;
             }
 
             slot.PreviousColor = null;
-            old = LocalSlot.Other(live);
-            retiring = slot.Owners.TryGetValue(old, out var other) && other.DeployedAt < mine.DeployedAt ? slot.Executors.GetValueOrDefault(old) : null;
+            if (plan.Retires is not { } retires)
+            {
+                return;
+            }
+
+            old = retires;
+            retiring = slot.Executors[old];
         }
         finally
         {
             slot.Gate.Release();
-        }
-
-        if (retiring is null)
-        {
-            return;
         }
 
         await Task.Delay(TimeSpan.FromSeconds(options.Value.ScaleDownDelaySeconds), time, cancel);

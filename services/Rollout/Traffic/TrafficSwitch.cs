@@ -1,7 +1,7 @@
 using System.Net;
 using Yarp.ReverseProxy.Forwarder;
 
-namespace Bpdp.Rollout.Local;
+namespace Bpdp.Rollout.Traffic;
 
 /// <summary>
 /// The local "service": a YARP forwarder on two stable ports — live and preview — whose destinations are
