@@ -12,6 +12,15 @@ public enum ApprovalRejectionReason
     /// <summary>The approval names a key id the Builder does not trust.</summary>
     UnknownKey,
 
+    /// <summary>The key may not approve for this agency or environment.</summary>
+    KeyNotAuthorized,
+
+    /// <summary>The key is outside its validity window, now or when it signed.</summary>
+    KeyNotValid,
+
+    /// <summary>The approval is older than the allowed age, or dated in the future.</summary>
+    StaleApproval,
+
     /// <summary>The signature does not verify against the named key.</summary>
     InvalidSignature,
 

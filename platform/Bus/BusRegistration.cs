@@ -37,6 +37,8 @@ public static class BusRegistration
 
         services.AddMassTransit(bus =>
         {
+            // Air-gapped by design: nothing is reported to MassTransit's usage telemetry service.
+            bus.DisableUsageTelemetry();
             bus.SetKebabCaseEndpointNameFormatter();
             bus.AddConsumeObserver<ConsumeMetricsObserver>();
             bus.AddConfigureEndpointsCallback((context, _, endpoint) => ConfigureEndpoint(context, endpoint));

@@ -1,10 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 using Bpdp.Platform.Bus;
+using Bpdp.Trust.Approvals;
 
 namespace Bpdp.Builder;
 
 /// <summary>Configuration section <c>Builder</c>.</summary>
-public sealed class BuilderOptions : IStageOptions
+public sealed class BuilderOptions : IStageOptions, IValidatableObject
 {
     public const string Section = "Builder";
 
@@ -12,8 +13,15 @@ public sealed class BuilderOptions : IStageOptions
     [RegularExpression("^[a-z0-9][a-z0-9-]{0,62}$", ErrorMessage = "Builder:Queue must be a kebab-case queue name.")]
     public string Queue { get; set; } = "builder";
 
-    /// <summary><c>Builder:TrustedKeys:&lt;keyId&gt;</c>: path of the approval system's ECDSA P-256 public key (PEM) for that key id.</summary>
-    public Dictionary<string, string> TrustedKeys { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>
+    /// <c>Builder:TrustedKeys:&lt;keyId&gt;</c>: the approval system's keys, each with <c>PublicKeyFile</c>, the
+    /// <c>Agencies</c> and <c>Environments</c> it may approve for, and optionally <c>NotBefore</c> / <c>NotAfter</c>.
+    /// </summary>
+    public Dictionary<string, ApprovalKeyOptions> TrustedKeys { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary><c>Builder:MaxApprovalAgeHours</c>: approvals given longer ago than this are refused as stale, so an old approval cannot be replayed.</summary>
+    [Range(0.01, 8760, ErrorMessage = "Builder:MaxApprovalAgeHours must be between 0.01 and 8760 (a year).")]
+    public double MaxApprovalAgeHours { get; set; } = 24;
 
     /// <summary><c>Builder:ExecutorBinary</c>: the published executor (scripts/publish-executor.sh) that goes into every image.</summary>
     [Required(ErrorMessage = "Builder:ExecutorBinary is required: the path of the published executor (scripts/publish-executor.sh prints it).")]
@@ -34,4 +42,7 @@ public sealed class BuilderOptions : IStageOptions
     public Uri DockerHost { get; set; } = new("unix:///var/run/docker.sock");
 
     public string RepositoryFor(string agency, string policy) => $"{QuarantineRepository}/{agency}/{policy}";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        TrustedKeys.SelectMany(key => key.Value.Problems($"{Section}:{nameof(TrustedKeys)}:{key.Key}")).Select(problem => new ValidationResult(problem));
 }

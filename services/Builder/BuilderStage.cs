@@ -3,6 +3,7 @@ using Bpdp.Builder.Consumers;
 using Bpdp.Builder.Docker;
 using Bpdp.Builder.Oci;
 using Bpdp.Platform.Bus;
+using Bpdp.Trust.Approvals;
 using Bpdp.Images;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -19,7 +20,9 @@ public static class BuilderStage
         bus.AddOptions<BuilderOptions>().BindConfiguration(BuilderOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         bus.TryAddSingleton(TimeProvider.System);
         bus.AddImageStore();
-        bus.AddSingleton(provider => ApprovalKeys.FromPemFiles(provider.GetRequiredService<IOptions<BuilderOptions>>().Value.TrustedKeys));
+        bus.AddSingleton(provider => ApprovalKeyRing.Load($"{BuilderOptions.Section}:{nameof(BuilderOptions.TrustedKeys)}", provider.GetRequiredService<IOptions<BuilderOptions>>().Value.TrustedKeys));
+        bus.AddSingleton(provider => new ApprovalEvidence(provider.GetRequiredService<ApprovalKeyRing>(), provider.GetRequiredService<TimeProvider>(),
+            TimeSpan.FromHours(provider.GetRequiredService<IOptions<BuilderOptions>>().Value.MaxApprovalAgeHours), $"{BuilderOptions.Section}:{nameof(BuilderOptions.TrustedKeys)}"));
         bus.AddSingleton<ApprovalVerifier>();
         bus.AddSingleton<PolicyImageBuilder>();
         bus.AddSingleton<BuildInputs>();

@@ -36,6 +36,7 @@ public static class CoordinatorStage
         else
         {
             saga.InMemoryRepository();
+            bus.AddHostedService<InMemoryStoreGuard>();
             bus.AddSingleton<IDeadlineSource, InMemoryDeadlineSource>();
             bus.AddSingleton<ITargetLocks, InMemoryTargetLocks>();
         }

@@ -5,13 +5,14 @@ using Bpdp.Contracts;
 namespace Bpdp.Testing;
 
 /// <summary>An approval system in miniature: a fresh ECDSA P-256 key that signs approvals as contracts/README.md describes.</summary>
-public sealed class ApprovalSigning : IDisposable
+/// <param name="approvedAt">When every approval says it was given; now (to the millisecond) when not given.</param>
+public sealed class ApprovalSigning(DateTimeOffset? approvedAt = null) : IDisposable
 {
     public const string KeyId = "approvals-test";
 
     public ECDsa Key { get; } = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
-    /// <summary>Writes the public key as PEM, for <c>Builder:TrustedKeys:&lt;KeyId&gt;</c>; returns its path.</summary>
+    /// <summary>Writes the public key as PEM, for <c>Builder:TrustedKeys:&lt;KeyId&gt;:PublicKeyFile</c>; returns its path.</summary>
     public string WritePublicKey(string directory)
     {
         var path = Path.Combine(directory, $"{KeyId}.pub.pem");
@@ -19,12 +20,20 @@ public sealed class ApprovalSigning : IDisposable
         return path;
     }
 
+    /// <summary>The Builder's settings trusting this key for every agency and environment, its public key written to <paramref name="directory"/>.</summary>
+    public Dictionary<string, string?> TrustedKeySettings(string directory, string prefix = "Builder") => new()
+    {
+        [$"{prefix}:TrustedKeys:{KeyId}:PublicKeyFile"] = WritePublicKey(directory),
+        [$"{prefix}:TrustedKeys:{KeyId}:Agencies:0"] = "*",
+        [$"{prefix}:TrustedKeys:{KeyId}:Environments:0"] = "*",
+    };
+
     /// <summary>A signed approval of the YAML, whose name, version and agency are read from it.</summary>
     public ArtifactApproved Approve(string yaml, Guid? deploymentId = null, string environment = "production", ECDsa? signer = null, string keyId = KeyId)
     {
         var unsigned = new ArtifactApproved(deploymentId ?? Guid.NewGuid(), DateTimeOffset.UtcNow, Field(yaml, "name"), Field(yaml, "version"), Field(yaml, "agency"), environment, yaml,
             Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(yaml))), "jane.doe@osha.example", keyId, "CHG-2026-0042",
-            new DateTimeOffset(2026, 11, 27, 9, 15, 0, TimeSpan.Zero), Signature: "");
+            approvedAt ?? ApprovedNow(), Signature: "");
         return Sign(unsigned, signer);
     }
 
@@ -35,6 +44,13 @@ public sealed class ApprovalSigning : IDisposable
     }
 
     public void Dispose() => Key.Dispose();
+
+    /// <summary>Now, to the millisecond the canonical form carries: approvals older than a day are refused as stale.</summary>
+    private static DateTimeOffset ApprovedNow()
+    {
+        var now = DateTimeOffset.UtcNow;
+        return new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
+    }
 
     /// <summary>A top-level <c>metadata</c> field of a policy module, good enough for the examples' layout.</summary>
     private static string Field(string yaml, string name) =>

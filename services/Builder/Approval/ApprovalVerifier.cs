@@ -1,60 +1,25 @@
-using System.Security.Cryptography;
-using System.Text;
 using Bpdp.Contracts;
 using Bpdp.Policy;
 using Bpdp.Policy.Parsing;
+using Bpdp.Trust.Approvals;
 
 namespace Bpdp.Builder.Approval;
 
 /// <summary>
-/// Checks an approval before anything is built, cheapest and most fundamental first: well-formed
-/// fields, size, signature (present, from a trusted key, valid over the canonical form), the policy's
-/// hash, then the policy itself (every validation error, samples included) and that it is the policy
-/// the approval names. The first failure decides the reason; a bad policy reports all its errors.
+/// Checks an approval before anything is built: first its evidence (<see cref="ApprovalEvidence"/>: form,
+/// size, signature, key scope and validity, age, the policy's hash), then the policy itself (every validation
+/// error, samples included) and that it is the policy the approval names. The first failure decides the
+/// reason; a bad policy reports all its errors.
 /// </summary>
-public sealed class ApprovalVerifier(ApprovalKeys keys)
+public sealed class ApprovalVerifier(ApprovalEvidence evidence)
 {
     public ApprovalVerdict Verify(ArtifactApproved approval)
     {
         ArgumentNullException.ThrowIfNull(approval);
-        byte[] canonical;
-        try
+        var check = evidence.Check(approval);
+        if (!check.IsAccepted)
         {
-            canonical = ApprovalCanonicalForm.ToBytes(approval);
-        }
-        catch (ArgumentException error)
-        {
-            return ApprovalVerdict.Refuse(ApprovalRejectionReason.MalformedApproval, $"The approval cannot be verified: {error.Message}");
-        }
-
-        var size = Encoding.UTF8.GetByteCount(approval.PolicyYaml);
-        if (size > ArtifactApproved.MaxPolicyYamlBytes)
-        {
-            return ApprovalVerdict.Refuse(ApprovalRejectionReason.Oversize, $"The policy is {size} bytes; the limit is {ArtifactApproved.MaxPolicyYamlBytes} bytes (1 MiB).");
-        }
-
-        if (string.IsNullOrWhiteSpace(approval.Signature))
-        {
-            return ApprovalVerdict.Refuse(ApprovalRejectionReason.MissingSignature, "The approval carries no signature; the approval system signs the canonical form with its ECDSA P-256 key (contracts/README.md).");
-        }
-
-        if (!keys.TryGet(approval.ApproverKeyId, out var key))
-        {
-            return ApprovalVerdict.Refuse(ApprovalRejectionReason.UnknownKey,
-                $"The approval is signed with key '{approval.ApproverKeyId}', which the Builder does not trust (trusted: {string.Join(", ", keys.KeyIds.Order(StringComparer.Ordinal))}); configure it as Builder:TrustedKeys:{approval.ApproverKeyId}.");
-        }
-
-        if (!SignatureVerifies(key, canonical, approval.Signature))
-        {
-            return ApprovalVerdict.Refuse(ApprovalRejectionReason.InvalidSignature,
-                $"The signature does not verify with key '{approval.ApproverKeyId}': the approval was changed after signing, or signed with another key or form.");
-        }
-
-        var actualHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(approval.PolicyYaml)));
-        if (!string.Equals(actualHash, approval.PolicySha256, StringComparison.Ordinal))
-        {
-            return ApprovalVerdict.Refuse(ApprovalRejectionReason.HashMismatch,
-                $"The policy's SHA-256 is {actualHash}, but the approval states {approval.PolicySha256}: the policy is not the one that was approved.");
+            return ApprovalVerdict.Refuse(check.Reason!.Value, check.Message!);
         }
 
         var result = PolicyValidator.Validate(approval.PolicyYaml);
@@ -75,12 +40,5 @@ public sealed class ApprovalVerifier(ApprovalKeys keys)
         return PolicyParser.DnsLabel().IsMatch(approval.Environment)
             ? ApprovalVerdict.Accept(policy)
             : ApprovalVerdict.Refuse(ApprovalRejectionReason.MalformedApproval, $"The environment '{approval.Environment}' is not a DNS label (lowercase letters, digits and '-').");
-    }
-
-    private static bool SignatureVerifies(ECDsa key, byte[] canonical, string signature)
-    {
-        var bytes = new byte[signature.Length];
-        return Convert.TryFromBase64String(signature, bytes, out var length)
-            && key.VerifyData(canonical, bytes.AsSpan(0, length), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
     }
 }

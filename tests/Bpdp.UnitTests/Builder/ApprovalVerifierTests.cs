@@ -2,7 +2,9 @@ using System.Security.Cryptography;
 using System.Text;
 using Bpdp.Builder.Approval;
 using Bpdp.Contracts;
+using Bpdp.Trust.Approvals;
 using Bpdp.UnitTests.Policy;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Bpdp.UnitTests.Builder;
 
@@ -12,22 +14,26 @@ public sealed class ApprovalVerifierTests : IDisposable
     private const string KeyId = "approvals-2026";
     private readonly ECDsa approvalKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly ECDsa otherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-    private readonly ApprovalKeys trusted;
+    private static readonly DateTimeOffset ApprovedAt = new(2026, 11, 27, 9, 15, 0, TimeSpan.Zero);
+    private readonly FakeTimeProvider clock = new(ApprovedAt.AddMinutes(10));
+    private readonly ApprovalKeyRing trusted;
     private readonly ApprovalVerifier verifier;
 
     public ApprovalVerifierTests()
     {
         var copy = ECDsa.Create();
         copy.ImportSubjectPublicKeyInfo(approvalKey.ExportSubjectPublicKeyInfo(), out _);
-        trusted = new ApprovalKeys(new Dictionary<string, ECDsa> { [KeyId] = copy });
-        verifier = new ApprovalVerifier(trusted);
+        trusted = new ApprovalKeyRing([new ApprovalKey(KeyId, copy, new HashSet<string> { "osha" }, new HashSet<string> { "production" }, null, null)]);
+        verifier = Verifier(trusted);
     }
+
+    private ApprovalVerifier Verifier(ApprovalKeyRing keys) => new(new ApprovalEvidence(keys, clock, TimeSpan.FromHours(24), "Builder:TrustedKeys"));
 
     private ArtifactApproved Signed(string yaml, string version = "1.0.0", ECDsa? signer = null, string keyId = KeyId)
     {
         var unsigned = new ArtifactApproved(Guid.NewGuid(), DateTimeOffset.UtcNow, "haz-fast", version, "osha", "production", yaml,
             Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(yaml))), "jane.doe@osha.example", keyId, "CHG-2026-0042",
-            new DateTimeOffset(2026, 11, 27, 9, 15, 0, TimeSpan.Zero), Signature: "");
+            ApprovedAt, Signature: "");
         var signature = (signer ?? approvalKey).SignData(ApprovalCanonicalForm.ToBytes(unsigned), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
         return unsigned with { Signature = Convert.ToBase64String(signature) };
     }
@@ -132,13 +138,15 @@ public sealed class ApprovalVerifierTests : IDisposable
     {
         var path = Path.GetTempFileName();
         File.WriteAllText(path, approvalKey.ExportSubjectPublicKeyInfoPem());
-        using var keys = ApprovalKeys.FromPemFiles(new Dictionary<string, string> { [KeyId] = path });
-        Assert.True(new ApprovalVerifier(keys).Verify(Signed(PolicyExamples.HazFast("1.0.0"))).Accepted);
+        using var keys = ApprovalKeyRing.Load("Builder:TrustedKeys", new Dictionary<string, ApprovalKeyOptions> { [KeyId] = Scoped(path) });
+        Assert.True(Verifier(keys).Verify(Signed(PolicyExamples.HazFast("1.0.0"))).Accepted);
 
-        var error = Assert.Throws<InvalidOperationException>(() => ApprovalKeys.FromPemFiles(new Dictionary<string, string> { ["k"] = "/nonexistent/k.pem" }));
-        Assert.Contains("Builder:TrustedKeys:k names '/nonexistent/k.pem'", error.Message, StringComparison.Ordinal);
+        var error = Assert.Throws<InvalidOperationException>(() => ApprovalKeyRing.Load("Builder:TrustedKeys", new Dictionary<string, ApprovalKeyOptions> { ["k"] = Scoped("/nonexistent/k.pem") }));
+        Assert.Contains("Builder:TrustedKeys:k:PublicKeyFile names '/nonexistent/k.pem'", error.Message, StringComparison.Ordinal);
         File.Delete(path);
     }
+
+    private static ApprovalKeyOptions Scoped(string path) => new() { PublicKeyFile = path, Agencies = ["osha"], Environments = ["production"] };
 
     public void Dispose()
     {

@@ -8,13 +8,15 @@ using Bpdp.UnitTests.Policy;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Bpdp.UnitTests.Builder;
 
 /// <summary>The Builder stage on the in-memory bus with the OCI-layout store: approvals in, one specific event out.</summary>
 public sealed class ArtifactApprovedConsumerTests : IAsyncLifetime, IDisposable
 {
-    private readonly ApprovalSigning signing = new();
+    private static readonly DateTimeOffset ApprovedAt = new(2026, 11, 27, 9, 15, 0, TimeSpan.Zero);
+    private readonly ApprovalSigning signing = new(ApprovedAt);
     private readonly string folder = Directory.CreateTempSubdirectory("bpdp-builder-").FullName;
     private readonly MessageSink sink = new();
     private WebApplication? host;
@@ -31,12 +33,14 @@ public sealed class ArtifactApprovedConsumerTests : IAsyncLifetime, IDisposable
             ["Images:Store"] = "Layout",
             ["Images:LayoutRoot"] = Images,
             ["Builder:ExecutorBinary"] = executor,
-            [$"Builder:TrustedKeys:{ApprovalSigning.KeyId}"] = signing.WritePublicKey(folder),
+            [$"Builder:TrustedKeys:{ApprovalSigning.KeyId}:PublicKeyFile"] = signing.WritePublicKey(folder),
+            [$"Builder:TrustedKeys:{ApprovalSigning.KeyId}:Agencies:0"] = "*",
+            [$"Builder:TrustedKeys:{ApprovalSigning.KeyId}:Environments:0"] = "*",
         }, bus =>
         {
             bus.AddBuilderStage();
             bus.AddBuilderOutcomeProbes("unit");
-        }, sink);
+        }, sink, services => services.AddSingleton<TimeProvider>(new FakeTimeProvider(ApprovedAt.AddMinutes(10))));
         await host.StartAsync();
     }
 
@@ -129,12 +133,14 @@ public sealed class ArtifactApprovedConsumerTests : IAsyncLifetime, IDisposable
             ["Registry:RetryLimit"] = "2",
             ["Registry:RetryMinDelayMs"] = "10",
             ["Builder:ExecutorBinary"] = executor,
-            [$"Builder:TrustedKeys:{ApprovalSigning.KeyId}"] = signing.WritePublicKey(folder),
+            [$"Builder:TrustedKeys:{ApprovalSigning.KeyId}:PublicKeyFile"] = signing.WritePublicKey(folder),
+            [$"Builder:TrustedKeys:{ApprovalSigning.KeyId}:Agencies:0"] = "*",
+            [$"Builder:TrustedKeys:{ApprovalSigning.KeyId}:Environments:0"] = "*",
         }, bus =>
         {
             bus.AddBuilderStage();
             bus.AddBuilderOutcomeProbes("unit");
-        }, sink);
+        }, sink, services => services.AddSingleton<TimeProvider>(new FakeTimeProvider(ApprovedAt.AddMinutes(10))));
         await unreachable.StartAsync();
         var approval = signing.Approve(PolicyExamples.HazFast("1.0.0"));
 

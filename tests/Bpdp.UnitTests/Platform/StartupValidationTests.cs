@@ -1,5 +1,8 @@
+using Bpdp.Coordinator;
 using Bpdp.Images;
 using Bpdp.Testing;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -77,10 +80,44 @@ public sealed class StartupValidationTests
     public async Task A_layout_store_starts_without_any_registry_settings() =>
         await BuildAndStart(new Dictionary<string, string?> { ["Bus:Transport"] = "InMemory", ["Images:Store"] = "Layout" }, services => services.AddImageStore());
 
-    // The bus is created, and its options validated, as soon as the health endpoint is mapped: either step may throw.
-    private static async Task BuildAndStart(Dictionary<string, string?> settings, Action<IServiceCollection>? services = null)
+    [Fact]
+    public async Task A_coordinator_keeping_sagas_in_memory_on_a_shared_broker_refuses_to_start()
     {
-        await using var app = TestHost.Build(settings, _ => { }, configureServices: services);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Bus:Transport"] = "RabbitMq",
+            ["RabbitMq:Host"] = "127.0.0.1",
+            ["RabbitMq:Username"] = "bpdp",
+            ["RabbitMq:Password"] = "unused",
+        };
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        await using var app = TestHost.Build(settings, bus => bus.AddCoordinatorStage(configuration));
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains("Coordinator:Store is InMemory while the bus is rabbitmq://", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Set Coordinator:Store=Postgres", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_embedded_coordinator_keeps_its_sagas_in_memory() =>
+        await BuildAndStart(new Dictionary<string, string?> { ["Bus:Transport"] = "InMemory" }, bus => bus.AddCoordinatorStage(new ConfigurationBuilder().Build()));
+
+    [Fact]
+    public void No_host_reports_to_the_usage_telemetry_service()
+    {
+        using var app = TestHost.Build(new Dictionary<string, string?> { ["Bus:Transport"] = "InMemory" }, _ => { });
+
+        Assert.False(app.Services.GetRequiredService<IOptions<UsageTelemetryOptions>>().Value.Enabled);
+    }
+
+    // The bus is created, and its options validated, as soon as the health endpoint is mapped: either step may throw.
+    private static async Task BuildAndStart(Dictionary<string, string?> settings, Action<IServiceCollection>? services = null) =>
+        await BuildAndStart(settings, _ => { }, services);
+
+    private static async Task BuildAndStart(Dictionary<string, string?> settings, Action<IBusRegistrationConfigurator> stages, Action<IServiceCollection>? services = null)
+    {
+        await using var app = TestHost.Build(settings, stages, configureServices: services);
         await app.StartAsync();
     }
 }
