@@ -51,7 +51,7 @@ internal static class EvaluationEndpoints
 
         try
         {
-            var decision = policy.Evaluate(input);
+            var decision = policy.Evaluate(input, options.Value.Evaluation);
             metrics.Record(name, version, color, ExecutorMetrics.Decided, Stopwatch.GetElapsedTime(started));
             return Json(new JsonObject
             {
@@ -60,6 +60,19 @@ internal static class EvaluationEndpoints
                 ["policy"] = name,
                 ["version"] = version,
             }, StatusCodes.Status200OK);
+        }
+        catch (EvaluationLimitExceededException error)
+        {
+            metrics.RecordLimit(name, version, color, error.LimitName, Stopwatch.GetElapsedTime(started));
+            logs.CreateLogger("Bpdp.Executor.Evaluation").LogWarning("Evaluation refused: {Error}", error.Message);
+            return Problem(new JsonObject
+            {
+                ["title"] = "The case could not be decided within the evaluation limits",
+                ["status"] = StatusCodes.Status422UnprocessableEntity,
+                ["detail"] = error.Message,
+                ["limit"] = error.LimitName,
+                ["rule"] = error.RuleId,
+            });
         }
         catch (PolicyEvaluationException error)
         {
@@ -110,6 +123,10 @@ internal static class EvaluationEndpoints
     {
         ["errors"] = new JsonArray([.. errors.Select(e => new JsonObject { ["field"] = e.Field, ["message"] = e.Message })]),
     };
+
+    /// <summary>An RFC 9457 problem body (its <c>type</c> left to the default, <c>about:blank</c>).</summary>
+    private static IResult Problem(JsonObject problem) =>
+        Results.Text(problem.ToJsonString(Readable), "application/problem+json", statusCode: problem["status"]!.GetValue<int>());
 
     private static IResult Json(JsonNode body, int status) => Results.Text(body.ToJsonString(Readable), "application/json", statusCode: status);
 

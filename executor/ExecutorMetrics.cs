@@ -20,7 +20,14 @@ public sealed class ExecutorMetrics
     /// <summary>A request while the policy is not ready (HTTP 503).</summary>
     public const string Unavailable = "unavailable";
 
+    /// <summary>
+    /// A valid case whose evaluation broke a limit (HTTP 422). Not in the error-rate KPI: anyone who reaches the
+    /// executor can send such a case, and a rollout must not fail because someone did.
+    /// </summary>
+    public const string Limit = "limit";
+
     private readonly Counter requests;
+    private readonly Counter limits;
     private readonly Histogram duration;
 
     public ExecutorMetrics()
@@ -28,6 +35,9 @@ public sealed class ExecutorMetrics
         var factory = Metrics.WithCustomRegistry(Registry);
         requests = factory.CreateCounter("bpdp_policy_requests_total", "Evaluation requests by policy, version, color and outcome.",
             "policy", "version", "color", "outcome");
+        limits = factory.CreateCounter("bpdp_policy_evaluation_limit_exceeded_total",
+            "Evaluations refused for breaking a limit, by policy, version, color and limit (steps, time, pattern-length).",
+            "policy", "version", "color", "limit");
         duration = factory.CreateHistogram("bpdp_policy_request_duration_seconds", "Time to answer an evaluation request: the wait-time KPI.",
             new HistogramConfiguration
             {
@@ -55,5 +65,12 @@ public sealed class ExecutorMetrics
     {
         requests.WithLabels(policy, version, color, outcome).Inc();
         duration.WithLabels(policy, version, color).Observe(elapsed.TotalSeconds);
+    }
+
+    /// <summary>Records a request refused because its evaluation broke <paramref name="limit"/> (outcome <see cref="Limit"/>).</summary>
+    public void RecordLimit(string policy, string version, string color, string limit, TimeSpan elapsed)
+    {
+        limits.WithLabels(policy, version, color, limit).Inc();
+        Record(policy, version, color, Limit, elapsed);
     }
 }

@@ -1,3 +1,5 @@
+using Bpdp.Policy.Evaluation;
+
 namespace Bpdp.Executor;
 
 /// <summary>Where the executor finds its policy and which slot it serves, from the environment.</summary>
@@ -11,6 +13,9 @@ public sealed class ExecutorOptions
 
     /// <summary>How often the executor looks again for a policy file that is not there yet (a volume still mounting).</summary>
     public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>What deciding one case may spend (comprehension steps, time) before it is refused with HTTP 422.</summary>
+    public EvaluationBudget Evaluation { get; set; } = EvaluationBudget.Default;
 
     /// <summary>The largest case body accepted.</summary>
     public const int MaxCaseBytes = 64 * 1024;

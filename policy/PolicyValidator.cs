@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Bpdp.Contracts;
@@ -15,20 +16,41 @@ namespace Bpdp.Policy;
 /// </summary>
 public static partial class PolicyValidator
 {
-    public static PolicyValidationResult Validate(string yaml)
+    /// <summary>Validates a policy, running its conditions for at most <see cref="PolicyLimits.ValidationTimeout"/> in total.</summary>
+    public static PolicyValidationResult Validate(string yaml) => Validate(yaml, PolicyLimits.ValidationTimeout);
+
+    /// <summary>
+    /// Validates a policy, running its conditions on probe cases and samples for at most <paramref name="timeout"/>
+    /// in total; past it, the sample it stopped at is an error and the rest are not run.
+    /// </summary>
+    public static PolicyValidationResult Validate(string yaml, TimeSpan timeout) => Validate(yaml, timeout, EvaluationBudget.Default);
+
+    /// <summary>
+    /// Validates a policy as <see cref="Validate(string, TimeSpan)"/> does, each probe and sample evaluated within
+    /// <paramref name="evaluation"/> (its timeout cut to the validation time left).
+    /// </summary>
+    public static PolicyValidationResult Validate(string yaml, TimeSpan timeout, EvaluationBudget evaluation)
     {
+        ArgumentNullException.ThrowIfNull(evaluation);
+        var started = Stopwatch.GetTimestamp();
         var (module, parseErrors) = PolicyParser.Parse(yaml);
         if (module is null)
         {
             return new PolicyValidationResult(null, parseErrors);
         }
 
+        // Each run gets the evaluation budget, cut short when less validation time is left than it allows.
+        EvaluationBudget Budget() => evaluation with
+        {
+            Timeout = TimeSpan.FromTicks(Math.Clamp((timeout - Stopwatch.GetElapsedTime(started)).Ticks, 0, evaluation.Timeout.Ticks)),
+        };
+
         var errors = new List<PolicyError>();
-        var environment = new CelEnvironment(null, null);
+        var environment = BoundedCel.CreateEnvironment();
         var compiled = new List<(PolicyRule, CelProgramDelegate)>();
         for (var i = 0; i < module.Rules.Count; i++)
         {
-            if (Compile(environment, module.Rules[i], $"spec.rules[{i}].when", module.Inputs, errors) is { } condition)
+            if (Compile(environment, module.Rules[i], $"spec.rules[{i}].when", module.Inputs, Budget, errors) is { } condition)
             {
                 compiled.Add((module.Rules[i], condition));
             }
@@ -38,14 +60,14 @@ public static partial class PolicyValidator
         var policy = new CompiledPolicy(module, compiled, CompiledPolicy.HashOf(yaml));
         if (errors.Count == 0)
         {
-            RunSamples(policy, errors);
+            RunSamples(policy, Budget, timeout, errors);
         }
 
         var sorted = errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList();
         return new PolicyValidationResult(sorted.Count == 0 ? policy : null, sorted);
     }
 
-    private static CelProgramDelegate? Compile(CelEnvironment environment, PolicyRule rule, string path, IReadOnlyList<InputField> inputs, List<PolicyError> errors)
+    private static CelProgramDelegate? Compile(CelEnvironment environment, PolicyRule rule, string path, IReadOnlyList<InputField> inputs, Func<EvaluationBudget> budget, List<PolicyError> errors)
     {
         void Fail(string message) => errors.Add(new PolicyError(rule.WhenPosition.Line, rule.WhenPosition.Column, path, message));
 
@@ -64,7 +86,15 @@ public static partial class PolicyValidator
         CelProgramDelegate condition;
         try
         {
-            condition = environment.Compile(rule.When);
+            var tree = environment.Parse(rule.When);
+            if (ComprehensionNesting.Depth(tree) is var nesting && nesting > PolicyLimits.MaxComprehensionNesting)
+            {
+                Fail($"The condition of rule '{rule.Id}' nests comprehensions (.all, .exists, .exists_one, .map, .filter) {nesting} deep; the limit is {PolicyLimits.MaxComprehensionNesting}, "
+                    + "because each level runs the one inside once per element. Move the inner test into a rule of its own, or compare fewer lists.");
+                return null;
+            }
+
+            condition = environment.Compile(tree);
         }
         catch (CelException error)
         {
@@ -72,7 +102,7 @@ public static partial class PolicyValidator
             return null;
         }
 
-        if (TypeProblem(condition, inputs) is { } problem)
+        if (TypeProblem(condition, inputs, budget) is { } problem)
         {
             Fail($"The condition of rule '{rule.Id}' {problem}");
             return null;
@@ -85,19 +115,28 @@ public static partial class PolicyValidator
     /// Conditions are type-checked by evaluating them on probe cases that hold every declared input
     /// with a value of its type: a comparison of a number input with text, an undeclared input, or a
     /// result that is not a boolean fails on a probe. Errors that depend on values (division by zero)
-    /// are left to run time, where they count against the KPI gate.
+    /// are left to run time, where they count against the KPI gate. A probe that breaks an evaluation limit, or
+    /// a <c>matches()</c> pattern that is not RE2 syntax, is a problem of the condition too.
     /// </summary>
-    private static string? TypeProblem(CelProgramDelegate condition, IReadOnlyList<InputField> inputs)
+    private static string? TypeProblem(CelProgramDelegate condition, IReadOnlyList<InputField> inputs, Func<EvaluationBudget> budget)
     {
         foreach (var probe in ProbeCases(inputs))
         {
             try
             {
-                var result = condition.Invoke(new Dictionary<string, object?> { ["input"] = probe });
+                var result = EvaluationMeter.Run(budget(), () => condition.Invoke(new Dictionary<string, object?> { ["input"] = probe }));
                 if (result is not bool)
                 {
                     return $"gives {Show(result)}, not true or false: a condition must be a comparison or a test.";
                 }
+            }
+            catch (LimitUnwind broken)
+            {
+                return $"breaks an evaluation limit on a probe case: {broken.Message}.";
+            }
+            catch (PatternException error)
+            {
+                return $"has an invalid pattern: {error.Message}";
             }
             catch (CelNoSuchOverloadException error)
             {
@@ -153,13 +192,25 @@ public static partial class PolicyValidator
         }
     }
 
-    private static void RunSamples(CompiledPolicy policy, List<PolicyError> errors)
+    /// <summary>
+    /// Every sample must be a valid case and get its expected outcome (and rule) within the evaluation limits;
+    /// once the validation's <paramref name="timeout"/> is spent, the sample reached is an error and the rest are skipped.
+    /// </summary>
+    private static void RunSamples(CompiledPolicy policy, Func<EvaluationBudget> budget, TimeSpan timeout, List<PolicyError> errors)
     {
         var samples = policy.Module.Samples;
         for (var i = 0; i < samples.Count; i++)
         {
             var sample = samples[i];
             void Fail(string message) => errors.Add(new PolicyError(sample.Position.Line, sample.Position.Column, $"spec.samples[{i}]", message));
+
+            var sampleBudget = budget();
+            if (sampleBudget.Timeout <= TimeSpan.Zero)
+            {
+                Fail($"Validation stopped at sample '{sample.Name}': running the conditions on probe cases and samples took the whole validation time limit "
+                    + $"({timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s). Simplify the conditions or split the samples across modules.");
+                return;
+            }
 
             var (input, caseErrors) = policy.Cases.Validate(sample.Input);
             if (input is null)
@@ -170,7 +221,7 @@ public static partial class PolicyValidator
 
             try
             {
-                var decision = policy.Evaluate(input);
+                var decision = policy.Evaluate(input, sampleBudget);
                 if (!decision.Outcome.Matches(sample.Expect))
                 {
                     Fail($"Sample '{sample.Name}' expects {Show(sample.Expect)} but the policy decides {Show(decision.Outcome)} (rule '{decision.Rule}').");
@@ -183,6 +234,10 @@ public static partial class PolicyValidator
             catch (PolicyEvaluationException error)
             {
                 Fail($"Sample '{sample.Name}' could not be decided: {error.Message}");
+            }
+            catch (EvaluationLimitExceededException error)
+            {
+                Fail($"Sample '{sample.Name}' could not be decided: {error.Message}.");
             }
         }
     }
@@ -238,7 +293,7 @@ public static partial class PolicyValidator
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
     };
 
-    [GeneratedRegex(@"\s+")]
+    [GeneratedRegex(@"\s+", RegexOptions.NonBacktracking)]
     private static partial Regex Whitespace();
 }
 

@@ -202,6 +202,6 @@ internal sealed partial class NodeReader
         return row[b.Length];
     }
 
-    [GeneratedRegex(@"^([0-9]{1,9})(ms|s|m|h)$")]
+    [GeneratedRegex(@"^([0-9]{1,9})(ms|s|m|h)\z", RegexOptions.NonBacktracking)]
     private static partial Regex DurationPattern();
 }

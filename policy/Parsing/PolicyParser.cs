@@ -99,9 +99,9 @@ public static partial class PolicyParser
 
         reader.RejectUnknownKeys(map, "metadata", "name", "version", "agency", "title", "description");
         var name = reader.RequiredText(map, "name", "metadata", "a DNS label such as haz-fast");
-        if (name is not null && !DnsLabel().IsMatch(name))
+        if (name is not null && NameProblem(name) is { } problem)
         {
-            reader.Error(reader.Child(map, "name")!, "metadata.name", $"metadata.name '{name}' is not a DNS label: use 1 to 63 lowercase letters, digits and '-', starting and ending with a letter or digit.");
+            reader.Error(reader.Child(map, "name")!, "metadata.name", problem);
         }
 
         var version = reader.RequiredText(map, "version", "metadata", "a SemVer version such as 1.0.0");
@@ -123,10 +123,44 @@ public static partial class PolicyParser
             : new PolicyMetadata(name, version, agency, title, description);
     }
 
+    /// <summary>
+    /// A policy name becomes the names of its Kubernetes objects (Service <c>P</c>, Service <c>P-preview</c>,
+    /// Deployments <c>P-blue</c> and <c>P-green</c>), so it must be a DNS label that stays one with those
+    /// suffixes: at most <see cref="PolicyLimits.MaxNameLength"/> characters, starting with a letter (a DNS-1035
+    /// label, as Services require), and not itself ending in a suffix, which would collide with another
+    /// policy's object.
+    /// </summary>
+    private static string? NameProblem(string name)
+    {
+        if (!DnsLabel().IsMatch(name))
+        {
+            return $"metadata.name '{name}' is not a DNS label: use 1 to 63 lowercase letters, digits and '-', starting and ending with a letter or digit.";
+        }
+
+        if (name.Length > PolicyLimits.MaxNameLength)
+        {
+            return $"metadata.name '{name}' is {name.Length} characters; the limit is {PolicyLimits.MaxNameLength}, so that the Kubernetes object names made from it ('{name}-preview' is the longest) stay within 63.";
+        }
+
+        if (!char.IsAsciiLetterLower(name[0]))
+        {
+            return $"metadata.name '{name}' must start with a letter: its Kubernetes Services need a DNS-1035 label.";
+        }
+
+        if (ReservedSuffixes.FirstOrDefault(s => name.EndsWith(s, StringComparison.Ordinal) && name.Length > s.Length) is { } suffix)
+        {
+            return $"metadata.name '{name}' ends in '{suffix}', which BPDP adds to policy names: it would collide with the objects of policy '{name[..^suffix.Length]}' (its Service '{name}'). Choose a name without that ending.";
+        }
+
+        return null;
+    }
+
+    private static readonly string[] ReservedSuffixes = ["-preview", "-blue", "-green"];
+
     /// <summary>A DNS label (RFC 1123): 1 to 63 lowercase letters, digits and '-', starting and ending with a letter or digit.</summary>
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")]
+    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\z", RegexOptions.NonBacktracking)]
     public static partial Regex DnsLabel();
 
-    [GeneratedRegex(@"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$")]
+    [GeneratedRegex(@"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?\z", RegexOptions.NonBacktracking)]
     private static partial Regex SemVer();
 }

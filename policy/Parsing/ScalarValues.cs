@@ -28,9 +28,9 @@ internal static partial class ScalarValues
         };
     }
 
-    [GeneratedRegex(@"^[-+]?[0-9]+$")]
+    [GeneratedRegex(@"^[-+]?[0-9]+\z", RegexOptions.NonBacktracking)]
     private static partial Regex Integer();
 
-    [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")]
+    [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\z", RegexOptions.NonBacktracking)]
     private static partial Regex Decimal();
 }

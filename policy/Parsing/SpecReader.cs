@@ -226,6 +226,6 @@ internal static partial class SpecReader
         return values;
     }
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z", RegexOptions.NonBacktracking)]
     private static partial Regex Identifier();
 }
