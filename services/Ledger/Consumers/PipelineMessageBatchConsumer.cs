@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Bpdp.Contracts;
 using Bpdp.Ledger.Chain;
 using Bpdp.Ledger.Storage;
@@ -10,7 +9,8 @@ namespace Bpdp.Ledger.Consumers;
 /// <summary>
 /// Records every pipeline message, a batch per transaction. The ledger queue is bound to the
 /// <see cref="IPipelineMessage"/> exchange, which every message exchange feeds, so it sees envelopes
-/// from our services and plain JSON from outside publishers alike.
+/// from our services and plain JSON from outside publishers alike. A body the ledger cannot canonicalise
+/// is recorded as refused (see <see cref="ReceivedBody"/>) rather than failing its whole batch.
 /// </summary>
 public sealed class PipelineMessageBatchConsumer(ILedgerStore ledger) : IConsumer<Batch<IPipelineMessage>>
 {
@@ -26,15 +26,13 @@ public sealed class PipelineMessageBatchConsumer(ILedgerStore ledger) : IConsume
     private static PendingEntry ToEntry(ConsumeContext<IPipelineMessage> message)
     {
         var body = message.ReceiveContext.Body.GetBytes();
-        var json = JsonNode.Parse(body);
-        var isEnvelope = message.ReceiveContext.ContentType?.MediaType == "application/vnd.masstransit+json";
-        var payload = isEnvelope ? json?["message"] : json;
-        return new PendingEntry(
+        return ReceivedBody.ToEntry(
             message.MessageId ?? DeterministicIds.From(body),
             message.Message.DeploymentId,
             MessageType(message),
             message.Message.OccurredAt,
-            payload is null ? "null" : CanonicalJson.From(payload));
+            body,
+            isEnvelope: message.ReceiveContext.ContentType?.MediaType == "application/vnd.masstransit+json");
     }
 
     /// <summary>

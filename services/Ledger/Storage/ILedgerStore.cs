@@ -5,7 +5,7 @@ namespace Bpdp.Ledger.Storage;
 /// <summary>A ledger backend: PostgreSQL in production, SQLite in the embedded mode. Both keep one chain and refuse changes.</summary>
 public interface ILedgerStore : ILedgerReader
 {
-    /// <summary>Appends the entries whose message ids are new, in order; returns how many were new.</summary>
+    /// <summary>Appends the entries whose message ids are new, and a conflict entry for a recorded id sent with a different payload, in order; returns how many entries were appended.</summary>
     Task<int> Append(IReadOnlyList<PendingEntry> entries, CancellationToken cancel = default);
 
     /// <summary>One deployment's entries in ledger order.</summary>

@@ -7,13 +7,14 @@ namespace Bpdp.Ledger.Storage;
 /// <summary>
 /// The ledger in PostgreSQL. Appends take a transaction-scoped advisory lock, so any number of ledger
 /// replicas extend one chain and never fork it; each batch is one transaction and one binary COPY.
-/// A message id already in the ledger is skipped: a redelivery changes nothing.
+/// A message id already in the ledger with the same payload is skipped: a redelivery changes nothing;
+/// with a different payload it is recorded as a conflict (see <see cref="Admission"/>).
 /// </summary>
 public sealed class PostgresLedger(NpgsqlDataSource dataSource, string schema) : ILedgerStore
 {
     private readonly string schema = Identifier.Require(schema);
 
-    /// <summary>Appends the entries whose message ids are new, in the given order; returns how many were new.</summary>
+    /// <summary>Appends the entries whose message ids are new, and a conflict entry for each recorded id sent with a different payload, in the given order; returns how many entries were appended.</summary>
     public async Task<int> Append(IReadOnlyList<PendingEntry> entries, CancellationToken cancel = default)
     {
         if (entries.Count == 0)
@@ -29,9 +30,10 @@ public sealed class PostgresLedger(NpgsqlDataSource dataSource, string schema) :
             await lockCommand.ExecuteNonQueryAsync(cancel);
         }
 
-        var known = await KnownIds(connection, transaction, entries.Select(e => e.MessageId).Distinct().ToArray(), cancel);
+        var recorded = await RecordedPayloads(connection, transaction, Admission.IdsToLookUp(entries), cancel);
+        var (admitted, conflicts) = Admission.Admit(entries, recorded);
         var (sequence, previousHash) = await Tail(connection, transaction, cancel);
-        var fresh = LedgerChain.Extend(sequence, previousHash, entries.Where(e => known.Add(e.MessageId)), DateTimeOffset.UtcNow);
+        var fresh = LedgerChain.Extend(sequence, previousHash, admitted, DateTimeOffset.UtcNow);
         if (fresh.Count == 0)
         {
             return 0;
@@ -58,6 +60,7 @@ public sealed class PostgresLedger(NpgsqlDataSource dataSource, string schema) :
         }
 
         await transaction.CommitAsync(cancel);
+        LedgerMetrics.Appended(fresh, conflicts);
         return fresh.Count;
     }
 
@@ -148,18 +151,18 @@ public sealed class PostgresLedger(NpgsqlDataSource dataSource, string schema) :
         }
     }
 
-    private async Task<HashSet<Guid>> KnownIds(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid[] ids, CancellationToken cancel)
+    private async Task<Dictionary<Guid, string>> RecordedPayloads(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid[] ids, CancellationToken cancel)
     {
-        await using var command = new NpgsqlCommand($"SELECT message_id FROM {schema}.ledger_entries WHERE message_id = ANY(@ids)", connection, transaction);
+        await using var command = new NpgsqlCommand($"SELECT message_id, payload FROM {schema}.ledger_entries WHERE message_id = ANY(@ids)", connection, transaction);
         command.Parameters.AddWithValue("ids", ids);
         await using var reader = await command.ExecuteReaderAsync(cancel);
-        var known = new HashSet<Guid>();
+        var recorded = new Dictionary<Guid, string>();
         while (await reader.ReadAsync(cancel))
         {
-            known.Add(reader.GetGuid(0));
+            recorded[reader.GetGuid(0)] = reader.GetString(1);
         }
 
-        return known;
+        return recorded;
     }
 
     private async Task<(long, string)> Tail(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancel)

@@ -14,13 +14,37 @@ public sealed class SqliteLedger : ILedgerStore
 {
     private readonly string connectionString;
 
-    private SqliteLedger(string path) =>
-        connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 30 }.ToString();
+    private SqliteLedger(string connectionString) => this.connectionString = connectionString;
+
+    /// <summary>
+    /// Opens an existing ledger file to read it and nothing else: never creating, migrating or changing
+    /// it, because a verifier must leave the evidence as it found it. Without a <c>-wal</c> file beside it
+    /// the file is opened immutable, since even a read-only connection to a WAL-mode file would create the
+    /// <c>-wal</c> and <c>-shm</c> files; with one (a ledger being written, or one that crashed), read-only,
+    /// so the entries still in the WAL are read too.
+    /// </summary>
+    public static SqliteLedger OpenReadOnly(string path)
+    {
+        var file = new FileInfo(path);
+        if (!file.Exists)
+        {
+            throw new FileNotFoundException($"{file.FullName}: no such ledger file", file.FullName);
+        }
+
+        var immutable = !File.Exists(file.FullName + "-wal");
+        return new SqliteLedger(new SqliteConnectionStringBuilder
+        {
+            DataSource = immutable ? new Uri(file.FullName).AbsoluteUri + "?immutable=1" : file.FullName,
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = false,
+            DefaultTimeout = 30,
+        }.ToString());
+    }
 
     /// <summary>Opens (creating when missing) the ledger file and its append-only tables.</summary>
     public static SqliteLedger Open(string path)
     {
-        var ledger = new SqliteLedger(path);
+        var ledger = new SqliteLedger(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 30 }.ToString());
         using var connection = new SqliteConnection(ledger.connectionString);
         connection.Open();
         using var command = connection.CreateCommand();
@@ -68,17 +92,18 @@ public sealed class SqliteLedger : ILedgerStore
 
         try
         {
-            var known = new HashSet<Guid>();
-            foreach (var id in entries.Select(e => e.MessageId).Distinct())
+            var recorded = new Dictionary<Guid, string>();
+            foreach (var id in Admission.IdsToLookUp(entries))
             {
-                if (await Scalar(connection, "SELECT 1 FROM ledger_entries WHERE message_id = $id", cancel, ("$id", id.ToString("D"))) is not null)
+                if (await Scalar(connection, "SELECT payload FROM ledger_entries WHERE message_id = $id", cancel, ("$id", id.ToString("D"))) is string payload)
                 {
-                    known.Add(id);
+                    recorded[id] = payload;
                 }
             }
 
+            var (admitted, conflicts) = Admission.Admit(entries, recorded);
             var (sequence, hash) = await Tail(connection, cancel);
-            var fresh = LedgerChain.Extend(sequence, hash, entries.Where(e => known.Add(e.MessageId)), DateTimeOffset.UtcNow);
+            var fresh = LedgerChain.Extend(sequence, hash, admitted, DateTimeOffset.UtcNow);
             await using var insert = connection.CreateCommand();
             insert.CommandText = """
                 INSERT INTO ledger_entries (seq, message_id, deployment_id, message_type, occurred_at, recorded_at, payload, prev_hash, hash)
@@ -100,6 +125,7 @@ public sealed class SqliteLedger : ILedgerStore
             }
 
             await Scalar(connection, "COMMIT", cancel);
+            LedgerMetrics.Appended(fresh, conflicts);
             return fresh.Count;
         }
         catch

@@ -25,7 +25,8 @@ public static class LedgerVerifier
         var expectedSequence = 1L;
         var previousHash = LedgerHash.Genesis;
         var hashes = new Dictionary<long, string>();
-        var checkpoints = (await ledger.Checkpoints(cancel)).Concat(heldCheckpoints ?? []).OrderBy(c => c.Sequence).ToList();
+        // A held copy of a stored checkpoint is one checkpoint, checked and counted once.
+        var checkpoints = (await ledger.Checkpoints(cancel)).Concat(heldCheckpoints ?? []).Distinct().OrderBy(c => c.Sequence).ToList();
         var wanted = checkpoints.Select(c => c.Sequence).ToHashSet();
 
         for (var from = 1L; from <= tail; from += Page)

@@ -10,7 +10,7 @@ namespace Bpdp.IntegrationTests.Ledger;
 
 /// <summary>The chain in real PostgreSQL: append, dedupe, append-only enforcement, and tampering caught by verify and by the auditor's recipe.</summary>
 [Collection(RealServersCollection.Name)]
-public sealed partial class LedgerChainTests(RealServers servers)
+public sealed class LedgerChainTests(RealServers servers)
 {
     private static PendingEntry Entry(Guid deployment, int n, Guid? id = null) => new(
         id ?? Guid.NewGuid(), deployment, n % 2 == 0 ? "StageTimedOut" : "PromoteDeployment",
@@ -157,11 +157,68 @@ public sealed partial class LedgerChainTests(RealServers servers)
         Assert.Equal(7, verdict.FirstBadSequence);
     }
 
-    /// <summary>Runs the script block of docs/ledger.md marked audit-recipe with bash, psql and sha256sum.</summary>
-    private static async Task<string> RunAuditRecipe(LedgerDatabase database)
+    [Fact]
+    public async Task A_different_payload_under_a_recorded_message_id_is_recorded_as_a_conflict_entry_with_both_payload_hashes()
+    {
+        await using var database = await LedgerDatabase.Create(await servers.Postgres());
+        var deployment = Guid.NewGuid();
+        var original = Entry(deployment, 1);
+        var forged = original with { Payload = $$"""{"deploymentId":"{{deployment}}","n":666}""" };
+
+        Assert.Equal(1, await database.Ledger.Append([original]));
+        Assert.Equal(0, await database.Ledger.Append([original]));
+        Assert.Equal(1, await database.Ledger.Append([forged, original]));
+        Assert.Equal(0, await database.Ledger.Append([forged]));
+
+        var timeline = await database.Ledger.Timeline(deployment);
+        Assert.Equal(["PromoteDeployment", "MessageIdConflict"], timeline.Select(e => e.MessageType));
+        var conflict = System.Text.Json.JsonDocument.Parse(timeline[1].Payload).RootElement;
+        Assert.Equal(
+            (original.MessageId.ToString(), Sha256(original.Payload), Sha256(forged.Payload), forged.Payload),
+            (conflict.GetProperty("messageId").GetString(), conflict.GetProperty("recordedPayloadSha256").GetString(), conflict.GetProperty("payloadSha256").GetString(), conflict.GetProperty("payload").GetString()));
+        Assert.True((await LedgerVerifier.Verify(database.Ledger, database.Key)).Valid);
+    }
+
+    [Fact]
+    public async Task The_documented_openssl_recipe_checks_held_checkpoints_and_catches_a_rehashed_entry()
+    {
+        await using var database = await LedgerWith(6);
+        var three = await database.Ledger.Entries(3, 3).SingleAsync();
+        var (_, six) = await database.Ledger.Tail();
+        var held = Path.Combine(Path.GetTempPath(), $"bpdp-held-{Guid.NewGuid():N}.jsonl");
+        var publicKey = Path.ChangeExtension(held, ".pub.pem");
+        await using (var writer = File.CreateText(held))
+        {
+            await Bpdp.Ledger.Api.CheckpointFile.Write(
+                [database.Signer.Sign(3, three.Hash, DateTimeOffset.UtcNow), database.Signer.Sign(6, six, DateTimeOffset.UtcNow)], writer);
+        }
+
+        await File.WriteAllTextAsync(publicKey, database.Key.ExportSubjectPublicKeyInfoPem());
+        var environment = new Dictionary<string, string> { ["HELD"] = held, ["PUBLIC_KEY"] = publicKey };
+
+        Assert.Equal($"OK 3 {three.Hash}\nOK 6 {six}", await RunRecipe(database, "checkpoint-recipe", environment));
+
+        var entry = await database.Ledger.Entries(6, 6).SingleAsync();
+        var forged = entry with { Payload = "{\"forged\":true}" };
+        forged = forged with { Hash = LedgerHash.Of(forged) };
+        await database.Tamper($"UPDATE {{schema}}.ledger_entries SET payload = '{forged.Payload}', hash = '{forged.Hash}' WHERE seq = 6");
+        Assert.Equal(
+            $"OK 3 {three.Hash}\nBAD 6: the ledger's hash is {forged.Hash}, the checkpoint's {six} (history was rewritten)",
+            await RunRecipe(database, "checkpoint-recipe", environment));
+        File.Delete(held);
+        File.Delete(publicKey);
+    }
+
+    private static string Sha256(string text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+
+    private static Task<string> RunAuditRecipe(LedgerDatabase database) => RunRecipe(database, "audit-recipe", new Dictionary<string, string>());
+
+    /// <summary>Runs the script block of docs/ledger.md marked with <paramref name="marker"/> with bash, psql, sha256sum, jq and openssl.</summary>
+    private static async Task<string> RunRecipe(LedgerDatabase database, string marker, Dictionary<string, string> environment)
     {
         var doc = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "docs", "ledger.md"));
-        var script = AuditRecipe().Match(doc).Groups[1].Value;
+        var script = Regex.Match(doc, $@"<!-- {marker} -->\s*```sh\n(.*?)```", RegexOptions.Singleline).Groups[1].Value;
+        Assert.NotEmpty(script);
         var path = Path.Combine(Path.GetTempPath(), $"bpdp-audit-{Guid.NewGuid():N}.sh");
         await File.WriteAllTextAsync(path, script);
         var connection = new NpgsqlConnectionStringBuilder(database.OwnerConnectionString);
@@ -178,6 +235,11 @@ public sealed partial class LedgerChainTests(RealServers servers)
                 ["LEDGER_SCHEMA"] = database.Schema,
             },
         };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start)!;
         var output = await process.StandardOutput.ReadToEndAsync();
         var errors = await process.StandardError.ReadToEndAsync();
@@ -186,7 +248,4 @@ public sealed partial class LedgerChainTests(RealServers servers)
         Assert.True(errors.Length == 0, errors);
         return output.Trim();
     }
-
-    [GeneratedRegex(@"<!-- audit-recipe -->\s*```sh\n(.*?)```", RegexOptions.Singleline)]
-    private static partial Regex AuditRecipe();
 }

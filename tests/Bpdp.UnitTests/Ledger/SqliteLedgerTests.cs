@@ -94,6 +94,52 @@ public sealed class SqliteLedgerTests : IDisposable
         Assert.Equal(200, result.VerifiedEntries);
     }
 
+    [Fact]
+    public async Task A_different_payload_under_a_recorded_message_id_is_recorded_as_a_conflict_entry_and_counted()
+    {
+        var ledger = SqliteLedger.Open(path);
+        var deployment = Guid.NewGuid();
+        var original = Entry(deployment, 1);
+        var forged = original with { Payload = $$"""{"deploymentId":"{{deployment}}","n":666}""" };
+        var conflictsBefore = await MetricValue("bpdp_ledger_conflicts_total");
+
+        Assert.Equal(1, await ledger.Append([original]));
+        Assert.Equal(0, await ledger.Append([original]));
+        Assert.Equal(1, await ledger.Append([forged]));
+        Assert.Equal(0, await ledger.Append([forged, original]));
+
+        var conflict = await ledger.Entries(2, 2).SingleAsync();
+        Assert.Equal(("MessageIdConflict", deployment), (conflict.MessageType, conflict.DeploymentId));
+        Assert.NotEqual(original.MessageId, conflict.MessageId);
+        Assert.Equal(
+            $$"""{"messageId":"{{original.MessageId}}","messageType":"PromoteDeployment","payload":"{{forged.Payload.Replace("\"", "\\\"", StringComparison.Ordinal)}}","payloadSha256":"{{Sha256(forged.Payload)}}","recordedPayloadSha256":"{{Sha256(original.Payload)}}"}""",
+            conflict.Payload);
+        Assert.Equal(2, (await ledger.Tail()).Sequence);
+        Assert.True((await LedgerVerifier.Verify(ledger, key)).Valid);
+        Assert.Equal(conflictsBefore + 1, await MetricValue("bpdp_ledger_conflicts_total"));
+    }
+
+    [Fact]
+    public async Task Two_payloads_under_one_new_message_id_in_one_batch_record_the_first_and_a_conflict()
+    {
+        var ledger = SqliteLedger.Open(path);
+        var original = Entry(Guid.NewGuid(), 1);
+
+        Assert.Equal(2, await ledger.Append([original, original with { Payload = "{\"n\":2}" }, original]));
+
+        Assert.Equal(["PromoteDeployment", "MessageIdConflict"], await ledger.Entries(1, 2).Select(e => e.MessageType).ToListAsync());
+    }
+
+    private static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+
+    private static async Task<double> MetricValue(string name)
+    {
+        using var buffer = new MemoryStream();
+        await Prometheus.Metrics.DefaultRegistry.CollectAndExportAsTextAsync(buffer);
+        var line = System.Text.Encoding.UTF8.GetString(buffer.ToArray()).Split('\n').SingleOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal));
+        return line is null ? 0 : double.Parse(line[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private async Task Execute(string sql)
     {
         await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
