@@ -41,9 +41,10 @@ public static class ImageUnpacker
         return Compose(root, digest, layers);
     }
 
-    private static string RootOf(string directory, string digest) => Path.Combine(directory, digest.Replace(':', '-'));
+    /// <summary>Digests become folder names only once they are known to be sha256 digests: a command or a manifest naming <c>../x</c> never names a path.</summary>
+    private static string RootOf(string directory, string digest) => Path.Combine(directory, ImageDigest.Validate(digest, "the image digest").Replace(':', '-'));
 
-    private static string LayerTree(string directory, string digest) => Path.Combine(directory, "layers", digest.Replace(':', '-'));
+    private static string LayerTree(string directory, string digest) => Path.Combine(directory, "layers", ImageDigest.Validate(digest, "the layer digest").Replace(':', '-'));
 
     /// <summary>One layer's entries into its own tree, published whole (staged, then moved) so a half-unpacked layer is never reused.</summary>
     private static void UnpackLayer(Blob layer, string tree)

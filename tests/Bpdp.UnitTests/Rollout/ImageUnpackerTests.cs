@@ -119,4 +119,18 @@ public sealed class ImageUnpackerTests : IDisposable
         Assert.Equal("v2", File.ReadAllText(Path.Combine(two, "etc", "policy.yaml")));
         Assert.True(OperatingSystem.IsWindows() || File.GetUnixFileMode(Path.Combine(two, "usr", "local", "bin", "run")).HasFlag(UnixFileMode.UserExecute));
     }
+
+    [Theory]
+    [InlineData("../../etc")]
+    [InlineData("sha256:../../../../../../../../../../../../../../../../../../../../../../../../../../etc/x")]
+    [InlineData("sha256:0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef")]
+    public async Task A_digest_that_is_not_a_sha256_digest_is_refused_before_it_names_any_path(string digest)
+    {
+        var images = Path.Combine(folder, "images");
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => ImageUnpacker.Unpack(new OciLayoutImageStore(Path.Combine(folder, "store")), "osha/haz-fast", digest, images, CancellationToken.None));
+
+        Assert.Contains($"the image digest '{digest}' is not a sha256 digest", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(images));
+    }
 }
