@@ -42,7 +42,8 @@ internal static class BuildBenchmark
         }
 
         double Median(List<double> values) => Percentiles.Of([.. values.Order()], 50);
-        Console.WriteLine($"executor {executor.Binary.Length / 1024.0 / 1024.0:F1} MiB; cold build p50 {Median(cold):F0} ms; warm build p50 {Median(warm):F2} ms; policy layer alone p50 {Median(layerOnly):F2} ms; warm / layer-alone {Median(warm) / Median(layerOnly):F2}");
+        Console.WriteLine($"executor {executor.Binary.Length / 1024.0 / 1024.0:F1} MiB; cold build p50 {Median(cold):F0} ms; warm build p50 {Median(warm):F2} ms; " +
+            $"policy layer alone p50 {Median(layerOnly):F2} ms; warm / layer-alone {Median(warm) / Median(layerOnly):F2}");
         return Task.FromResult(0);
     }
 }

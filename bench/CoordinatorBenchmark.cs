@@ -47,8 +47,10 @@ internal static class CoordinatorBenchmark
         {
             var memory = await Throughput(SagaStoreKind.InMemory, postgres, schema, deployments);
             var database = await Throughput(SagaStoreKind.Postgres, postgres, schema, deployments);
-            Console.WriteLine($"transitions: in-memory {memory.Rate:N0}/s, PostgreSQL {database.Rate:N0}/s, ratio {database.Rate / memory.Rate:F2} ({deployments} deployments x {Steps.Length} transitions each)");
-            Console.WriteLine($"one transition, PostgreSQL: p50 {database.P50:F1} ms, p95 {database.P95:F1} ms -> the Coordinator's own share of a deployment: about {database.P50 * Steps.Length:F0} ms (p50 x {Steps.Length})");
+            Console.WriteLine(
+                $"transitions: in-memory {memory.Rate:N0}/s, PostgreSQL {database.Rate:N0}/s, ratio {database.Rate / memory.Rate:F2} ({deployments} deployments x {Steps.Length} transitions each)");
+            Console.WriteLine($"one transition, PostgreSQL: p50 {database.P50:F1} ms, p95 {database.P95:F1} ms -> the Coordinator's own share of a deployment: " +
+                $"about {database.P50 * Steps.Length:F0} ms (p50 x {Steps.Length})");
             Console.WriteLine($"one transition, in-memory: p50 {memory.P50:F1} ms, p95 {memory.P95:F1} ms");
         }
         finally

@@ -46,7 +46,8 @@ internal static class CutoverBenchmark
             rollback.Add(await Switch(http, live, "1.0.0", () => target.RollBack(new RollBackDeployment(round, DateTimeOffset.UtcNow, next, "benchmark"), CancellationToken.None)));
         }
 
-        Console.WriteLine($"cutover: p50 {Percentiles.Of([.. cutover.Order()], 50):F2} ms, p95 {Percentiles.Of([.. cutover.Order()], 95):F2} ms; rollback: p50 {Percentiles.Of([.. rollback.Order()], 50):F2} ms, p95 {Percentiles.Of([.. rollback.Order()], 95):F2} ms (goal p95 < 100 ms); 20 rounds");
+        Console.WriteLine($"cutover: p50 {Percentiles.Of([.. cutover.Order()], 50):F2} ms, p95 {Percentiles.Of([.. cutover.Order()], 95):F2} ms; " +
+            $"rollback: p50 {Percentiles.Of([.. rollback.Order()], 50):F2} ms, p95 {Percentiles.Of([.. rollback.Order()], 95):F2} ms (goal p95 < 100 ms); 20 rounds");
         Directory.Delete(folder, recursive: true);
         return 0;
     }

@@ -31,7 +31,8 @@ internal static class LedgerBenchmark
         var schema = $"bench_{Guid.NewGuid():N}"[..16];
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await LedgerSchema.Apply(dataSource, schema, "bpdp_ledger");
-        await Execute(dataSource, $"CREATE TABLE {schema}.plain_entries (seq bigint PRIMARY KEY, message_id uuid NOT NULL UNIQUE, deployment_id uuid NOT NULL, message_type text NOT NULL, occurred_at timestamptz NOT NULL, recorded_at timestamptz NOT NULL, payload text NOT NULL, prev_hash text NOT NULL, hash text NOT NULL)");
+        await Execute(dataSource, $"CREATE TABLE {schema}.plain_entries (seq bigint PRIMARY KEY, message_id uuid NOT NULL UNIQUE, deployment_id uuid NOT NULL, message_type text NOT NULL, " +
+            "occurred_at timestamptz NOT NULL, recorded_at timestamptz NOT NULL, payload text NOT NULL, prev_hash text NOT NULL, hash text NOT NULL)");
         try
         {
             var ledger = new PostgresLedger(dataSource, schema);
@@ -61,7 +62,8 @@ internal static class LedgerBenchmark
 
             var ledgerRate = total / ledgerTime.TotalSeconds;
             var plainRate = total / plainTime.TotalSeconds;
-            Console.WriteLine($"append: ledger {ledgerRate:N0} entries/s, plain batched INSERT {plainRate:N0} rows/s, ratio {ledgerRate / plainRate:F2} (batches of {BatchSize}, {total:N0} rows each)");
+            Console.WriteLine(
+                $"append: ledger {ledgerRate:N0} entries/s, plain batched INSERT {plainRate:N0} rows/s, ratio {ledgerRate / plainRate:F2} (batches of {BatchSize}, {total:N0} rows each)");
 
             using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
             var verifyWatch = Stopwatch.StartNew();

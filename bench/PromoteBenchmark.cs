@@ -62,7 +62,8 @@ internal static class PromoteBenchmark
 
     private static async Task Copy(string source, string destination)
     {
-        using var process = Process.Start(new ProcessStartInfo("skopeo", ["copy", "--quiet", "--src-tls-verify=false", "--dest-tls-verify=false", source, destination]) { RedirectStandardError = true })!;
+        using var process = Process.Start(new ProcessStartInfo("skopeo",
+            ["copy", "--quiet", "--src-tls-verify=false", "--dest-tls-verify=false", source, destination]) { RedirectStandardError = true })!;
         var errors = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)

@@ -64,7 +64,8 @@ internal static class PushBenchmark
 
     private static async Task Skopeo(string layout, string destination)
     {
-        using var process = Process.Start(new ProcessStartInfo("skopeo", ["copy", "--quiet", "--dest-tls-verify=false", $"oci:{layout}:bench", $"docker://{destination}"]) { RedirectStandardError = true })!;
+        using var process = Process.Start(new ProcessStartInfo("skopeo",
+            ["copy", "--quiet", "--dest-tls-verify=false", $"oci:{layout}:bench", $"docker://{destination}"]) { RedirectStandardError = true })!;
         var errors = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)

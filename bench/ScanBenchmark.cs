@@ -44,7 +44,8 @@ internal static partial class ScanBenchmark
             var oursMedian = Percentiles.Of([.. ours.Order()], 50);
             var grepMedian = Percentiles.Of([.. grep.Order()], 50);
             Console.WriteLine($"{megabytes} MB in {Directory.GetFiles(folder).Length} files, {rules.Rules.Count} rules, {found} findings");
-            Console.WriteLine($"scanner p50 {oursMedian:F0} ms ({megabytes / (oursMedian / 1000):F0} MB/s); grep -E -i -c p50 {grepMedian:F0} ms ({megabytes / (grepMedian / 1000):F0} MB/s); grep time / scanner time {grepMedian / oursMedian:F2}");
+            Console.WriteLine($"scanner p50 {oursMedian:F0} ms ({megabytes / (oursMedian / 1000):F0} MB/s); " +
+                $"grep -E -i -c p50 {grepMedian:F0} ms ({megabytes / (grepMedian / 1000):F0} MB/s); grep time / scanner time {grepMedian / oursMedian:F2}");
             return 0;
         }
         finally
@@ -127,7 +128,8 @@ internal static partial class ScanBenchmark
     private static void Generate(string folder, int megabytes)
     {
         var random = new Random(7);
-        string[] words = ["policy", "report", "injury", "inspection", "deadline", "office", "region", "severity", "establishment", "worker", "hazard", "manufacturing", "construction", "priority", "queue"];
+        string[] words = ["policy", "report", "injury", "inspection", "deadline", "office", "region", "severity", "establishment", "worker", "hazard", "manufacturing",
+            "construction", "priority", "queue"];
         const string alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
         string Token(int n) => new([.. Enumerable.Range(0, n).Select(_ => alnum[random.Next(alnum.Length)])]);
         for (var file = 0; file < megabytes; file++)

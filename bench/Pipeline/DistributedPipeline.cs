@@ -113,7 +113,8 @@ internal sealed class DistributedPipeline : IPipelineUnderTest
         var recorder = new PipelineRecorder();
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(bus) { ["Service:HttpAddress"] = "127.0.0.1", ["Service:HttpPort"] = "0", ["Logging:LogLevel:Default"] = "Warning" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(bus) { ["Service:HttpAddress"] = "127.0.0.1", ["Service:HttpPort"] = "0",
+            ["Logging:LogLevel:Default"] = "Warning" });
         builder.Services.AddSingleton(recorder);
         builder.AddBpdpService("bench-recorder", configure => PipelineRecorder.Register(configure, $"bench-recorder-{run}"));
         var host = builder.Build();

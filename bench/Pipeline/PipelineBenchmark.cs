@@ -84,7 +84,8 @@ internal static class PipelineBenchmark
         }
     }
 
-    private sealed record Report(string Name, double FirstToGreenReady, Spread ToGreenReady, IReadOnlyList<(string Step, double P50)> Steps, double BreachToBack, double MeasurementToBack, double Interval, long SwitchFailures);
+    private sealed record Report(string Name, double FirstToGreenReady, Spread ToGreenReady, IReadOnlyList<(string Step, double P50)> Steps, double BreachToBack, double MeasurementToBack,
+        double Interval, long SwitchFailures);
 
     /// <summary>Where the time to green ready goes: the median of each step, from the event before it to the event that ends it, as this process received them.</summary>
     private static List<(string Step, double P50)> Steps(IPipelineUnderTest pipeline, IEnumerable<Guid> deployments)
@@ -124,7 +125,8 @@ internal static class PipelineBenchmark
             warm.Add(deployment.Id);
         }
 
-        var (faulty, breachedAt) = await Deploy(pipeline, key, await File.ReadAllTextAsync(Path.Combine(examples, "v1.0.1.yaml")), environment, expectLive: false, onLive: _ => users.Send(PipelineUsers.NoWorkforce));
+        var (faulty, breachedAt) = await Deploy(pipeline, key, await File.ReadAllTextAsync(Path.Combine(examples, "v1.0.1.yaml")), environment, expectLive: false,
+            onLive: _ => users.Send(PipelineUsers.NoWorkforce));
         var backAt = users.Answers.Where(a => a.At > breachedAt && a.Version is { } v && v != "1.0.1").Select(a => a.At).DefaultIfEmpty(0).Min();
         if (backAt == 0)
         {
@@ -145,7 +147,8 @@ internal static class PipelineBenchmark
     /// <paramref name="onLive"/> runs when traffic moves (users must be on the live service by then: a
     /// post-promotion gate without traffic never passes). Returns when traffic moved (stopwatch ticks), or 0.
     /// </summary>
-    private static async Task<(Deployed Deployment, long CutOverAt)> Deploy(IPipelineUnderTest pipeline, ECDsa key, string yaml, string environment, bool expectLive, Action<TrafficCutOver>? onLive = null)
+    private static async Task<(Deployed Deployment, long CutOverAt)> Deploy(IPipelineUnderTest pipeline, ECDsa key, string yaml, string environment, bool expectLive,
+        Action<TrafficCutOver>? onLive = null)
     {
         var version = yaml.Split('\n').First(l => l.TrimStart().StartsWith("version:", StringComparison.Ordinal)).Split(':', 2)[1].Trim();
         var unsigned = new ArtifactApproved(Guid.NewGuid(), DateTimeOffset.UtcNow, "haz-fast", version, "osha", environment, yaml,
@@ -198,9 +201,11 @@ internal static class PipelineBenchmark
 
     private static void Print(Report report)
     {
-        Console.WriteLine($"{report.Name}: approval → green ready, first (cold) {report.FirstToGreenReady:F0} ms; next {report.ToGreenReady.Count}: p50 {report.ToGreenReady.P50:F0} ms, max {report.ToGreenReady.Max:F0} ms");
+        Console.WriteLine($"{report.Name}: approval → green ready, first (cold) {report.FirstToGreenReady:F0} ms; " +
+            $"next {report.ToGreenReady.Count}: p50 {report.ToGreenReady.P50:F0} ms, max {report.ToGreenReady.Max:F0} ms");
         Console.WriteLine($"{report.Name}: steps (p50 ms): {string.Join(", ", report.Steps.Select(s => $"→ {s.Step} {s.P50:F0}"))}");
-        Console.WriteLine($"{report.Name}: breach → users back on the previous version {report.BreachToBack:F0} ms ({report.BreachToBack / report.Interval:F2} intervals); first breaching measurement → back {report.MeasurementToBack:F0} ms; switch failures seen by users {report.SwitchFailures}");
+        Console.WriteLine($"{report.Name}: breach → users back on the previous version {report.BreachToBack:F0} ms ({report.BreachToBack / report.Interval:F2} intervals); " +
+            $"first breaching measurement → back {report.MeasurementToBack:F0} ms; switch failures seen by users {report.SwitchFailures}");
     }
 
     /// <summary>The base image pushed to the benchmark's registry, as <c>repo@digest</c>; null without a registry.</summary>

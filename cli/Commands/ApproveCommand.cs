@@ -128,7 +128,8 @@ internal static class ApproveCommand
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancel.IsCancellationRequested)
         {
-            await progress.WriteLineAsync($"bpdp: deployment {id} had not ended after {timeout.TotalSeconds:F0} s; last state {last.State ?? "unknown"}. `bpdp status {id} --watch` follows it further.");
+            await progress.WriteLineAsync(
+                $"bpdp: deployment {id} had not ended after {timeout.TotalSeconds:F0} s; last state {last.State ?? "unknown"}. `bpdp status {id} --watch` follows it further.");
             return last;
         }
         catch (RequestTimeoutException)

@@ -15,7 +15,10 @@ internal static class BuildCommand
         var output = new Option<DirectoryInfo>("--output", "-o") { Description = "The OCI image layout directory to write (created when missing).", Required = true };
         var executor = new Option<FileInfo?>("--executor") { Description = "The published executor binary (default: $BPDP_EXECUTOR_BINARY, else artifacts/executor/bpdp-executor)." };
         var created = new Option<DateTimeOffset?>("--created") { Description = "The image's creation time (default: $SOURCE_DATE_EPOCH, else the Unix epoch), so builds are reproducible." };
-        var baseImage = new Option<string?>("--base") { Description = "The base image: an OCI layout directory, optionally with :ref (default ref: latest), as `bpdp base` writes it. Default: none (the executor alone)." };
+        var baseImage = new Option<string?>("--base")
+        {
+            Description = "The base image: an OCI layout directory, optionally with :ref (default ref: latest), as `bpdp base` writes it. Default: none (the executor alone).",
+        };
         var command = new Command("build", "Build the policy image into an OCI image layout and print its digest.") { file, output, executor, created, baseImage };
         command.SetAction((result, cancel) => Build(
             result.GetRequiredValue(file), result.GetRequiredValue(output), result.GetValue(executor), result.GetValue(created), result.GetValue(baseImage),
@@ -23,7 +26,8 @@ internal static class BuildCommand
         return command;
     }
 
-    private static async Task<int> Build(FileInfo file, DirectoryInfo output, FileInfo? executor, DateTimeOffset? created, string? baseLayout, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
+    private static async Task<int> Build(FileInfo file, DirectoryInfo output, FileInfo? executor, DateTimeOffset? created, string? baseLayout,
+        TextWriter stdout, TextWriter stderr, CancellationToken cancel)
     {
         if (!file.Exists)
         {

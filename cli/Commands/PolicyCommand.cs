@@ -32,7 +32,8 @@ internal static class PolicyCommand
         if (result.Policy is { } policy)
         {
             var module = policy.Module;
-            output.WriteLine($"{name}: valid: {module.Metadata.Name} {module.Metadata.Version} ({module.Metadata.Agency}), {module.Inputs.Count} inputs, {module.Rules.Count} rules, {module.Samples.Count} samples passed, sha256 {policy.Sha256}");
+            output.WriteLine($"{name}: valid: {module.Metadata.Name} {module.Metadata.Version} ({module.Metadata.Agency}), {module.Inputs.Count} inputs, {module.Rules.Count} rules, " +
+                $"{module.Samples.Count} samples passed, sha256 {policy.Sha256}");
             return 0;
         }
 

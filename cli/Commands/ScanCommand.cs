@@ -18,7 +18,10 @@ internal static class ScanCommand
 {
     public static Command Create()
     {
-        var image = new Argument<string>("image") { Description = "An OCI layout directory (DIR or DIR:ref, default ref: the only or latest) or a registry reference (host[:port]/repository:tag or @sha256:…)." };
+        var image = new Argument<string>("image")
+        {
+            Description = "An OCI layout directory (DIR or DIR:ref, default ref: the only or latest) or a registry reference (host[:port]/repository:tag or @sha256:…).",
+        };
         var output = new Option<string>("--output", "-o") { Description = "table, json or sarif.", DefaultValueFactory = _ => "table" };
         output.AcceptOnlyFromAmong("table", "json", "sarif");
         var osv = new Option<DirectoryInfo?>("--osv-db") { Description = "A directory of OSV JSON advisories (offline vulnerability matching)." };
@@ -58,10 +61,12 @@ internal static class ScanCommand
                 }
 
                 var blocking = report.Findings.Count(f => f.Blocking);
-                await stderr.WriteLineAsync($"{name}: {report.FilesScanned} files, {report.Packages} packages, {report.Findings.Count} findings, {blocking} blocking: {(report.Passed ? "passed" : "BLOCKED")}");
+                await stderr.WriteLineAsync(
+                    $"{name}: {report.FilesScanned} files, {report.Packages} packages, {report.Findings.Count} findings, {blocking} blocking: {(report.Passed ? "passed" : "BLOCKED")}");
                 return report.Passed ? 0 : 1;
             }
-            catch (Exception error) when (error is InvalidOperationException or ImageNotFoundException or RegistryException or HttpRequestException or IOException or InvalidDataException or ArgumentException)
+            catch (Exception error) when (error is InvalidOperationException or ImageNotFoundException or RegistryException or HttpRequestException or IOException
+                or InvalidDataException or ArgumentException)
             {
                 await stderr.WriteLineAsync($"bpdp scan: {error.Message}");
                 return 2;

@@ -24,7 +24,8 @@ internal static class StatusCommand
                 await using var client = await PipelineClient.Connect(result.GetRequiredValue(coordinator), cancel);
                 var json = result.GetValue(output) == "json";
                 var current = result.GetValue(watch)
-                    ? await ApproveCommand.Follow(client, result.GetRequiredValue(id), TimeSpan.FromHours(1), json ? result.InvocationConfiguration.Error : result.InvocationConfiguration.Output, cancel)
+                    ? await ApproveCommand.Follow(client, result.GetRequiredValue(id), TimeSpan.FromHours(1),
+                        json ? result.InvocationConfiguration.Error : result.InvocationConfiguration.Output, cancel)
                     : await client.Status(result.GetRequiredValue(id), cancel);
                 await result.InvocationConfiguration.Output.WriteLineAsync(json ? StatusView.Json(current) : StatusView.Line(current));
                 return current.Found ? 0 : 1;

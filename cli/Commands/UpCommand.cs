@@ -15,7 +15,8 @@ internal static class UpCommand
 {
     public static Command Create()
     {
-        var command = new Command("up", "Run every stage (Builder, Scanner, Publisher, Rollout, KpiGate, Ledger, Coordinator) in this process against the configured RabbitMQ, PostgreSQL, registry and Prometheus, until Ctrl+C.");
+        var command = new Command("up",
+            "Run every stage (Builder, Scanner, Publisher, Rollout, KpiGate, Ledger, Coordinator) in this process against the configured RabbitMQ, PostgreSQL, registry and Prometheus, until Ctrl+C.");
         command.SetAction(async (result, cancel) =>
         {
             var builder = WebApplication.CreateBuilder();

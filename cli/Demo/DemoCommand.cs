@@ -13,7 +13,10 @@ internal static class DemoCommand
 {
     public static Command Create()
     {
-        var workdir = new Option<DirectoryInfo?>("--workdir") { Description = "Keep the demo's state here (SQLite ledger, OCI image store, keys, logs) for `bpdp ledger verify|export` afterwards. Default: a temporary folder, removed." };
+        var workdir = new Option<DirectoryInfo?>("--workdir")
+        {
+            Description = "Keep the demo's state here (SQLite ledger, OCI image store, keys, logs) for `bpdp ledger verify|export` afterwards. Default: a temporary folder, removed.",
+        };
         var output = new Option<string>("--output", "-o") { Description = "table or json (the summary).", DefaultValueFactory = _ => "table" };
         output.AcceptOnlyFromAmong("table", "json");
         var examples = new Option<DirectoryInfo?>("--examples") { Description = "The folder of the haz-fast policy versions (default: examples/haz-fast)." };
@@ -43,7 +46,9 @@ internal static class DemoCommand
             {
                 var (deployments, ledger) = await new DemoScenario(folder, policies, progress).Run(executor, cancel);
                 var passed = deployments.All(d => d.AsExpected) && ledger.Valid;
-                await (json ? stdout.WriteLineAsync(Json(deployments, ledger, passed).ToJsonString(new JsonSerializerOptions { WriteIndented = true })) : WriteTable(stdout, deployments, ledger, passed));
+                await (json
+                    ? stdout.WriteLineAsync(Json(deployments, ledger, passed).ToJsonString(new JsonSerializerOptions { WriteIndented = true }))
+                    : WriteTable(stdout, deployments, ledger, passed));
                 return passed ? 0 : 1;
             }
             finally
@@ -75,8 +80,10 @@ internal static class DemoCommand
             await stdout.WriteLineAsync($"{d.Version,-8} {d.Expected,-22} {d.Final,-22} {d.Elapsed.TotalSeconds,6:F1}s {$"{d.RequestsSent} sent, {d.RequestsFailed} failed",16}  {kpis}");
         }
 
-        await stdout.WriteLineAsync($"ledger: {ledger.VerifiedEntries} entries, {ledger.Checkpoints} checkpoints, chain {(ledger.Valid ? "valid" : $"BROKEN at {ledger.FirstBadSequence}: {ledger.Reason}")}");
-        await stdout.WriteLineAsync($"approval → green ready: {string.Join(", ", deployments.Select(d => $"{d.Version} {d.ApprovedToGreenReady?.TotalMilliseconds ?? double.NaN:F0} ms"))}; peak memory of this process {System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024.0:F0} MiB");
+        await stdout.WriteLineAsync(
+            $"ledger: {ledger.VerifiedEntries} entries, {ledger.Checkpoints} checkpoints, chain {(ledger.Valid ? "valid" : $"BROKEN at {ledger.FirstBadSequence}: {ledger.Reason}")}");
+        await stdout.WriteLineAsync($"approval → green ready: {string.Join(", ", deployments.Select(d => $"{d.Version} {d.ApprovedToGreenReady?.TotalMilliseconds ?? double.NaN:F0} ms"))}; " +
+            $"peak memory of this process {System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024.0:F0} MiB");
         await stdout.WriteLineAsync(passed ? "demo: every step did what it should" : "demo: FAILED — a step did not do what it should (see above and the log)");
     }
 

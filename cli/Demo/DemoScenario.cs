@@ -74,7 +74,8 @@ public sealed class DemoScenario(string workdir, string examples, TextWriter pro
                 var terminal = await WaitForTerminal(recorder, id, cancel);
                 var (sent, failed) = ((load?.Sent ?? 0) - sentBefore, (load?.Failed ?? 0) - failedBefore);
                 outcomes.Add(Outcome(recorder, id, version, expected, terminal, clock.Elapsed, sent, failed));
-                await progress.WriteLineAsync($"haz-fast {version}: {terminal?.GetType().Name ?? "no end within the timeout"} after {clock.Elapsed.TotalSeconds:F1} s; users' requests during it: {sent} sent, {failed} failed");
+                await progress.WriteLineAsync(
+                    $"haz-fast {version}: {terminal?.GetType().Name ?? "no end within the timeout"} after {clock.Elapsed.TotalSeconds:F1} s; users' requests during it: {sent} sent, {failed} failed");
             }
 
             if (outcomes[^1].Final == nameof(DeploymentRolledBack) && load is not null)

@@ -33,7 +33,8 @@ public sealed class FileLoggerProvider(string path) : ILoggerProvider
         {
             if (IsEnabled(logLevel))
             {
-                owner.Write($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} {logLevel.ToString()[..4].ToLowerInvariant()} {category}: {formatter(state, exception)}{(exception is null ? "" : $" {exception.GetType().Name}: {exception.Message}")}");
+                owner.Write($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} {logLevel.ToString()[..4].ToLowerInvariant()} {category}: {formatter(state, exception)}" +
+                    $"{(exception is null ? "" : $" {exception.GetType().Name}: {exception.Message}")}");
             }
         }
     }

@@ -79,7 +79,8 @@ public sealed class RegistryAuthHandler(string? username, string? password, stri
         if (!tokenResponse.IsSuccessStatusCode)
         {
             throw new RegistryException(tokenResponse.StatusCode, ["UNAUTHORIZED"],
-                $"the registry's token service {new Uri(realm).GetLeftPart(UriPartial.Path)} refused a token for {scope ?? "the registry"}: {(int)tokenResponse.StatusCode} {tokenResponse.ReasonPhrase}; check Registry:Username and the password.");
+                $"the registry's token service {new Uri(realm).GetLeftPart(UriPartial.Path)} refused a token for {scope ?? "the registry"}: " +
+                $"{(int)tokenResponse.StatusCode} {tokenResponse.ReasonPhrase}; check Registry:Username and the password.");
         }
 
         using var document = JsonDocument.Parse(await tokenResponse.Content.ReadAsStringAsync(cancel));

@@ -37,7 +37,8 @@ public sealed class CoordinatorOptions : IValidatableObject, IStageOptions
     {
         if (Store == SagaStoreKind.Postgres && string.IsNullOrWhiteSpace(ConnectionString))
         {
-            yield return new ValidationResult("Missing configuration key 'Coordinator:ConnectionString' (PostgreSQL for the deployment sagas); set it or Coordinator__ConnectionString, or use Coordinator:Store=InMemory.");
+            yield return new ValidationResult(
+                "Missing configuration key 'Coordinator:ConnectionString' (PostgreSQL for the deployment sagas); set it or Coordinator__ConnectionString, or use Coordinator:Store=InMemory.");
         }
     }
 

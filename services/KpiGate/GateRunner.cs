@@ -50,7 +50,8 @@ public sealed class GateRunner(IKpiSource source, RunningAnalyses running, IHttp
         var metrics = MetricSpec.From(deploy.Kpis);
         var analysisTarget = new AnalysisTarget(target.PolicyName, target.PolicyVersion, color.ToString().ToLowerInvariant(), endpoint, deploy.Analysis.Interval);
         logger.LogInformation("Deployment {DeploymentId}: {Phase} analysis of {Policy} {Version} ({Color}) at {Endpoint}: {Count} × {Interval} s, error rate ≤ {ErrorRate}, p95 ≤ {P95} s",
-            deploymentId, phase, target.PolicyName, target.PolicyVersion, color, endpoint, count, deploy.Analysis.Interval.TotalSeconds, deploy.Kpis.ErrorRateMax, deploy.Kpis.P95WaitTimeMax.TotalSeconds);
+            deploymentId, phase, target.PolicyName, target.PolicyVersion, color, endpoint, count, deploy.Analysis.Interval.TotalSeconds, deploy.Kpis.ErrorRateMax,
+            deploy.Kpis.P95WaitTimeMax.TotalSeconds);
 
         using var smokeStop = CancellationTokenSource.CreateLinkedTokenSource(handle.Token);
         var traffic = new SmokeTraffic(http, time);

@@ -7,5 +7,6 @@ public static class BaseImageLayout
     public static string Path =>
         Environment.GetEnvironmentVariable("BPDP_BASE_IMAGE_LAYOUT") is { Length: > 0 } path && File.Exists(System.IO.Path.Combine(path, "index.json"))
             ? path
-            : throw new InvalidOperationException("BPDP_BASE_IMAGE_LAYOUT does not name the base image layout: run `export BPDP_BASE_IMAGE_LAYOUT=$(scripts/build-base-image.sh)` (scripts/test.sh does).");
+            : throw new InvalidOperationException(
+                "BPDP_BASE_IMAGE_LAYOUT does not name the base image layout: run `export BPDP_BASE_IMAGE_LAYOUT=$(scripts/build-base-image.sh)` (scripts/test.sh does).");
 }

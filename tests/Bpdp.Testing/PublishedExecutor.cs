@@ -7,5 +7,6 @@ public static class PublishedExecutor
     public static string Path =>
         Environment.GetEnvironmentVariable("BPDP_EXECUTOR_BINARY") is { Length: > 0 } path && File.Exists(path)
             ? path
-            : throw new InvalidOperationException("BPDP_EXECUTOR_BINARY does not name the published executor: run `export BPDP_EXECUTOR_BINARY=$(scripts/publish-executor.sh)` (scripts/test.sh does).");
+            : throw new InvalidOperationException(
+                "BPDP_EXECUTOR_BINARY does not name the published executor: run `export BPDP_EXECUTOR_BINARY=$(scripts/publish-executor.sh)` (scripts/test.sh does).");
 }

@@ -9,7 +9,8 @@ namespace Bpdp.Testing;
 /// <summary>Builds a BPDP service host the way a service's Program.cs does, with settings given in code.</summary>
 public static class TestHost
 {
-    public static WebApplication Build(IDictionary<string, string?> settings, Action<IBusRegistrationConfigurator> addStages, MessageSink? sink = null, Action<IServiceCollection>? configureServices = null)
+    public static WebApplication Build(IDictionary<string, string?> settings, Action<IBusRegistrationConfigurator> addStages, MessageSink? sink = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>

@@ -37,13 +37,15 @@ public sealed class ApprovalEvidence(ApprovalKeyRing keys, TimeProvider clock, T
 
         if (string.IsNullOrWhiteSpace(approval.Signature))
         {
-            return ApprovalCheck.Refused(ApprovalRejectionReason.MissingSignature, "The approval carries no signature; the approval system signs the canonical form with its ECDSA P-256 key (contracts/README.md).");
+            return ApprovalCheck.Refused(ApprovalRejectionReason.MissingSignature,
+                "The approval carries no signature; the approval system signs the canonical form with its ECDSA P-256 key (contracts/README.md).");
         }
 
         if (!keys.TryGet(approval.ApproverKeyId, out var key))
         {
             return ApprovalCheck.Refused(ApprovalRejectionReason.UnknownKey,
-                $"The approval is signed with key '{approval.ApproverKeyId}', which is not trusted here (trusted: {string.Join(", ", keys.KeyIds.Order(StringComparer.Ordinal))}); configure it as {trustedKeysSection}:{approval.ApproverKeyId}.");
+                $"The approval is signed with key '{approval.ApproverKeyId}', which is not trusted here " +
+                $"(trusted: {string.Join(", ", keys.KeyIds.Order(StringComparer.Ordinal))}); configure it as {trustedKeysSection}:{approval.ApproverKeyId}.");
         }
 
         if (!SignatureVerifies(key, canonical, approval.Signature))

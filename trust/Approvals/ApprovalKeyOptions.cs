@@ -27,7 +27,8 @@ public sealed class ApprovalKeyOptions
     {
         if (string.IsNullOrWhiteSpace(PublicKeyFile))
         {
-            yield return $"{prefix}:PublicKeyFile is required: the path of the approval system's public key (PEM). A key is configured as {prefix}:PublicKeyFile, {prefix}:Agencies and {prefix}:Environments.";
+            yield return $"{prefix}:PublicKeyFile is required: the path of the approval system's public key (PEM). " +
+                $"A key is configured as {prefix}:PublicKeyFile, {prefix}:Agencies and {prefix}:Environments.";
         }
         else if (!File.Exists(PublicKeyFile))
         {

@@ -15,5 +15,6 @@ internal sealed class InMemoryStoreGuard(IBus bus) : StartupTask
         bus.Address.Scheme.StartsWith("loopback", StringComparison.Ordinal)
             ? Task.CompletedTask
             : throw new OptionsValidationException(CoordinatorOptions.Section, typeof(CoordinatorOptions),
-                [$"Coordinator:Store is InMemory while the bus is {bus.Address.Scheme}://: deployments would be forgotten on restart and a re-sent approval could deploy again. Set Coordinator:Store=Postgres and Coordinator:ConnectionString (or Coordinator__Store / Coordinator__ConnectionString)."]);
+                [$"Coordinator:Store is InMemory while the bus is {bus.Address.Scheme}://: deployments would be forgotten on restart and a re-sent approval could deploy again. " +
+                    "Set Coordinator:Store=Postgres and Coordinator:ConnectionString (or Coordinator__Store / Coordinator__ConnectionString)."]);
 }

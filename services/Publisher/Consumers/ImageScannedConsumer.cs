@@ -54,7 +54,8 @@ public sealed class ImageScannedConsumer(IImageStore store, ECDsa signingKey, IO
                 // Checked again just before the write: another Publisher may have released this version meanwhile.
                 if (await store.FindManifest(release, target.PolicyVersion, cancel) is { } raced && raced.Digest != digest)
                 {
-                    await Fail(context, $"{store.Qualify(release)}:{target.PolicyVersion} was released as {raced.Digest} while {digest} was being published: released versions are immutable; approve a new version.");
+                    await Fail(context,
+                        $"{store.Qualify(release)}:{target.PolicyVersion} was released as {raced.Digest} while {digest} was being published: released versions are immutable; approve a new version.");
                     return;
                 }
 

@@ -40,7 +40,8 @@ public sealed class DockerEngine(IDockerClient docker, string listenAddress, Reg
             var published = Value(inspected.NetworkSettings.Ports, ExecutorPort)?.FirstOrDefault();
             var address = inspected.State.Running && published is { HostPort: { Length: > 0 } port } ? new Uri($"http://{listenAddress}:{port}/") : null;
             var onAlias = Value(inspected.NetworkSettings.Networks, names.Network)?.Aliases?.Contains(names.LiveAlias) == true;
-            var deployedAt = DateTimeOffset.TryParse(Value(labels, DockerNames.DeployedAtLabel), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var at)
+            var deployedAt = DateTimeOffset.TryParse(Value(labels, DockerNames.DeployedAtLabel), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None,
+                out var at)
                 ? at
                 : DateTimeOffset.MinValue;
             containers.Add(new PolicyContainer(inspected.ID, color, Value(labels, DockerNames.DigestLabel) ?? "", Value(labels, DockerNames.DeploymentLabel) ?? "",
@@ -149,7 +150,8 @@ public sealed class DockerEngine(IDockerClient docker, string listenAddress, Reg
     /// <summary>The environment's network, created on first use; internal, so it never becomes a container's route out and published ports stay on the default bridge.</summary>
     private async Task<string> Network(DockerNames names, CancellationToken cancel)
     {
-        var existing = await docker.Networks.ListNetworksAsync(new NetworksListParameters { Filters = new Dictionary<string, IDictionary<string, bool>> { ["name"] = new Dictionary<string, bool> { [names.Network] = true } } }, cancel);
+        var existing = await docker.Networks.ListNetworksAsync(
+            new NetworksListParameters { Filters = new Dictionary<string, IDictionary<string, bool>> { ["name"] = new Dictionary<string, bool> { [names.Network] = true } } }, cancel);
         if (existing.FirstOrDefault(n => n.Name == names.Network) is { } network)
         {
             return network.ID;

@@ -44,7 +44,8 @@ public sealed class DockerTarget(TargetOptions entry, DockerEngine engine, IHttp
                 slot.Traffic.SwitchPreview(ready.Address);
             }
 
-            logger.LogInformation("{Policy}: {Version} is ready as {Color} (preview {Preview})", names.Container(color), command.Target.PolicyVersion, DockerEngine.Describe(ready), slot.Traffic.PreviewEndpoint);
+            logger.LogInformation("{Policy}: {Version} is ready as {Color} (preview {Preview})",
+                names.Container(color), command.Target.PolicyVersion, DockerEngine.Describe(ready), slot.Traffic.PreviewEndpoint);
             return new GreenDeployed(color, slot.Traffic.PreviewEndpoint, 1, time.GetElapsedTime(started));
         }, cancel);
     }

@@ -16,7 +16,8 @@ public sealed class DockerTargetFactory(IServiceProvider services, IOptions<Roll
         // The containers' ports are published on, and polled at, Rollout:ListenAddress: the engine must be this host's.
         if (!Uri.TryCreate(target.DockerHost, UriKind.Absolute, out var endpoint) || endpoint.Scheme != "unix")
         {
-            throw new RolloutTargetException($"Rollout:Targets entry {target.Name}: DockerHost '{target.DockerHost}' must be this host's engine socket, such as unix:///var/run/docker.sock (run a Rollout service on each Docker host)");
+            throw new RolloutTargetException($"Rollout:Targets entry {target.Name}: DockerHost '{target.DockerHost}' must be this host's engine socket, " +
+                "such as unix:///var/run/docker.sock (run a Rollout service on each Docker host)");
         }
 
         var client = new DockerClientConfiguration(endpoint).CreateClient();

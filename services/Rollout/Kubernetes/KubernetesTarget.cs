@@ -121,7 +121,8 @@ public sealed class KubernetesTarget(IKubernetes client, string ns, int replicas
             await client.AppsV1.DeleteNamespacedDeploymentAsync(objects.Deployment(color), ns, cancellationToken: cancel).IgnoreNotFound();
         }
 
-        logger.LogInformation("{Namespace}/{Policy}: deployment {DeploymentId} rolled back from {Color}; live is {Live}", ns, objects.Policy, command.DeploymentId, plan.Color, plan.Live?.ToString() ?? "nothing");
+        logger.LogInformation("{Namespace}/{Policy}: deployment {DeploymentId} rolled back from {Color}; live is {Live}",
+            ns, objects.Policy, command.DeploymentId, plan.Color, plan.Live?.ToString() ?? "nothing");
         return new RolledBackTo(plan.Live, time.GetElapsedTime(started));
     }
 

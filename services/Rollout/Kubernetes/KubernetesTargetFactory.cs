@@ -42,7 +42,8 @@ public sealed class KubernetesTargetFactory(IOptions<RolloutOptions> options, Ti
         }
         catch (KubeConfigException error)
         {
-            throw new RolloutTargetException($"the kubeconfig file '{target.Kubeconfig}' of the Kubernetes target {target.Name} cannot be used{(string.IsNullOrEmpty(target.Context) ? "" : $" with context '{target.Context}'")}: {error.Message}", error);
+            throw new RolloutTargetException($"the kubeconfig file '{target.Kubeconfig}' of the Kubernetes target {target.Name} cannot be used" +
+                $"{(string.IsNullOrEmpty(target.Context) ? "" : $" with context '{target.Context}'")}: {error.Message}", error);
         }
     }
 }

@@ -74,7 +74,8 @@ public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, I
             }
 
             var readyIn = time.GetElapsedTime(started);
-            logger.LogInformation("{Target}: {Version} is ready as {Color} at {Address} (preview {Preview}) in {Ready:F0} ms: image unpacked {Unpacked:F0} ms, executor started and ready {Started:F0} ms",
+            logger.LogInformation(
+                "{Target}: {Version} is ready as {Color} at {Address} (preview {Preview}) in {Ready:F0} ms: image unpacked {Unpacked:F0} ms, executor started and ready {Started:F0} ms",
                 Key(target), target.PolicyVersion, color, executor.Address, slot.Traffic.PreviewEndpoint, readyIn.TotalMilliseconds, unpackedIn.TotalMilliseconds,
                 (readyIn - unpackedIn).TotalMilliseconds);
             return new GreenDeployed(color, slot.Traffic.PreviewEndpoint, 1, time.GetElapsedTime(started));

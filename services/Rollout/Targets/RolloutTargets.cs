@@ -21,7 +21,8 @@ public sealed class RolloutTargets(IOptions<RolloutOptions> options, IEnumerable
             ? new TargetOptions { Agency = deployment.Agency, Environment = deployment.Environment, Kind = TargetKind.Local }
             : configured.FirstOrDefault(t => string.Equals(t.Agency, deployment.Agency, StringComparison.Ordinal) && string.Equals(t.Environment, deployment.Environment, StringComparison.Ordinal))
                 ?? throw new RolloutTargetException(
-                    $"no rollout target is configured for agency '{deployment.Agency}', environment '{deployment.Environment}': add a Rollout:Targets entry for it (configured: {string.Join(", ", configured.Select(t => t.Name))})");
+                    $"no rollout target is configured for agency '{deployment.Agency}', environment '{deployment.Environment}': add a Rollout:Targets entry for it " +
+                    $"(configured: {string.Join(", ", configured.Select(t => t.Name))})");
         var key = entry.Kind == TargetKind.Local ? nameof(TargetKind.Local) : entry.Name;
         var target = targets.GetOrAdd(key, _ => new Lazy<IRolloutTarget>(() => Create(entry)));
         try

@@ -35,7 +35,8 @@ public sealed class ImageBuiltConsumer(ImageScannerFactory scanners, IImageStore
         catch (Exception error) when (ImageStoreFailure.Is(error, context.CancellationToken))
         {
             logger.LogError("Deployment {DeploymentId}: {Image} could not be scanned: {Error}", built.DeploymentId, built.Image, error.Message);
-            await context.PublishOnce(new DeploymentFailed(built.DeploymentId, time.GetUtcNow(), built.Target, PipelineStage.Scanner, $"{built.Image} could not be scanned: {error.Message}"), PipelineStage.Scanner);
+            await context.PublishOnce(new DeploymentFailed(built.DeploymentId, time.GetUtcNow(), built.Target, PipelineStage.Scanner,
+                $"{built.Image} could not be scanned: {error.Message}"), PipelineStage.Scanner);
             return;
         }
 

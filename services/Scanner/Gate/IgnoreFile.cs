@@ -34,7 +34,8 @@ public static class IgnoreFile
         }
         catch (YamlException error)
         {
-            throw new InvalidOperationException($"{path}:{error.Start.Line}:{error.Start.Column}: not an ignore file (a list of id, reason, expires): {error.InnerException?.Message ?? error.Message}", error);
+            throw new InvalidOperationException(
+                $"{path}:{error.Start.Line}:{error.Start.Column}: not an ignore file (a list of id, reason, expires): {error.InnerException?.Message ?? error.Message}", error);
         }
 
         return [.. (entries ?? []).Select((e, i) => new IgnoreEntry(

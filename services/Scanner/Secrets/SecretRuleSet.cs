@@ -21,7 +21,8 @@ public sealed class SecretRuleSet
         Rules = rules;
         var keywords = rules.SelectMany(r => r.Keywords).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
         KeywordSearch = SearchValues.Create(keywords, StringComparison.OrdinalIgnoreCase);
-        RulesByKeyword = keywords.ToDictionary(k => k, k => (IReadOnlyList<SecretRule>)[.. rules.Where(r => r.Keywords.Contains(k, StringComparer.OrdinalIgnoreCase))], StringComparer.OrdinalIgnoreCase);
+        RulesByKeyword = keywords.ToDictionary(k => k, k => (IReadOnlyList<SecretRule>)[.. rules.Where(r => r.Keywords.Contains(k, StringComparer.OrdinalIgnoreCase))],
+            StringComparer.OrdinalIgnoreCase);
         Unfiltered = [.. rules.Where(r => r.Keywords.Count == 0)];
         KeywordsByFirstChar = keywords.GroupBy(k => char.ToLowerInvariant(k[0])).ToDictionary(g => g.Key, g => g.ToArray());
     }

@@ -95,7 +95,8 @@ public sealed class BuilderEndToEndTests(RealServers servers) : IDisposable
         {
             using var executor = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             await Eventually.Answers(new Uri(executor.BaseAddress!, "/readyz"), status => status == HttpStatusCode.OK, "the container is ready", TimeSpan.FromSeconds(30));
-            using var decision = await executor.PostAsJsonAsync("/v1/evaluate", new { injuries = 1, severity = "critical", fatality = true, workers = 9, industry = "other", incidentOn = "2026-11-01" });
+            using var decision = await executor.PostAsJsonAsync("/v1/evaluate",
+                new { injuries = 1, severity = "critical", fatality = true, workers = 9, industry = "other", incidentOn = "2026-11-01" });
             Assert.Equal(HttpStatusCode.OK, decision.StatusCode);
             Assert.Contains("\"rule\":\"fatality-fast-track\"", await decision.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 

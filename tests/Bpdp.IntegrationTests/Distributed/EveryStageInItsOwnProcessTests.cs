@@ -64,7 +64,8 @@ public sealed class EveryStageInItsOwnProcessTests(RealServers servers) : IAsync
         await probes.StartAsync();
 
         var stages = new Dictionary<string, ServiceProcess>();
-        foreach (var (name, project) in new[] { ("ledger", "Ledger"), ("coordinator", "Coordinator"), ("builder", "Builder"), ("scanner-1", "Scanner"), ("scanner-2", "Scanner"), ("publisher", "Publisher"), ("rollout", "Rollout"), ("kpi-gate", "KpiGate") })
+        foreach (var (name, project) in new[] { ("ledger", "Ledger"), ("coordinator", "Coordinator"), ("builder", "Builder"), ("scanner-1", "Scanner"), ("scanner-2", "Scanner"),
+            ("publisher", "Publisher"), ("rollout", "Rollout"), ("kpi-gate", "KpiGate") })
         {
             stages[name] = await ServiceProcess.StartFromOwnOutput($"services/{project}", $"Bpdp.{project}.dll", FreeTcpPort.Next(), settings);
             disposables.Add(stages[name]);
@@ -221,7 +222,8 @@ public sealed class EveryStageInItsOwnProcessTests(RealServers servers) : IAsync
         using var http = new HttpClient { BaseAddress = scanner.HttpAddress };
         var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
         return metrics.Split('\n')
-            .Where(l => l.StartsWith("bpdp_messages_consumed_total{", StringComparison.Ordinal) && l.Contains("message=\"ImageBuilt\"", StringComparison.Ordinal) && l.Contains("outcome=\"ok\"", StringComparison.Ordinal))
+            .Where(l => l.StartsWith("bpdp_messages_consumed_total{", StringComparison.Ordinal) && l.Contains("message=\"ImageBuilt\"", StringComparison.Ordinal)
+                && l.Contains("outcome=\"ok\"", StringComparison.Ordinal))
             .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
     }
 }

@@ -41,7 +41,8 @@ public sealed class PasswordProtectedRegistry : IAsyncDisposable
         var process = Process.Start(new ProcessStartInfo("docker-registry", ["serve", Path.Combine(folder, "config.yml")]) { RedirectStandardError = true, RedirectStandardOutput = true })
             ?? throw new InvalidOperationException("docker-registry did not start: scripts/services.sh installs it.");
         var registry = new PasswordProtectedRegistry(process, folder, $"127.0.0.1:{port}");
-        await Eventually.Answers(new Uri($"http://{registry.Host}/v2/"), status => status == System.Net.HttpStatusCode.Unauthorized, "the password-protected registry answers", TimeSpan.FromSeconds(20));
+        await Eventually.Answers(new Uri($"http://{registry.Host}/v2/"), status => status == System.Net.HttpStatusCode.Unauthorized,
+            "the password-protected registry answers", TimeSpan.FromSeconds(20));
         return registry;
     }
 

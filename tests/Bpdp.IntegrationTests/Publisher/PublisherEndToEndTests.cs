@@ -77,7 +77,8 @@ public sealed class PublisherEndToEndTests(RealServers servers) : IAsyncLifetime
         Assert.Equal($"{registry}/{release}", JsonNode.Parse(payload)!["critical"]!["identity"]!["docker-reference"]!.GetValue<string>());
         await File.WriteAllBytesAsync(Path.Combine(folder, "payload.json"), payload);
         await File.WriteAllBytesAsync(Path.Combine(folder, "signature.der"), Convert.FromBase64String(layer["annotations"]![CosignSignature.SignatureAnnotation]!.GetValue<string>()));
-        var verified = await Tool.Run("openssl", "dgst", "-sha256", "-verify", Path.Combine(folder, "release.pub.pem"), "-signature", Path.Combine(folder, "signature.der"), Path.Combine(folder, "payload.json"));
+        var verified = await Tool.Run("openssl", "dgst", "-sha256", "-verify", Path.Combine(folder, "release.pub.pem"), "-signature", Path.Combine(folder, "signature.der"),
+            Path.Combine(folder, "payload.json"));
         Assert.Equal("Verified OK", verified.Trim());
 
         var referrers = await ReferrersTag.List(store, release, image.Digest, CancellationToken.None);
@@ -134,7 +135,8 @@ public sealed class PublisherEndToEndTests(RealServers servers) : IAsyncLifetime
 
     private async Task<(OciImage Image, string SbomDigest)> Quarantined(IImageStore store, string agency, string version, string variant = "")
     {
-        var yaml = (await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "examples", "haz-fast", "v1.1.0.yaml"))).Replace("version: 1.1.0", $"version: {version}", StringComparison.Ordinal) + variant;
+        var yaml = (await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "examples", "haz-fast", "v1.1.0.yaml"))).Replace("version: 1.1.0", $"version: {version}",
+            StringComparison.Ordinal) + variant;
         var policy = PolicyValidator.Validate(yaml).Policy ?? throw new InvalidOperationException(string.Join("; ", PolicyValidator.Validate(yaml).Errors));
         var image = new PolicyImageBuilder().Build(policy, yaml, await ExecutorArtifact.Load(PublishedExecutor.Path), DateTimeOffset.UnixEpoch);
         var repository = $"quarantine/{agency}/haz-fast";

@@ -179,7 +179,8 @@ public sealed class DockerTargetTests(RealServers servers) : IAsyncLifetime
         using var client = new HttpClient { BaseAddress = service.HttpAddress };
         var metrics = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
         return metrics.Split('\n')
-            .Where(l => l.StartsWith("bpdp_messages_consumed_total{", StringComparison.Ordinal) && l.Contains($"message=\"{message}\"", StringComparison.Ordinal) && l.Contains("outcome=\"ok\"", StringComparison.Ordinal))
+            .Where(l => l.StartsWith("bpdp_messages_consumed_total{", StringComparison.Ordinal) && l.Contains($"message=\"{message}\"", StringComparison.Ordinal)
+                && l.Contains("outcome=\"ok\"", StringComparison.Ordinal))
             .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
     }
 

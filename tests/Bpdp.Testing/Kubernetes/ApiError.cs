@@ -39,10 +39,12 @@ public sealed class ApiError(int code, string reason, string message, JsonObject
         new(409, "AlreadyExists", $"{resource.QualifiedName} \"{name}\" already exists", Details(resource, name));
 
     public static ApiError Conflict(ApiResource resource, string name) =>
-        new(409, "Conflict", $"Operation cannot be fulfilled on {resource.QualifiedName} \"{name}\": the object has been modified; please apply your changes to the latest version and try again", Details(resource, name));
+        new(409, "Conflict", $"Operation cannot be fulfilled on {resource.QualifiedName} \"{name}\": the object has been modified; please apply your changes to the latest version and try again",
+            Details(resource, name));
 
     public static ApiError PreconditionFailed(ApiResource resource, string name, string field, string expected, string actual) =>
-        new(409, "Conflict", $"Operation cannot be fulfilled on {resource.QualifiedName} \"{name}\": Precondition failed: {field} in precondition: {expected}, {field} in object meta: {actual}", Details(resource, name));
+        new(409, "Conflict", $"Operation cannot be fulfilled on {resource.QualifiedName} \"{name}\": Precondition failed: {field} in precondition: {expected}, {field} in object meta: {actual}",
+            Details(resource, name));
 
     public static ApiError BadRequest(string message) => new(400, "BadRequest", message);
 
@@ -50,7 +52,8 @@ public sealed class ApiError(int code, string reason, string message, JsonObject
         new(422, "Invalid", $"{(resource.Group.Length == 0 ? resource.Kind : $"{resource.Kind}.{resource.Group}")} \"{name}\" is invalid: {cause}", Details(resource, name));
 
     public static ApiError UnsupportedPatch(string contentType) =>
-        new(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json (got {contentType})");
+        new(415, "UnsupportedMediaType",
+            $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json (got {contentType})");
 
     public static ApiError Unauthorized() => new(401, "Unauthorized", "Unauthorized");
 

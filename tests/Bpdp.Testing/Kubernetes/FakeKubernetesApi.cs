@@ -237,7 +237,8 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
                 }
                 catch (JsonPatchException error)
                 {
-                    throw new ApiError(422, "Invalid", $"the server rejected our request due to an error in our request: {error.Message}", new JsonObject { ["name"] = name, ["group"] = resource.Group, ["kind"] = resource.Plural });
+                    throw new ApiError(422, "Invalid", $"the server rejected our request due to an error in our request: {error.Message}",
+                        new JsonObject { ["name"] = name, ["group"] = resource.Group, ["kind"] = resource.Plural });
                 }
             },
             _ => throw ApiError.UnsupportedPatch(mediaType),

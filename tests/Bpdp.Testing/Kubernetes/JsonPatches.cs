@@ -104,7 +104,8 @@ public static class JsonPatches
     private static (JsonNode Parent, string Last) Parent(JsonNode document, string pointer)
     {
         var tokens = Tokens(pointer);
-        var parent = Get(document, tokens.Length <= 1 ? "" : "/" + string.Join('/', tokens[..^1].Select(t => t.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal))))
+        var parent = Get(document,
+            tokens.Length <= 1 ? "" : "/" + string.Join('/', tokens[..^1].Select(t => t.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal))))
             ?? throw new JsonPatchException($"the parent of {pointer} is null");
         return (parent, tokens[^1]);
     }

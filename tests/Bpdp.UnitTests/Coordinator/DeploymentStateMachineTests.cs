@@ -13,7 +13,8 @@ public sealed class DeploymentStateMachineTests
         bus.AddHandler<ArtifactApproved>(c => c.Publish(new ImageBuilt(c.Message.DeploymentId, DateTimeOffset.UtcNow, c.Message.Target, Quarantine, 1234, ["sha256:l1"], TimeSpan.FromSeconds(1))));
         bus.AddHandler<ImageBuilt>(c => c.Publish(new ImageScanned(c.Message.DeploymentId, DateTimeOffset.UtcNow, c.Message.Target, c.Message.Image, true, [])));
         bus.AddHandler<ImageScanned>(c => c.Publish(new ImagePublished(c.Message.DeploymentId, DateTimeOffset.UtcNow, c.Message.Target, Release, "1.1.0", "sig")));
-        bus.AddHandler<DeployGreen>(c => c.Publish(new GreenReady(c.Message.DeploymentId, DateTimeOffset.UtcNow, c.Message.Target, c.Message.Image, Color.Green, "http://preview", 2, TimeSpan.FromSeconds(3))));
+        bus.AddHandler<DeployGreen>(c => c.Publish(new GreenReady(c.Message.DeploymentId, DateTimeOffset.UtcNow, c.Message.Target,
+            c.Message.Image, Color.Green, "http://preview", 2, TimeSpan.FromSeconds(3))));
         bus.AddHandler<GreenReady>(c => c.Publish(Verdict(c.Message.DeploymentId, c.Message.Target, AnalysisPhase.PrePromotion, failingGate)));
         bus.AddHandler<CutOverTraffic>(c => c.Publish(new TrafficCutOver(c.Message.DeploymentId, DateTimeOffset.UtcNow, c.Message.Target, c.Message.Color, Color.Blue, TimeSpan.FromMilliseconds(5))));
         bus.AddHandler<TrafficCutOver>(c => c.Publish(Verdict(c.Message.DeploymentId, c.Message.Target, AnalysisPhase.PostPromotion, failingGate)));
@@ -22,7 +23,8 @@ public sealed class DeploymentStateMachineTests
 
     private static object Verdict(Guid id, DeploymentTarget target, AnalysisPhase phase, AnalysisPhase? failingGate) =>
         phase == failingGate
-            ? new KpiFailed(id, DateTimeOffset.UtcNow, target, phase, "error-rate 4.9% > 1% in 3 of 4 measurements", [new KpiMeasurement(DateTimeOffset.UtcNow, "error-rate", 0.049, 0.01, MeasurementOutcome.Failed)])
+            ? new KpiFailed(id, DateTimeOffset.UtcNow, target, phase, "error-rate 4.9% > 1% in 3 of 4 measurements",
+                [new KpiMeasurement(DateTimeOffset.UtcNow, "error-rate", 0.049, 0.01, MeasurementOutcome.Failed)])
             : new KpiPassed(id, DateTimeOffset.UtcNow, target, phase, [new KpiMeasurement(DateTimeOffset.UtcNow, "error-rate", 0.001, 0.01, MeasurementOutcome.Successful)]);
 
     [Fact]
@@ -70,7 +72,8 @@ public sealed class DeploymentStateMachineTests
     public async Task A_rejected_approval_ends_rejected_without_any_rollout()
     {
         await using var coordinator = await CoordinatorHarness.Start(bus => bus.AddHandler<ArtifactApproved>(c =>
-            c.Publish(new ArtifactRejected(c.Message.DeploymentId, DateTimeOffset.UtcNow, c.Message.Target, ApprovalRejectionReason.InvalidSignature, "signature does not verify with key approvals-2026"))));
+            c.Publish(new ArtifactRejected(c.Message.DeploymentId, DateTimeOffset.UtcNow, c.Message.Target, ApprovalRejectionReason.InvalidSignature,
+                "signature does not verify with key approvals-2026"))));
         var id = Guid.NewGuid();
 
         await coordinator.Publish(Approval(id));

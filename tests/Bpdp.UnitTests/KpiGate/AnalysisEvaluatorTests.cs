@@ -82,8 +82,10 @@ public sealed class AnalysisEvaluatorTests
     [Fact]
     public void Consecutive_errors_beyond_the_limit_err_while_errors_broken_by_a_success_do_not()
     {
-        var broken = new[] { M(ErrorRate, MeasurementOutcome.Error, null), M(ErrorRate, MeasurementOutcome.Error, null), M(ErrorRate, MeasurementOutcome.Successful), M(ErrorRate, MeasurementOutcome.Error, null) };
-        var consecutive = new[] { M(ErrorRate, MeasurementOutcome.Successful), M(ErrorRate, MeasurementOutcome.Error, null), M(ErrorRate, MeasurementOutcome.Error, null), M(ErrorRate, MeasurementOutcome.Error, null) };
+        var broken = new[] { M(ErrorRate, MeasurementOutcome.Error, null), M(ErrorRate, MeasurementOutcome.Error, null),
+            M(ErrorRate, MeasurementOutcome.Successful), M(ErrorRate, MeasurementOutcome.Error, null) };
+        var consecutive = new[] { M(ErrorRate, MeasurementOutcome.Successful), M(ErrorRate, MeasurementOutcome.Error, null),
+            M(ErrorRate, MeasurementOutcome.Error, null), M(ErrorRate, MeasurementOutcome.Error, null) };
 
         Assert.Equal(AnalysisResult.Successful, AnalysisEvaluator.Evaluate(Settings(consecutiveErrorLimit: 2), [ErrorRate], broken, 4).Result);
         Assert.Equal(AnalysisResult.Error, AnalysisEvaluator.Evaluate(Settings(consecutiveErrorLimit: 2), [ErrorRate], consecutive, 4).Result);

@@ -74,6 +74,7 @@ public sealed class ScrapeSourceTests
     {
         var query = PrometheusSource.ErrorRateQuery(Target, TimeSpan.FromSeconds(30));
 
-        Assert.Equal("(sum(rate(bpdp_policy_requests_total{policy=\"haz-fast\",version=\"1.0.1\",color=\"green\",outcome=~\"error|unavailable\"}[30s])) or vector(0)) / sum(rate(bpdp_policy_requests_total{policy=\"haz-fast\",version=\"1.0.1\",color=\"green\"}[30s]))", query);
+        Assert.Equal("(sum(rate(bpdp_policy_requests_total{policy=\"haz-fast\",version=\"1.0.1\",color=\"green\",outcome=~\"error|unavailable\"}[30s])) or vector(0)) / " +
+            "sum(rate(bpdp_policy_requests_total{policy=\"haz-fast\",version=\"1.0.1\",color=\"green\"}[30s]))", query);
     }
 }

@@ -30,7 +30,8 @@ public sealed class LocalTargetFinalizeTests : IAsyncLifetime
     {
         store = new OciLayoutImageStore(Path.Combine(folder, "images"));
         var services = new ServiceCollection().AddHttpClient().BuildServiceProvider();
-        var options = Options.Create(new RolloutOptions { Runner = ExecutorRunner.InProcess, WorkDirectory = Path.Combine(folder, "rollout"), ScaleDownDelaySeconds = 0, ScrapeTargetsDirectory = Path.Combine(folder, "targets") });
+        var options = Options.Create(new RolloutOptions { Runner = ExecutorRunner.InProcess, WorkDirectory = Path.Combine(folder, "rollout"), ScaleDownDelaySeconds = 0,
+            ScrapeTargetsDirectory = Path.Combine(folder, "targets") });
         target = new LocalTarget(store, services.GetRequiredService<IHttpClientFactory>(), options, TimeProvider.System, NullLogger<LocalTarget>.Instance);
         return Task.CompletedTask;
     }

@@ -114,7 +114,8 @@ public sealed class LocalTargetTests : IAsyncLifetime
         {
             while (!load.IsCancellationRequested)
             {
-                using var response = await http.PostAsJsonAsync(new Uri(new Uri(live), "v1/evaluate"), new { injuries = 1, severity = "minor", fatality = false, workers = 50, industry = "other", incidentOn = "2026-11-02" });
+                using var response = await http.PostAsJsonAsync(new Uri(new Uri(live), "v1/evaluate"),
+                    new { injuries = 1, severity = "minor", fatality = false, workers = 50, industry = "other", incidentOn = "2026-11-02" });
                 if (!response.IsSuccessStatusCode)
                 {
                     Interlocked.Increment(ref failures);

@@ -8,7 +8,8 @@ public sealed class ApprovalKeyOptionsTests
     public void A_key_without_file_agencies_or_environments_names_each_missing_key() =>
         Assert.Equal(
         [
-            "Builder:TrustedKeys:approvals:PublicKeyFile is required: the path of the approval system's public key (PEM). A key is configured as Builder:TrustedKeys:approvals:PublicKeyFile, Builder:TrustedKeys:approvals:Agencies and Builder:TrustedKeys:approvals:Environments.",
+            "Builder:TrustedKeys:approvals:PublicKeyFile is required: the path of the approval system's public key (PEM). " +
+            "A key is configured as Builder:TrustedKeys:approvals:PublicKeyFile, Builder:TrustedKeys:approvals:Agencies and Builder:TrustedKeys:approvals:Environments.",
             "Builder:TrustedKeys:approvals:Agencies must list the agencies this key approves for ('*' for every agency).",
             "Builder:TrustedKeys:approvals:Environments must list the environments this key approves for ('*' for every environment).",
         ], new ApprovalKeyOptions().Problems("Builder:TrustedKeys:approvals"));

@@ -31,7 +31,8 @@ public sealed class FakeKubernetesApiTests : IAsyncLifetime
         ["apiVersion"] = "apps/v1",
         ["kind"] = "Deployment",
         ["metadata"] = new JsonObject { ["name"] = name },
-        ["spec"] = new JsonObject { ["replicas"] = 1, ["template"] = new JsonObject { ["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = "c", ["image"] = "i@sha256:1" }) } } },
+        ["spec"] = new JsonObject { ["replicas"] = 1,
+            ["template"] = new JsonObject { ["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = "c", ["image"] = "i@sha256:1" }) } } },
     };
 
     private async Task<(HttpStatusCode Status, JsonObject Body)> Send(HttpMethod method, string path, JsonNode? body = null, string mediaType = "application/json")
@@ -64,14 +65,16 @@ public sealed class FakeKubernetesApiTests : IAsyncLifetime
         Assert.Equal(2, updated["metadata"]!["generation"]!.GetValue<long>());
         Assert.Equal(HttpStatusCode.Conflict, status);
         AssertJson(
-            """{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Operation cannot be fulfilled on deployments.apps \"x\": the object has been modified; please apply your changes to the latest version and try again","reason":"Conflict","details":{"name":"x","group":"apps","kind":"deployments"},"code":409}""",
+            """{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Operation cannot be fulfilled on deployments.apps \"x\": the object has been modified; """ +
+            """please apply your changes to the latest version and try again","reason":"Conflict","details":{"name":"x","group":"apps","kind":"deployments"},"code":409}""",
             body);
     }
 
     [Fact]
     public async Task A_merge_patch_carrying_a_stale_resource_version_is_a_409_and_other_patch_types_are_415()
     {
-        var (_, created) = await Send(HttpMethod.Post, "/api/v1/namespaces/ns/services", new JsonObject { ["metadata"] = new JsonObject { ["name"] = "p" }, ["spec"] = new JsonObject { ["selector"] = new JsonObject { ["c"] = "blue" } } });
+        var (_, created) = await Send(HttpMethod.Post, "/api/v1/namespaces/ns/services",
+            new JsonObject { ["metadata"] = new JsonObject { ["name"] = "p" }, ["spec"] = new JsonObject { ["selector"] = new JsonObject { ["c"] = "blue" } } });
         var version = created["metadata"]!["resourceVersion"]!.GetValue<string>();
         var patch = new JsonObject { ["metadata"] = new JsonObject { ["resourceVersion"] = version }, ["spec"] = new JsonObject { ["selector"] = new JsonObject { ["c"] = "green" } } };
         var (first, patched) = await Send(HttpMethod.Patch, "/api/v1/namespaces/ns/services/p", patch, "application/merge-patch+json");
@@ -106,7 +109,8 @@ public sealed class FakeKubernetesApiTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.NotFound, status);
         AssertJson(
-            """{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"deployments.apps \"x\" not found","reason":"NotFound","details":{"name":"x","group":"apps","kind":"deployments"},"code":404}""",
+            """{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"deployments.apps \"x\" not found","reason":"NotFound","details":""" +
+            """{"name":"x","group":"apps","kind":"deployments"},"code":404}""",
             body);
     }
 
@@ -138,7 +142,8 @@ public sealed class FakeKubernetesApiTests : IAsyncLifetime
     {
         var (_, created) = await Send(HttpMethod.Post, Deployments, Deployment("x"));
         var version = created["metadata"]!["resourceVersion"]!.GetValue<string>();
-        using var watch = await http.GetAsync(new Uri($"{Deployments}?watch=true&fieldSelector=metadata.name%3Dx&resourceVersion={version}&timeoutSeconds=10", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
+        using var watch = await http.GetAsync(new Uri($"{Deployments}?watch=true&fieldSelector=metadata.name%3Dx&resourceVersion={version}&timeoutSeconds=10", UriKind.Relative),
+            HttpCompletionOption.ResponseHeadersRead);
         using var lines = new StreamReader(await watch.Content.ReadAsStreamAsync());
 
         var events = new List<JsonNode>();

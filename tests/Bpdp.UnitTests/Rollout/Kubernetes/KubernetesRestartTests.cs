@@ -24,7 +24,8 @@ public sealed class KubernetesRestartTests : IAsyncLifetime
         await rollout.Restart();
         var written = rollout.Cluster.Writes.Count;
         await rollout.SendDeploy(second, "1.1.0");
-        await Eventually.Holds(() => Task.FromResult(rollout.Cluster.Requests.Count(r => r.IsWatch && r.Query.Contains("haz-fast-green", StringComparison.Ordinal)) >= 2), "the new service watches green");
+        await Eventually.Holds(() => Task.FromResult(rollout.Cluster.Requests.Count(r => r.IsWatch && r.Query.Contains("haz-fast-green", StringComparison.Ordinal)) >= 2),
+            "the new service watches green");
         Assert.Null(rollout.Cluster.Deployment(KubernetesRollout.Namespace, "haz-fast-green")!["status"]!["readyReplicas"]);
         rollout.Cluster.Controller.Resume();
         var green = (await rollout.Sink.WaitFor<GreenReady>(nameof(KubernetesRollout.ReadyProbe), m => m.DeploymentId == second)).Message;
