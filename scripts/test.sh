@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Style first: it takes a second and needs no server.
+scripts/check-style.sh
+
 # Assigned first so that a server failing to start stops this script.
 server_env=$(scripts/services.sh up)
 eval "$server_env"

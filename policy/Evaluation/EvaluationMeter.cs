@@ -57,7 +57,8 @@ internal sealed class EvaluationMeter
         if (++steps > budget.MaxSteps)
         {
             throw Break(EvaluationLimit.Steps,
-                $"the conditions took more than {budget.MaxSteps.ToString("N0", CultureInfo.InvariantCulture)} comprehension steps (elements visited by .all, .exists, .exists_one, .map and .filter) for this case; iterate over fewer elements or nest fewer comprehensions");
+                $"the conditions took more than {budget.MaxSteps.ToString("N0", CultureInfo.InvariantCulture)} comprehension steps "
+                + "(elements visited by .all, .exists, .exists_one, .map and .filter) for this case; iterate over fewer elements or nest fewer comprehensions");
         }
 
         CheckTime();
@@ -80,7 +81,8 @@ internal sealed class EvaluationMeter
     /// <summary>Records the deadline as broken; the caller throws what it returns.</summary>
     public LimitUnwind TimedOut() =>
         Break(EvaluationLimit.Time,
-            $"the conditions ran longer than {budget.Timeout.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)} ms for this case; simplify them (fewer comprehension steps, shorter text through matches())");
+            $"the conditions ran longer than {budget.Timeout.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)} ms for this case; "
+                + "simplify them (fewer comprehension steps, shorter text through matches())");
 
     /// <summary>Records <paramref name="limit"/> as broken (the first one sticks); the caller throws what it returns to unwind the evaluation.</summary>
     public LimitUnwind Break(EvaluationLimit limit, string detail) => Broken ??= new LimitUnwind(limit, detail);

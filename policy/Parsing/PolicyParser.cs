@@ -139,7 +139,8 @@ public static partial class PolicyParser
 
         if (name.Length > PolicyLimits.MaxNameLength)
         {
-            return $"metadata.name '{name}' is {name.Length} characters; the limit is {PolicyLimits.MaxNameLength}, so that the Kubernetes object names made from it ('{name}-preview' is the longest) stay within 63.";
+            return $"metadata.name '{name}' is {name.Length} characters; the limit is {PolicyLimits.MaxNameLength}, "
+                + $"so that the Kubernetes object names made from it ('{name}-preview' is the longest) stay within 63.";
         }
 
         if (!char.IsAsciiLetterLower(name[0]))
@@ -149,7 +150,8 @@ public static partial class PolicyParser
 
         if (ReservedSuffixes.FirstOrDefault(s => name.EndsWith(s, StringComparison.Ordinal) && name.Length > s.Length) is { } suffix)
         {
-            return $"metadata.name '{name}' ends in '{suffix}', which BPDP adds to policy names: it would collide with the objects of policy '{name[..^suffix.Length]}' (its Service '{name}'). Choose a name without that ending.";
+            return $"metadata.name '{name}' ends in '{suffix}', which BPDP adds to policy names: "
+                + $"it would collide with the objects of policy '{name[..^suffix.Length]}' (its Service '{name}'). Choose a name without that ending.";
         }
 
         return null;
@@ -161,6 +163,8 @@ public static partial class PolicyParser
     [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\z", RegexOptions.NonBacktracking)]
     public static partial Regex DnsLabel();
 
-    [GeneratedRegex(@"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?\z", RegexOptions.NonBacktracking)]
+    [GeneratedRegex(
+        @"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?\z",
+        RegexOptions.NonBacktracking)]
     private static partial Regex SemVer();
 }

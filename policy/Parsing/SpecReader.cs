@@ -26,7 +26,8 @@ internal static partial class SpecReader
             var name = reader.RequiredText(map, "name", path, "the field's name, used as input.<name> in conditions");
             if (name is not null && !Identifier().IsMatch(name))
             {
-                reader.Error(reader.Child(map, "name")!, $"{path}.name", $"Input name '{name}' must start with a letter or '_' and hold only letters, digits and '_', so conditions can say input.{name}.");
+                reader.Error(reader.Child(map, "name")!, $"{path}.name",
+                    $"Input name '{name}' must start with a letter or '_' and hold only letters, digits and '_', so conditions can say input.{name}.");
             }
             else if (name is not null && !seen.TryAdd(name, map.Start.Line is var line ? (int)line : 0))
             {

@@ -29,7 +29,8 @@ public sealed class LedgerOptions : IValidatableObject, IStageOptions
     public string Role { get; set; } = "bpdp_ledger";
 
     /// <summary><c>Ledger:SigningKeyFile</c>: PEM file with the ECDSA P-256 private key that signs checkpoints.</summary>
-    [Required(ErrorMessage = "Missing configuration key 'Ledger:SigningKeyFile' (a PEM ECDSA P-256 private key for checkpoints; `openssl ecparam -name prime256v1 -genkey -noout -out ledger.key.pem`).")]
+    [Required(ErrorMessage = "Missing configuration key 'Ledger:SigningKeyFile' (a PEM ECDSA P-256 private key for checkpoints; "
+        + "`openssl ecparam -name prime256v1 -genkey -noout -out ledger.key.pem`).")]
     public string? SigningKeyFile { get; set; }
 
     /// <summary><c>Ledger:CheckpointIntervalSeconds</c>: how often a checkpoint is signed when the ledger has grown.</summary>
@@ -48,7 +49,8 @@ public sealed class LedgerOptions : IValidatableObject, IStageOptions
     {
         if (Store == LedgerStoreKind.Postgres && string.IsNullOrWhiteSpace(ConnectionString))
         {
-            yield return new ValidationResult("Missing configuration key 'Ledger:ConnectionString' (PostgreSQL, as the ledger's INSERT/SELECT role); set it or Ledger__ConnectionString, or use Ledger:Store=Sqlite.");
+            yield return new ValidationResult(
+                "Missing configuration key 'Ledger:ConnectionString' (PostgreSQL, as the ledger's INSERT/SELECT role); set it or Ledger__ConnectionString, or use Ledger:Store=Sqlite.");
         }
 
         if (Store == LedgerStoreKind.Sqlite && string.IsNullOrWhiteSpace(SqlitePath))

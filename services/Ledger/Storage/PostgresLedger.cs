@@ -14,7 +14,10 @@ public sealed class PostgresLedger(NpgsqlDataSource dataSource, string schema) :
 {
     private readonly string schema = Identifier.Require(schema);
 
-    /// <summary>Appends the entries whose message ids are new, and a conflict entry for each recorded id sent with a different payload, in the given order; returns how many entries were appended.</summary>
+    /// <summary>
+    /// Appends the entries whose message ids are new, and a conflict entry for each recorded id sent with a different payload,
+    /// in the given order; returns how many entries were appended.
+    /// </summary>
     public async Task<int> Append(IReadOnlyList<PendingEntry> entries, CancellationToken cancel = default)
     {
         if (entries.Count == 0)

@@ -40,13 +40,16 @@ public static class LedgerVerifier
 
                 if (entry.PreviousHash != previousHash)
                 {
-                    return VerificationResult.Broken(expectedSequence - 1, entry.Sequence, $"entry {entry.Sequence} does not link to entry {entry.Sequence - 1}: its previous hash is {entry.PreviousHash[..12]}…, the chain's is {previousHash[..12]}… (rows reordered or removed?)");
+                    return VerificationResult.Broken(expectedSequence - 1, entry.Sequence,
+                        $"entry {entry.Sequence} does not link to entry {entry.Sequence - 1}: "
+                        + $"its previous hash is {entry.PreviousHash[..12]}…, the chain's is {previousHash[..12]}… (rows reordered or removed?)");
                 }
 
                 var recomputed = LedgerHash.Of(entry);
                 if (recomputed != entry.Hash)
                 {
-                    return VerificationResult.Broken(expectedSequence - 1, entry.Sequence, $"entry {entry.Sequence} ({entry.MessageType}, message {entry.MessageId}) does not match its hash: its fields were changed after it was recorded");
+                    return VerificationResult.Broken(expectedSequence - 1, entry.Sequence,
+                        $"entry {entry.Sequence} ({entry.MessageType}, message {entry.MessageId}) does not match its hash: its fields were changed after it was recorded");
                 }
 
                 if (wanted.Contains(entry.Sequence))
@@ -74,12 +77,14 @@ public static class LedgerVerifier
 
             if (!hashes.TryGetValue(checkpoint.Sequence, out var hash))
             {
-                return VerificationResult.Broken(entries, checkpoint.Sequence, $"checkpoint {checkpoint.Sequence}, signed {LedgerHash.Time(checkpoint.SignedAt)}, is beyond the ledger's last entry {entries}: the tail was truncated");
+                return VerificationResult.Broken(entries, checkpoint.Sequence,
+                    $"checkpoint {checkpoint.Sequence}, signed {LedgerHash.Time(checkpoint.SignedAt)}, is beyond the ledger's last entry {entries}: the tail was truncated");
             }
 
             if (hash != checkpoint.Hash)
             {
-                return VerificationResult.Broken(entries, checkpoint.Sequence, $"checkpoint {checkpoint.Sequence} says the chain's hash was {checkpoint.Hash[..12]}…, the ledger has {hash[..12]}…: history was rewritten");
+                return VerificationResult.Broken(entries, checkpoint.Sequence,
+                    $"checkpoint {checkpoint.Sequence} says the chain's hash was {checkpoint.Hash[..12]}…, the ledger has {hash[..12]}…: history was rewritten");
             }
         }
 

@@ -52,7 +52,8 @@ public sealed class ExecutorTests
         await using var executor = await RunningExecutor.Start(Example("1.0.1"));
         await WaitUntilReady(executor);
 
-        using var response = await executor.Http.PostAsJsonAsync("/v1/evaluate", new { injuries = 1, severity = "minor", fatality = false, workers = 0, industry = "other", incidentOn = "2026-11-01" });
+        using var response = await executor.Http.PostAsJsonAsync("/v1/evaluate",
+            new { injuries = 1, severity = "minor", fatality = false, workers = 0, industry = "other", incidentOn = "2026-11-01" });
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         Assert.Contains("high-injury-rate", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);

@@ -100,7 +100,13 @@ public sealed class LedgerChainTests(RealServers servers)
     {
         { "payload edited", "UPDATE {schema}.ledger_entries SET payload = replace(payload, '\"n\":4', '\"n\":40') WHERE seq = 4", 4, "fields were changed" },
         { "row deleted", "DELETE FROM {schema}.ledger_entries WHERE seq = 5", 5, "missing" },
-        { "rows reordered", "UPDATE {schema}.ledger_entries SET seq = 1000003 WHERE seq = 3; UPDATE {schema}.ledger_entries SET seq = 3 WHERE seq = 4; UPDATE {schema}.ledger_entries SET seq = 4 WHERE seq = 1000003", 3, "does not link" },
+        {
+            "rows reordered",
+            "UPDATE {schema}.ledger_entries SET seq = 1000003 WHERE seq = 3; UPDATE {schema}.ledger_entries SET seq = 3 WHERE seq = 4; "
+                + "UPDATE {schema}.ledger_entries SET seq = 4 WHERE seq = 1000003",
+            3,
+            "does not link"
+        },
         { "tail truncated", "DELETE FROM {schema}.ledger_entries WHERE seq > 6", 8, "tail was truncated" },
     };
 
@@ -175,7 +181,8 @@ public sealed class LedgerChainTests(RealServers servers)
         var conflict = System.Text.Json.JsonDocument.Parse(timeline[1].Payload).RootElement;
         Assert.Equal(
             (original.MessageId.ToString(), Sha256(original.Payload), Sha256(forged.Payload), forged.Payload),
-            (conflict.GetProperty("messageId").GetString(), conflict.GetProperty("recordedPayloadSha256").GetString(), conflict.GetProperty("payloadSha256").GetString(), conflict.GetProperty("payload").GetString()));
+            (conflict.GetProperty("messageId").GetString(), conflict.GetProperty("recordedPayloadSha256").GetString(),
+                conflict.GetProperty("payloadSha256").GetString(), conflict.GetProperty("payload").GetString()));
         Assert.True((await LedgerVerifier.Verify(database.Ledger, database.Key)).Valid);
     }
 

@@ -49,7 +49,8 @@ public sealed class LedgerDatabase : IAsyncDisposable
     public async Task Tamper(string sql)
     {
         await using var connection = await Owner.OpenConnectionAsync();
-        await using var command = new NpgsqlCommand($"SET session_replication_role = replica; {sql.Replace("{schema}", Schema, StringComparison.Ordinal)}; SET session_replication_role = origin;", connection);
+        await using var command = new NpgsqlCommand(
+            $"SET session_replication_role = replica; {sql.Replace("{schema}", Schema, StringComparison.Ordinal)}; SET session_replication_role = origin;", connection);
         await command.ExecuteNonQueryAsync();
     }
 

@@ -112,7 +112,8 @@ public sealed class SqliteLedgerTests : IDisposable
         Assert.Equal(("MessageIdConflict", deployment), (conflict.MessageType, conflict.DeploymentId));
         Assert.NotEqual(original.MessageId, conflict.MessageId);
         Assert.Equal(
-            $$"""{"messageId":"{{original.MessageId}}","messageType":"PromoteDeployment","payload":"{{forged.Payload.Replace("\"", "\\\"", StringComparison.Ordinal)}}","payloadSha256":"{{Sha256(forged.Payload)}}","recordedPayloadSha256":"{{Sha256(original.Payload)}}"}""",
+            $$"""{"messageId":"{{original.MessageId}}","messageType":"PromoteDeployment","payload":"{{forged.Payload.Replace("\"", "\\\"", StringComparison.Ordinal)}}"""
+                + $"\",\"payloadSha256\":\"{Sha256(forged.Payload)}\",\"recordedPayloadSha256\":\"{Sha256(original.Payload)}\"}}",
             conflict.Payload);
         Assert.Equal(2, (await ledger.Tail()).Sequence);
         Assert.True((await LedgerVerifier.Verify(ledger, key)).Valid);

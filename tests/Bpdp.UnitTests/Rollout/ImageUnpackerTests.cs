@@ -127,8 +127,9 @@ public sealed class ImageUnpackerTests : IDisposable
     public async Task A_digest_that_is_not_a_sha256_digest_is_refused_before_it_names_any_path(string digest)
     {
         var images = Path.Combine(folder, "images");
+        var store = new OciLayoutImageStore(Path.Combine(folder, "store"));
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => ImageUnpacker.Unpack(new OciLayoutImageStore(Path.Combine(folder, "store")), "osha/haz-fast", digest, images, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => ImageUnpacker.Unpack(store, "osha/haz-fast", digest, images, CancellationToken.None));
 
         Assert.Contains($"the image digest '{digest}' is not a sha256 digest", error.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(images));
