@@ -16,6 +16,7 @@ public sealed class MalformedMessageTests(RealServers servers)
         { "missing required field", WithoutField("policySha256"), "policySha256" },
         { "wrong type", WithField("approvedAt", "yesterday"), "DateTimeOffset" },
         { "empty deployment id", WithField("deploymentId", Guid.Empty.ToString()), "deploymentId is the empty UUID" },
+        { "duplicated key", WithDuplicatedDeploymentId(), "ArtifactApproved has a duplicated JSON key $.deploymentId" },
     };
 
     [Theory]
@@ -50,6 +51,13 @@ public sealed class MalformedMessageTests(RealServers servers)
         var json = JsonNode.Parse(Samples.ExampleApprovalJson)!.AsObject();
         json.Remove(name);
         return json.ToJsonString();
+    }
+
+    /// <summary>The example body with a second <c>deploymentId</c>: first-wins and last-wins parsers would follow different deployments.</summary>
+    private static string WithDuplicatedDeploymentId()
+    {
+        var json = Samples.ExampleApprovalJson.TrimEnd();
+        return $"{json[..json.LastIndexOf('}')].TrimEnd()}, \"deploymentId\": \"{Guid.NewGuid()}\" }}";
     }
 
     private static string WithField(string name, string value)
