@@ -4,7 +4,7 @@ namespace Bpdp.Images;
 public static class ImageDigest
 {
     public static bool IsValid(string? digest) =>
-        digest is { Length: 71 } && digest.StartsWith("sha256:", StringComparison.Ordinal) && digest.AsSpan(7).ContainsAnyExcept("0123456789abcdef") is false;
+        digest is { Length: 71 } && digest.StartsWith("sha256:", StringComparison.Ordinal) && !digest.AsSpan(7).ContainsAnyExcept("0123456789abcdef");
 
     public static string Validate(string? digest, string? what = null) =>
         IsValid(digest)

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using Bpdp.Pipeline.Observing;
 using Bpdp.Contracts;
+using Bpdp.Pipeline.Observing;
 using Bpdp.Platform.Hosting;
 using Bpdp.Testing;
 using MassTransit;

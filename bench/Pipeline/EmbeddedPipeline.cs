@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using Bpdp.Pipeline.Observing;
 using Bpdp.Contracts;
+using Bpdp.Pipeline.Observing;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;

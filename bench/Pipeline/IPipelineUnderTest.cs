@@ -1,5 +1,5 @@
-using Bpdp.Pipeline.Observing;
 using Bpdp.Contracts;
+using Bpdp.Pipeline.Observing;
 
 namespace Bpdp.Bench.Pipeline;
 

@@ -1,7 +1,7 @@
-using Bpdp.Contracts;
-using Bpdp.Policy;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Bpdp.Contracts;
+using Bpdp.Policy;
 using Bpdp.Policy.Model;
 using YamlDotNet.RepresentationModel;
 

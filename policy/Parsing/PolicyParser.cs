@@ -1,7 +1,7 @@
-using Bpdp.Contracts;
-using Bpdp.Policy;
 using System.Text;
 using System.Text.RegularExpressions;
+using Bpdp.Contracts;
+using Bpdp.Policy;
 using Bpdp.Policy.Model;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;

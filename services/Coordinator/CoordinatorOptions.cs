@@ -1,5 +1,5 @@
-using Bpdp.Coordinator.Saga;
 using System.ComponentModel.DataAnnotations;
+using Bpdp.Coordinator.Saga;
 using Bpdp.Platform.Bus;
 
 namespace Bpdp.Coordinator;

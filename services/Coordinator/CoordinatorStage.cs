@@ -5,9 +5,9 @@ using Bpdp.Coordinator.TargetLocks;
 using MassTransit;
 using MassTransit.Configuration;
 using MassTransit.Saga;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Bpdp.Coordinator;
 

@@ -1,5 +1,5 @@
-using Bpdp.Publisher;
 using Bpdp.Platform.Hosting;
+using Bpdp.Publisher;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddBpdpService("publisher", bus => bus.AddPublisherStage());

@@ -1,5 +1,5 @@
-using Bpdp.Platform.Bus;
 using Bpdp.Images;
+using Bpdp.Platform.Bus;
 using Bpdp.Publisher.Consumers;
 using Bpdp.Publisher.Signing;
 using MassTransit;

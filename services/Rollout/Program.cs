@@ -1,5 +1,5 @@
-using Bpdp.Rollout;
 using Bpdp.Platform.Hosting;
+using Bpdp.Rollout;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddBpdpService("rollout", bus => bus.AddRolloutStage());

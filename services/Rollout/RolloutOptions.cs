@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using Bpdp.Rollout.Targets;
 using Bpdp.Platform.Bus;
+using Bpdp.Rollout.Targets;
 
 namespace Bpdp.Rollout;
 

@@ -1,5 +1,5 @@
-using Bpdp.Platform.Bus;
 using Bpdp.Images;
+using Bpdp.Platform.Bus;
 using Bpdp.Rollout.Consumers;
 using Bpdp.Rollout.Docker;
 using Bpdp.Rollout.Kubernetes;

@@ -1,5 +1,5 @@
-using Bpdp.Scanner;
 using Bpdp.Platform.Hosting;
+using Bpdp.Scanner;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddBpdpService("scanner", bus => bus.AddScannerStage());

@@ -1,5 +1,5 @@
-using Bpdp.Platform.Bus;
 using Bpdp.Images;
+using Bpdp.Platform.Bus;
 using Bpdp.Scanner.Consumers;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;

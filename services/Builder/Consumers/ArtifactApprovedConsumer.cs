@@ -3,9 +3,9 @@ using Bpdp.Builder.Approval;
 using Bpdp.Builder.Docker;
 using Bpdp.Builder.Oci;
 using Bpdp.Contracts;
-using Bpdp.Platform.Bus;
 using Bpdp.Images;
 using Bpdp.Images.Registry;
+using Bpdp.Platform.Bus;
 using MassTransit;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,6 @@
-using Bpdp.Coordinator.Saga;
 using System.Text.Json;
 using Bpdp.Contracts;
+using Bpdp.Coordinator.Saga;
 using Npgsql;
 
 namespace Bpdp.Coordinator.Persistence;

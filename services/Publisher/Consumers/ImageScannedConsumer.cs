@@ -1,9 +1,9 @@
-using System.Text.Json.Nodes;
 using System.Security.Cryptography;
+using System.Text.Json.Nodes;
 using Bpdp.Contracts;
-using Bpdp.Platform.Bus;
 using Bpdp.Images;
 using Bpdp.Images.Registry;
+using Bpdp.Platform.Bus;
 using Bpdp.Publisher.Attestation;
 using Bpdp.Publisher.Referrers;
 using Bpdp.Publisher.Signing;

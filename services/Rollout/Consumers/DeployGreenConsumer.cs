@@ -1,6 +1,6 @@
 using Bpdp.Contracts;
-using Bpdp.Platform.Bus;
 using Bpdp.Images;
+using Bpdp.Platform.Bus;
 using Bpdp.Rollout.Targets;
 using MassTransit;
 

@@ -2,10 +2,10 @@ using System.Net;
 using Bpdp.Contracts;
 using Bpdp.Rollout.BlueGreen;
 using Bpdp.Rollout.Targets;
+using Microsoft.Extensions.Options;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
-using Microsoft.Extensions.Options;
 
 namespace Bpdp.Rollout.Kubernetes;
 

@@ -1,7 +1,7 @@
 using Bpdp.Rollout.Targets;
+using Microsoft.Extensions.Options;
 using k8s;
 using k8s.Exceptions;
-using Microsoft.Extensions.Options;
 
 namespace Bpdp.Rollout.Kubernetes;
 

@@ -1,7 +1,7 @@
 using Bpdp.Contracts;
-using Bpdp.Platform.Bus;
 using Bpdp.Images;
 using Bpdp.Images.Registry;
+using Bpdp.Platform.Bus;
 using Bpdp.Scanner.Sbom;
 using MassTransit;
 

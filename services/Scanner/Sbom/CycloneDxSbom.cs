@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Bpdp.Platform.Bus;
 using Bpdp.Images;
+using Bpdp.Platform.Bus;
 using Bpdp.Scanner.Layers;
 
 namespace Bpdp.Scanner.Sbom;

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using Bpdp.Builder.Oci;
+using Bpdp.Images;
 using Bpdp.Images.Layout;
 using Bpdp.IntegrationTests.Images;
-using Bpdp.Images;
 using Bpdp.Policy;
 using Bpdp.Testing;
 

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Bpdp.Builder.Oci;
-using Bpdp.IntegrationTests.Servers;
 using Bpdp.Images;
 using Bpdp.Images.Registry;
+using Bpdp.IntegrationTests.Servers;
 using Bpdp.Policy;
 using Bpdp.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
