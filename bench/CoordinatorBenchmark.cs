@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Bpdp.Contracts;
 using Bpdp.Coordinator;
 using MassTransit;
@@ -20,9 +22,12 @@ internal static class CoordinatorBenchmark
     private static readonly DeploymentTarget Target = new("osha", "production", "haz-fast", "1.1.0");
     private static readonly ImageReference Image = new("registry.example/osha/haz-fast", "sha256:" + new string('c', 64));
 
+    private const string ApproverKeyId = "bench-approvals";
+    private static readonly ECDsa ApprovalKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
     private static readonly (string State, Func<Guid, object> Event)[] Steps =
     [
-        ("Building", id => new ArtifactApproved(id, DateTimeOffset.UtcNow, "haz-fast", "1.1.0", "osha", "production", "x", "y", "a", "k", "r", DateTimeOffset.UtcNow, "s")),
+        ("Building", Approval),
         ("Scanning", id => new ImageBuilt(id, DateTimeOffset.UtcNow, Target, Image, 1, [], TimeSpan.Zero)),
         ("Publishing", id => new ImageScanned(id, DateTimeOffset.UtcNow, Target, Image, true, [])),
         ("DeployingGreen", id => new ImagePublished(id, DateTimeOffset.UtcNow, Target, Image, "1.1.0", "sig")),
@@ -31,6 +36,16 @@ internal static class CoordinatorBenchmark
         ("Soaking", id => new TrafficCutOver(id, DateTimeOffset.UtcNow, Target, Color.Green, Color.Blue, TimeSpan.Zero)),
         ("Live", id => new KpiPassed(id, DateTimeOffset.UtcNow, Target, AnalysisPhase.PostPromotion, [])),
     ];
+
+    /// <summary>A signed approval, which the saga verifies as it would in production: its cost is part of the transition.</summary>
+    private static ArtifactApproved Approval(Guid id)
+    {
+        const string yaml = "apiVersion: bpdp.io/v1\nkind: PolicyModule\n";
+        var now = DateTimeOffset.UtcNow;
+        var approvedAt = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
+        return ApprovalCanonicalForm.Sign(new ArtifactApproved(id, now, Target.PolicyName, Target.PolicyVersion, Target.Agency, Target.Environment, yaml,
+            Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(yaml))), "bench@osha.example", ApproverKeyId, "BENCH", approvedAt, ""), ApprovalKey);
+    }
 
     public static async Task<int> Run(string[] args)
     {
@@ -65,8 +80,14 @@ internal static class CoordinatorBenchmark
 
     private static async Task<(double Rate, double P50, double P95)> Throughput(SagaStoreKind store, string postgres, string schema, int deployments)
     {
+        var keys = Directory.CreateTempSubdirectory("bpdp-bench-coordinator-").FullName;
+        var publicKey = Path.Combine(keys, "approvals.pub.pem");
+        await File.WriteAllTextAsync(publicKey, ApprovalKey.ExportSubjectPublicKeyInfoPem());
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
+            [$"Coordinator:TrustedKeys:{ApproverKeyId}:PublicKeyFile"] = publicKey,
+            [$"Coordinator:TrustedKeys:{ApproverKeyId}:Agencies:0"] = "*",
+            [$"Coordinator:TrustedKeys:{ApproverKeyId}:Environments:0"] = "*",
             ["Coordinator:Store"] = store.ToString(),
             ["Coordinator:ConnectionString"] = postgres,
             ["Coordinator:Schema"] = schema,
@@ -118,6 +139,7 @@ internal static class CoordinatorBenchmark
         finally
         {
             await control.StopAsync();
+            Directory.Delete(keys, recursive: true);
         }
     }
 

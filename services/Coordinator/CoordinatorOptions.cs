@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Bpdp.Coordinator.Saga;
 using Bpdp.Platform.Bus;
+using Bpdp.Trust.Approvals;
 
 namespace Bpdp.Coordinator;
 
@@ -26,6 +27,16 @@ public sealed class CoordinatorOptions : IValidatableObject, IStageOptions
     [RegularExpression("^[a-z0-9][a-z0-9-]{0,62}$", ErrorMessage = "Coordinator:Queue must be a kebab-case queue name.")]
     public string Queue { get; set; } = "coordinator";
 
+    /// <summary>
+    /// <c>Coordinator:TrustedKeys:&lt;keyId&gt;</c>: the approval system's keys the saga verifies each approval with before it
+    /// commands anything, configured as the Builder's (<c>PublicKeyFile</c>, <c>Agencies</c>, <c>Environments</c>, <c>NotBefore</c>, <c>NotAfter</c>).
+    /// </summary>
+    public Dictionary<string, ApprovalKeyOptions> TrustedKeys { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary><c>Coordinator:MaxApprovalAgeHours</c>: approvals given longer ago than this are refused as stale.</summary>
+    [Range(0.01, 8760, ErrorMessage = "Coordinator:MaxApprovalAgeHours must be between 0.01 and 8760 (a year).")]
+    public double MaxApprovalAgeHours { get; set; } = 24;
+
     /// <summary><c>Coordinator:Deadlines:&lt;State&gt;</c>, in seconds, per saga state.</summary>
     public StageDeadlines Deadlines { get; set; } = new();
 
@@ -35,6 +46,11 @@ public sealed class CoordinatorOptions : IValidatableObject, IStageOptions
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        foreach (var problem in TrustedKeys.SelectMany(key => key.Value.Problems($"{Section}:{nameof(TrustedKeys)}:{key.Key}")))
+        {
+            yield return new ValidationResult(problem);
+        }
+
         if (Store == SagaStoreKind.Postgres && string.IsNullOrWhiteSpace(ConnectionString))
         {
             yield return new ValidationResult(

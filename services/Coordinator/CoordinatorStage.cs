@@ -2,6 +2,7 @@ using Bpdp.Coordinator.Deadlines;
 using Bpdp.Coordinator.Persistence;
 using Bpdp.Coordinator.Saga;
 using Bpdp.Coordinator.TargetLocks;
+using Bpdp.Trust.Approvals;
 using MassTransit;
 using MassTransit.Configuration;
 using MassTransit.Saga;
@@ -14,6 +15,9 @@ namespace Bpdp.Coordinator;
 /// <summary>Registers the Coordinator: the deployment saga on the <c>coordinator</c> queue and the deadline sweeper.</summary>
 public static class CoordinatorStage
 {
+    /// <summary>The service key of the Coordinator's own <see cref="ApprovalEvidence"/>: in one process with the Builder, each verifies with its own keys.</summary>
+    public const string ApprovalEvidenceKey = "Coordinator";
+
     /// <param name="bus">The bus being configured.</param>
     /// <param name="configuration">The host's configuration: <c>Coordinator:Store</c> decides the saga repository while the bus is registered, before any options exist.</param>
     public static IBusRegistrationConfigurator AddCoordinatorStage(this IBusRegistrationConfigurator bus, IConfiguration configuration)
@@ -23,6 +27,10 @@ public static class CoordinatorStage
         var store = configuration.GetSection(CoordinatorOptions.Section).GetValue(nameof(CoordinatorOptions.Store), SagaStoreKind.InMemory);
         bus.AddOptions<CoordinatorOptions>().BindConfiguration(CoordinatorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         bus.TryAddSingleton(TimeProvider.System);
+        const string keysSection = $"{CoordinatorOptions.Section}:{nameof(CoordinatorOptions.TrustedKeys)}";
+        bus.AddKeyedSingleton(ApprovalEvidenceKey, (provider, _) => ApprovalKeyRing.Load(keysSection, provider.GetRequiredService<IOptions<CoordinatorOptions>>().Value.TrustedKeys));
+        bus.AddKeyedSingleton(ApprovalEvidenceKey, (provider, key) => new ApprovalEvidence(provider.GetRequiredKeyedService<ApprovalKeyRing>(key),
+            provider.GetRequiredService<TimeProvider>(), TimeSpan.FromHours(provider.GetRequiredService<IOptions<CoordinatorOptions>>().Value.MaxApprovalAgeHours), keysSection));
         var saga = bus.AddSagaStateMachine<DeploymentStateMachine, DeploymentState, DeploymentStateMachineDefinition>();
         if (store == SagaStoreKind.Postgres)
         {

@@ -3,6 +3,9 @@ namespace Bpdp.Coordinator;
 /// <summary>Per-state deadlines in seconds, with defaults sized for real builds, scans and analyses.</summary>
 public sealed class StageDeadlines
 {
+    /// <summary>How long a stage's event for a deployment may wait for the approval the Coordinator must verify first, before it is refused.</summary>
+    public double AwaitingApproval { get; set; } = 300;
+
     public double Building { get; set; } = 600;
     public double Scanning { get; set; } = 600;
     public double Publishing { get; set; } = 600;

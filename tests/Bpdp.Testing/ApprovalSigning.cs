@@ -20,7 +20,7 @@ public sealed class ApprovalSigning(DateTimeOffset? approvedAt = null) : IDispos
         return path;
     }
 
-    /// <summary>The Builder's settings trusting this key for every agency and environment, its public key written to <paramref name="directory"/>.</summary>
+    /// <summary>A stage's settings (<paramref name="prefix"/>) trusting this key for every agency and environment, its public key written to <paramref name="directory"/>.</summary>
     public Dictionary<string, string?> TrustedKeySettings(string directory, string prefix = "Builder") => new()
     {
         [$"{prefix}:TrustedKeys:{KeyId}:PublicKeyFile"] = WritePublicKey(directory),
@@ -36,6 +36,17 @@ public sealed class ApprovalSigning(DateTimeOffset? approvedAt = null) : IDispos
             approvedAt ?? ApprovedNow(), Signature: "");
         return Sign(unsigned, signer);
     }
+
+    /// <summary>The approval as this approval system gives it: its key id, its approval time, its signature.</summary>
+    public ArtifactApproved Approve(ArtifactApproved approval)
+    {
+        ArgumentNullException.ThrowIfNull(approval);
+        return Sign(approval with { ApproverKeyId = KeyId, ApprovedAt = approvedAt ?? ApprovedNow() });
+    }
+
+    /// <summary>The trusted-key settings of every stage that verifies approvals (the Builder and the Coordinator), the public key written to <paramref name="directory"/>.</summary>
+    public Dictionary<string, string?> VerifierSettings(string directory) =>
+        new([.. TrustedKeySettings(directory, "Builder"), .. TrustedKeySettings(directory, "Coordinator")]);
 
     public ArtifactApproved Sign(ArtifactApproved approval, ECDsa? signer = null)
     {

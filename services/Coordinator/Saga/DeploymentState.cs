@@ -14,8 +14,32 @@ public sealed class DeploymentState : SagaStateMachineInstance, ISagaVersion
 
     public DeploymentTarget? Target { get; set; }
 
+    /// <summary>True once the Coordinator verified the deployment's approval itself; nothing is commanded before.</summary>
+    public bool ApprovalVerified { get; set; }
+
     /// <summary>The latest image reference seen: quarantine after the build, release after publishing.</summary>
     public ImageReference? Image { get; set; }
+
+    /// <summary>The image the Builder reported; every later stage must name its digest.</summary>
+    public ImageReference? BuiltImage { get; set; }
+
+    /// <summary>The image whose scan passed.</summary>
+    public ImageReference? ScannedImage { get; set; }
+
+    /// <summary>The released image the Publisher reported, which <see cref="DeployGreen"/> names.</summary>
+    public ImageReference? ReleasedImage { get; set; }
+
+    /// <summary>A stage's event that arrived before the one it follows (or before the verified approval), held until that one arrives.</summary>
+    public ImageBuilt? HeldBuilt { get; set; }
+
+    /// <inheritdoc cref="HeldBuilt"/>
+    public ImageScanned? HeldScan { get; set; }
+
+    /// <inheritdoc cref="HeldBuilt"/>
+    public ImagePublished? HeldPublished { get; set; }
+
+    /// <summary>Messages for this deployment refused because their evidence did not hold (each also a <see cref="MessageRefused"/>).</summary>
+    public int RefusedMessages { get; set; }
 
     /// <summary>The slot that holds the new version, once Rollout reported it ready.</summary>
     public Color? NewColor { get; set; }

@@ -1,6 +1,8 @@
 using Bpdp.Contracts;
 using Bpdp.Coordinator.TargetLocks;
 using Bpdp.Platform.Bus;
+using Bpdp.Platform.Security;
+using Bpdp.Trust.Approvals;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -8,22 +10,30 @@ namespace Bpdp.Coordinator.Saga;
 
 /// <summary>
 /// One deployment, from approval to exactly one terminal event. Stages choreograph the artifact's path
-/// (build, scan, publish) and the saga follows it, skipping ahead when events arrive out of order;
-/// every step that touches production is a command from here. Any failed gate, stage failure, timeout
-/// or abort once green exists means a rollback; before that it means the deployment failed. Events for
-/// stages already passed are duplicates and are ignored; events after the end are counted and ignored.
+/// (build, scan, publish) and the saga follows it; every step that touches production is a command from
+/// here, and only for a deployment whose approval the saga verified itself and whose events agree with
+/// each other (<see cref="EventEvidence"/>): an event that names another target or image is refused and
+/// recorded, never acted on. An event that arrives before the one it follows (or before the approval) is
+/// held until that one arrives; one never followed by a verified approval is refused at its deadline.
+/// Any failed gate, stage failure, timeout or abort once green exists means a rollback; before that it
+/// means the deployment failed. Duplicates are ignored; events after the end are counted and ignored.
 /// </summary>
 public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentState>
 {
     private readonly CoordinatorOptions options;
     private readonly TimeProvider clock;
     private readonly ITargetLocks targetLocks;
+    private readonly ApprovalEvidence approvals;
+    private readonly ILogger<DeploymentStateMachine> logger;
 
-    public DeploymentStateMachine(IOptions<CoordinatorOptions> options, TimeProvider clock, ITargetLocks targetLocks)
+    public DeploymentStateMachine(IOptions<CoordinatorOptions> options, TimeProvider clock, ITargetLocks targetLocks,
+        [FromKeyedServices(CoordinatorStage.ApprovalEvidenceKey)] ApprovalEvidence approvals, ILogger<DeploymentStateMachine> logger)
     {
         this.options = options.Value;
         this.clock = clock;
         this.targetLocks = targetLocks;
+        this.approvals = approvals;
+        this.logger = logger;
         InstanceState(x => x.CurrentState);
 
         Correlate(() => ArtifactApproved);
@@ -55,28 +65,57 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
 
         OnUnhandledEvent(context => context.Ignore());
 
-        // Every stage's event carries the target, so any of them may be the first the saga sees: it starts
-        // the deployment and skips ahead exactly as the same event does in the later states below.
+        // Only a verified approval starts the forward path; a stage's event that comes first is held for it.
         Initially(
-            When(ArtifactApproved).Then(c => Start(c.Saga, c.Message.Target)).TransitionTo(Building),
+            OnArtifactApproved(When(ArtifactApproved).Then(c => Start(c.Saga, c.Message.Target))),
             OnArtifactRejected(When(ArtifactRejected).Then(c => Start(c.Saga, c.Message.Target))),
-            OnImageBuilt(When(ImageBuilt).Then(c => Start(c.Saga, c.Message.Target))),
-            OnScanPassed(When(ImageScanned, c => c.Message.Passed).Then(c => Start(c.Saga, c.Message.Target))),
-            OnScanBlocked(When(ImageScanned, c => !c.Message.Passed).Then(c => Start(c.Saga, c.Message.Target))),
-            OnImagePublished(When(ImagePublished).Then(c => Start(c.Saga, c.Message.Target))));
+            When(ImageBuilt).Then(c => Start(c.Saga, c.Message.Target)).Then(c => c.Saga.HeldBuilt = c.Message).TransitionTo(AwaitingApproval),
+            When(ImageScanned).Then(c => Start(c.Saga, c.Message.Target)).Then(c => c.Saga.HeldScan = c.Message).TransitionTo(AwaitingApproval),
+            When(ImagePublished).Then(c => Start(c.Saga, c.Message.Target)).Then(c => c.Saga.HeldPublished = c.Message).TransitionTo(AwaitingApproval));
+
+        During(AwaitingApproval,
+            [
+                OnArtifactApproved(When(ArtifactApproved)),
+                OnArtifactRejected(When(ArtifactRejected)),
+                .. HoldBuilt(), .. HoldScan(), .. HoldPublished(),
+                When(StageTimedOut, IsCurrentDeadline).Then(c => c.Saga.LastError = NotApprovedReason(c.Saga)).ThenAsync(c => RefuseHeld(c, RefusalReason.NotApproved, c.Saga.LastError!))
+                    .Publish(c => Rejection(c.Saga, PipelineStage.Coordinator, c.Saga.LastError!), Once).TransitionTo(Rejected),
+                OnAbortBeforeRollout(When(AbortRequested)),
+            ]);
 
         During(Building,
-            OnArtifactRejected(When(ArtifactRejected)),
-            OnImageBuilt(When(ImageBuilt)),
-            When(BuildFaulted).Then(c => c.Saga.LastError = FaultReason("the Builder", c.Message)).Publish(c => Failure(c.Saga), Once).TransitionTo(Failed));
+            [
+                OnArtifactRejected(When(ArtifactRejected)),
+                When(ImageBuilt, c => EventEvidence.Of(c.Saga, c.Message) is null).Then(c => c.Saga.BuiltImage = c.Saga.Image = c.Message.Image)
+                    .TransitionTo(Scanning).ThenAsync(ReleaseHeld),
+                RefusedWhenInconsistent(ImageBuilt, EventEvidence.Of),
+                .. HoldScan(), .. HoldPublished(),
+                When(BuildFaulted).Then(c => c.Saga.LastError = FaultReason("the Builder", c.Message)).Publish(c => Failure(c.Saga), Once).TransitionTo(Failed),
+            ]);
 
         During(Building, Scanning,
-            OnScanPassed(When(ImageScanned, c => c.Message.Passed)),
-            OnScanBlocked(When(ImageScanned, c => !c.Message.Passed)),
             When(ScanFaulted).Then(c => c.Saga.LastError = FaultReason("the Scanner", c.Message)).Publish(c => Failure(c.Saga), Once).TransitionTo(Failed));
 
+        During(Scanning,
+            [
+                OnScanPassed(When(ImageScanned, c => c.Message.Passed && EventEvidence.Of(c.Saga, c.Message) is null)),
+                OnScanBlocked(When(ImageScanned, c => !c.Message.Passed && EventEvidence.Of(c.Saga, c.Message) is null)),
+                RefusedWhenInconsistent(ImageScanned, EventEvidence.Of),
+                .. HoldPublished(),
+            ]);
+
+        During(Publishing,
+            OnImagePublished(When(ImagePublished, c => EventEvidence.Of(c.Saga, c.Message) is null)),
+            RefusedWhenInconsistent(ImagePublished, EventEvidence.Of));
+
+        // Once a stage has reported, a different claim about its image is refused; the same claim again is a duplicate.
+        State[] rollingOut = [DeployingGreen, Analyzing, CuttingOver, Soaking, RollingBack];
+        During([Scanning, Publishing, WaitingForTarget, .. rollingOut], RefusedWhenInconsistent(ImageBuilt, EventEvidence.Of));
+        During([Publishing, WaitingForTarget, .. rollingOut], RefusedWhenInconsistent(ImageScanned, EventEvidence.Of));
+        During([WaitingForTarget, .. rollingOut], RefusedWhenInconsistent(ImagePublished, EventEvidence.Of));
+        During(rollingOut, RefusedWhenInconsistent(GreenReady, EventEvidence.Of));
+
         During(Building, Scanning, Publishing,
-            OnImagePublished(When(ImagePublished)),
             When(PublishFaulted).Then(c => c.Saga.LastError = FaultReason("the Publisher", c.Message)).Publish(c => Failure(c.Saga), Once).TransitionTo(Failed),
             When(StageFailed, ReportedByAStage).Then(c => c.Saga.LastError = $"{c.Message.Stage}: {c.Message.Reason}")
                 .Publish(c => Failure(c.Saga), Once).TransitionTo(Failed),
@@ -91,7 +130,7 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
             OnAbortBeforeRollout(When(AbortRequested)));
 
         During(DeployingGreen,
-            When(GreenReady).Then(c => c.Saga.NewColor = c.Message.Color).TransitionTo(Analyzing),
+            When(GreenReady, c => EventEvidence.Of(c.Saga, c.Message) is null).Then(c => c.Saga.NewColor = c.Message.Color).TransitionTo(Analyzing),
             When(DeployFaulted).Then(c => c.Saga.LastError = FaultReason("Rollout", c.Message)).ThenAsync(RequestRollBack).TransitionTo(RollingBack));
 
         // The KPI gate reacts to GreenReady and TrafficCutOver on its own, so its verdict can overtake them here.
@@ -152,6 +191,7 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
         StateTable.RequireRowsFor(States.Select(state => state.Name).Where(name => name != Initial.Name && name != Final.Name));
     }
 
+    public State AwaitingApproval { get; private set; } = null!;
     public State Building { get; private set; } = null!;
     public State Scanning { get; private set; } = null!;
     public State Publishing { get; private set; } = null!;
@@ -219,16 +259,118 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
         saga.CreatedAt = Now;
     }
 
+    /// <summary>
+    /// The saga verifies the approval itself, with the Coordinator's own trusted keys: a verified one starts the forward
+    /// path and releases what was held; a refused one ends the deployment rejected, blaming the Coordinator, and refuses
+    /// everything held for it.
+    /// </summary>
+    private EventActivityBinder<DeploymentState, ArtifactApproved> OnArtifactApproved(EventActivityBinder<DeploymentState, ArtifactApproved> when) =>
+        when.Then(CheckApproval).IfElse(c => c.Saga.ApprovalVerified,
+            verified => verified.TransitionTo(Building).ThenAsync(ReleaseHeld),
+            refused => refused.ThenAsync(RefuseApproval).Publish(c => Rejection(c.Saga, PipelineStage.Coordinator, c.Saga.LastError!), Once).TransitionTo(Rejected));
+
+    private void CheckApproval(BehaviorContext<DeploymentState, ArtifactApproved> context)
+    {
+        var check = approvals.Check(context.Message);
+        context.Saga.Target = context.Message.Target;
+        context.Saga.ApprovalVerified = check.IsAccepted;
+        if (!check.IsAccepted)
+        {
+            context.Saga.LastError = $"the Coordinator refused the approval ({check.Reason}): {check.Message}";
+        }
+    }
+
+    private async Task RefuseApproval(BehaviorContext<DeploymentState, ArtifactApproved> context)
+    {
+        await RefuseEvent(context, new EvidenceProblem(RefusalReason.ApprovalRefused, context.Saga.LastError!));
+        await RefuseHeld(context, RefusalReason.NotApproved, "the deployment's approval was refused");
+    }
+
+    /// <summary>
+    /// Raises the held event that follows the stage just reached, if any: once the approval is verified the held build,
+    /// once the build is known the held scan, once the scan passed the held release. Each is then checked as if it had just arrived.
+    /// </summary>
+    private async Task ReleaseHeld<T>(BehaviorContext<DeploymentState, T> context)
+        where T : class
+    {
+        var saga = context.Saga;
+        if (saga.CurrentState == Building.Name && saga.HeldBuilt is { } built)
+        {
+            saga.HeldBuilt = null;
+            await context.Raise(ImageBuilt, built);
+        }
+        else if (saga.CurrentState == Scanning.Name && saga.HeldScan is { } scan)
+        {
+            saga.HeldScan = null;
+            await context.Raise(ImageScanned, scan);
+        }
+        else if (saga.CurrentState == Publishing.Name && saga.HeldPublished is { } published)
+        {
+            saga.HeldPublished = null;
+            await context.Raise(ImagePublished, published);
+        }
+    }
+
+    private EventActivities<DeploymentState>[] HoldBuilt() =>
+        Hold(ImageBuilt, saga => saga.HeldBuilt, (saga, built) => saga.HeldBuilt = built, built => (built.Target, built.Image));
+
+    private EventActivities<DeploymentState>[] HoldScan() =>
+        Hold(ImageScanned, saga => saga.HeldScan, (saga, scan) => saga.HeldScan = scan, scan => (scan.Target, scan.Image, scan.Passed));
+
+    private EventActivities<DeploymentState>[] HoldPublished() =>
+        Hold(ImagePublished, saga => saga.HeldPublished, (saga, published) => saga.HeldPublished = published, published => (published.Target, published.Image));
+
+    /// <summary>Keeps the first event of its kind that arrived early; a later one claiming the same is a duplicate, one claiming otherwise is refused.</summary>
+    private EventActivities<DeploymentState>[] Hold<T>(Event<T> @event, Func<DeploymentState, T?> held, Action<DeploymentState, T> keep, Func<T, object> claim)
+        where T : class, IPipelineMessage =>
+    [
+        When(@event, c => held(c.Saga) is null).Then(c => keep(c.Saga, c.Message)),
+        RefusedWhenInconsistent(@event, (saga, message) => EventEvidence.Conflicts(held(saga), message, claim)),
+    ];
+
+    /// <summary>Refuses and records an event that does not agree with what the deployment holds; nothing else happens.</summary>
+    private EventActivities<DeploymentState> RefusedWhenInconsistent<T>(Event<T> @event, Func<DeploymentState, T, EvidenceProblem?> problem)
+        where T : class, IPipelineMessage =>
+        When(@event, c => problem(c.Saga, c.Message) is not null).ThenAsync(c => RefuseEvent(c, problem(c.Saga, c.Message)!));
+
+    private async Task RefuseEvent<T>(BehaviorContext<DeploymentState, T> context, EvidenceProblem problem)
+        where T : class
+    {
+        context.Saga.RefusedMessages++;
+        await context.Refuse(logger, new MessageRefused(context.Saga.CorrelationId, Now, PipelineStage.Coordinator, typeof(T).Name, problem.Reason, problem.Detail),
+            context.MessageId?.ToString("N"));
+    }
+
+    /// <summary>Refuses every held event, each with its own <see cref="MessageRefused"/>, and lets go of them.</summary>
+    private async Task RefuseHeld<T>(BehaviorContext<DeploymentState, T> context, RefusalReason reason, string detail)
+        where T : class
+    {
+        var saga = context.Saga;
+        IPipelineMessage?[] held = [saga.HeldBuilt, saga.HeldScan, saga.HeldPublished];
+        saga.HeldBuilt = null;
+        saga.HeldScan = null;
+        saga.HeldPublished = null;
+        foreach (var message in held.OfType<IPipelineMessage>())
+        {
+            saga.RefusedMessages++;
+            await context.Refuse(logger, new MessageRefused(saga.CorrelationId, Now, PipelineStage.Coordinator, message.GetType().Name, reason, detail));
+        }
+    }
+
+    private string NotApprovedReason(DeploymentState saga)
+    {
+        IPipelineMessage?[] held = [saga.HeldBuilt, saga.HeldScan, saga.HeldPublished];
+        return $"no approval the Coordinator could verify arrived within {options.Deadlines.AwaitingApproval:F0} s of " +
+            $"{string.Join(", ", held.OfType<IPipelineMessage>().Select(m => m.GetType().Name))}; refused without acting on it";
+    }
+
     /// <summary>The Builder refused the approval: the deployment ends rejected, blaming the Builder.</summary>
     private EventActivityBinder<DeploymentState, ArtifactRejected> OnArtifactRejected(EventActivityBinder<DeploymentState, ArtifactRejected> when) =>
         when.Then(c => c.Saga.LastError = c.Message.Message)
             .Publish(c => Rejection(c.Saga, PipelineStage.Builder, c.Message.Message), Once).TransitionTo(Rejected);
 
-    private EventActivityBinder<DeploymentState, ImageBuilt> OnImageBuilt(EventActivityBinder<DeploymentState, ImageBuilt> when) =>
-        when.Then(c => c.Saga.Image = c.Message.Image).TransitionTo(Scanning);
-
     private EventActivityBinder<DeploymentState, ImageScanned> OnScanPassed(EventActivityBinder<DeploymentState, ImageScanned> when) =>
-        when.Then(c => c.Saga.Image = c.Message.Image).TransitionTo(Publishing);
+        when.Then(c => c.Saga.ScannedImage = c.Saga.Image = c.Message.Image).TransitionTo(Publishing).ThenAsync(ReleaseHeld);
 
     /// <summary>A scan that did not pass ends the deployment rejected, blaming the Scanner and naming the findings.</summary>
     private EventActivityBinder<DeploymentState, ImageScanned> OnScanBlocked(EventActivityBinder<DeploymentState, ImageScanned> when) =>
@@ -237,7 +379,7 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
 
     /// <summary>A published image goes to green at once when its target is free; otherwise the deployment waits for the target.</summary>
     private EventActivityBinder<DeploymentState, ImagePublished> OnImagePublished(EventActivityBinder<DeploymentState, ImagePublished> when) =>
-        when.Then(c => c.Saga.Image = c.Message.Image)
+        when.Then(c => c.Saga.ReleasedImage = c.Saga.Image = c.Message.Image)
             .IfElseAsync(EnterTarget, DeployGreenNow, wait => wait.TransitionTo(WaitingForTarget));
 
     private EventActivityBinder<DeploymentState, T> DeployGreenNow<T>(EventActivityBinder<DeploymentState, T> entered)

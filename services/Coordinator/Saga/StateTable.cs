@@ -12,6 +12,7 @@ public static class StateTable
 {
     public static readonly IReadOnlyList<StateRow> Rows =
     [
+        StateRow.Ongoing(nameof(DeploymentStateMachine.AwaitingApproval), d => d.AwaitingApproval, PipelineStage.Coordinator),
         StateRow.Ongoing(nameof(DeploymentStateMachine.Building), d => d.Building, PipelineStage.Builder),
         StateRow.Ongoing(nameof(DeploymentStateMachine.Scanning), d => d.Scanning, PipelineStage.Scanner),
         StateRow.Ongoing(nameof(DeploymentStateMachine.Publishing), d => d.Publishing, PipelineStage.Publisher),

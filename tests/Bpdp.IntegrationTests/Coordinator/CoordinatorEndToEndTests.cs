@@ -25,7 +25,9 @@ public sealed class CoordinatorEndToEndTests(RealServers servers)
         var postgres = await servers.Postgres();
         var schema = $"coordinator_{Guid.NewGuid():N}"[..24];
         var run = Guid.NewGuid().ToString("N")[..8];
-        var settings = new Dictionary<string, string?>(rabbit.ServiceSettings())
+        using var approvals = new ApprovalSigning();
+        var keys = Directory.CreateTempSubdirectory("bpdp-coordinator-keys-");
+        var settings = new Dictionary<string, string?>([.. rabbit.ServiceSettings(), .. approvals.TrustedKeySettings(keys.FullName, "Coordinator")])
         {
             ["Coordinator:Store"] = "Postgres",
             ["Coordinator:ConnectionString"] = postgres,
@@ -47,7 +49,7 @@ public sealed class CoordinatorEndToEndTests(RealServers servers)
 
         var versions = Enumerable.Range(0, Deployments).Select(i => i % 10 == 9 ? StubPipeline.NeverBuilt : i % 5 == 4 ? StubPipeline.FailsItsGate : "1.1.0").ToArray();
         var ids = versions.Select(_ => Guid.NewGuid()).ToArray();
-        await Task.WhenAll(ids.Select((id, i) => bus.Publish(Samples.Approval(id) with { PolicyVersion = versions[i], PolicyName = $"policy-{i}" })));
+        await Task.WhenAll(ids.Select((id, i) => bus.Publish(approvals.Approve(Samples.Approval(id) with { PolicyVersion = versions[i], PolicyName = $"policy-{i}" }))));
         await Eventually.Holds(() => Task.FromResult(TerminalEventProbe.Terminal.Count(t => ids.Contains(t.Key)) >= Deployments / 4),
             "a quarter of the deployments ended", TimeSpan.FromSeconds(60));
         await first.DisposeAsync();

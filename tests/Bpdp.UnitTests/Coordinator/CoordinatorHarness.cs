@@ -2,6 +2,7 @@ using Bpdp.Contracts;
 using Bpdp.Coordinator;
 using Bpdp.Coordinator.Deadlines;
 using Bpdp.Coordinator.Saga;
+using Bpdp.Testing;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.Configuration;
@@ -17,12 +18,17 @@ public sealed class CoordinatorHarness : IAsyncDisposable
     public static readonly ImageReference Quarantine = new("registry.example/quarantine/haz-fast", "sha256:" + new string('a', 64));
     public static readonly ImageReference Release = new("registry.example/osha/haz-fast", "sha256:" + new string('a', 64));
 
-    private readonly ServiceProvider provider;
+    public static readonly DateTimeOffset StartedAt = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
 
-    private CoordinatorHarness(ServiceProvider provider, FakeTimeProvider clock)
+    private readonly ServiceProvider provider;
+    private readonly string keys;
+
+    private CoordinatorHarness(ServiceProvider provider, FakeTimeProvider clock, ApprovalSigning approvals, string keys)
     {
         this.provider = provider;
+        this.keys = keys;
         Clock = clock;
+        Approvals = approvals;
         Harness = provider.GetRequiredService<ITestHarness>();
         Saga = Harness.GetSagaStateMachineHarness<DeploymentStateMachine, DeploymentState>();
         Machine = provider.GetRequiredService<DeploymentStateMachine>();
@@ -30,6 +36,9 @@ public sealed class CoordinatorHarness : IAsyncDisposable
     }
 
     public FakeTimeProvider Clock { get; }
+
+    /// <summary>The approval system the Coordinator trusts (for every agency and environment); it approves at <see cref="StartedAt"/>.</summary>
+    public ApprovalSigning Approvals { get; }
 
     public ITestHarness Harness { get; }
 
@@ -39,11 +48,17 @@ public sealed class CoordinatorHarness : IAsyncDisposable
 
     public DeadlineSweeper Sweeper { get; }
 
-    /// <summary>Starts the harness; <paramref name="stages"/> adds stub stages as handlers.</summary>
-    public static async Task<CoordinatorHarness> Start(Action<IBusRegistrationConfigurator>? stages = null)
+    /// <summary>Starts the harness; <paramref name="stages"/> adds stub stages as handlers, <paramref name="settings"/> more configuration.</summary>
+    public static async Task<CoordinatorHarness> Start(Action<IBusRegistrationConfigurator>? stages = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero));
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Coordinator:SweepIntervalSeconds"] = "3600" }).Build();
+        var clock = new FakeTimeProvider(StartedAt);
+        var approvals = new ApprovalSigning(StartedAt);
+        var keys = Directory.CreateTempSubdirectory("bpdp-coordinator-harness-").FullName;
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(approvals.TrustedKeySettings(keys, "Coordinator"))
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Coordinator:SweepIntervalSeconds"] = "3600" })
+            .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
+            .Build();
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
             .AddSingleton<TimeProvider>(clock);
@@ -54,7 +69,7 @@ public sealed class CoordinatorHarness : IAsyncDisposable
         });
         // "Inactive" means the in-memory bus has had nothing in flight for this long: the cue that every reaction happened.
         services.Configure<TestHarnessOptions>(options => options.TestInactivityTimeout = TimeSpan.FromMilliseconds(300));
-        var harness = new CoordinatorHarness(services.BuildServiceProvider(validateScopes: true), clock);
+        var harness = new CoordinatorHarness(services.BuildServiceProvider(validateScopes: true), clock, approvals, keys);
         await harness.Harness.Start();
         return harness;
     }
@@ -92,7 +107,15 @@ public sealed class CoordinatorHarness : IAsyncDisposable
             .. PublishedFor<DeploymentFailed>(deploymentId).Where(f => f.Stage == PipelineStage.Coordinator), .. PublishedFor<DeploymentRolledBack>(deploymentId)];
     }
 
-    public static ArtifactApproved Approval(Guid id) => Bpdp.Testing.Samples.Approval(id) with { PolicyVersion = Target.PolicyVersion };
+    /// <summary>An approval of <see cref="Target"/>, signed by the trusted approval system.</summary>
+    public ArtifactApproved Approval(Guid id, DeploymentTarget? target = null) => Approvals.Approve(Unsigned(id, target));
+
+    /// <summary>The same approval before it is signed.</summary>
+    public static ArtifactApproved Unsigned(Guid id, DeploymentTarget? target = null)
+    {
+        var approved = target ?? Target;
+        return Samples.Approval(id) with { Agency = approved.Agency, Environment = approved.Environment, PolicyName = approved.PolicyName, PolicyVersion = approved.PolicyVersion };
+    }
 
     public DateTimeOffset Now => Clock.GetUtcNow();
 
@@ -100,5 +123,7 @@ public sealed class CoordinatorHarness : IAsyncDisposable
     {
         await Harness.Stop();
         await provider.DisposeAsync();
+        Approvals.Dispose();
+        Directory.Delete(keys, recursive: true);
     }
 }

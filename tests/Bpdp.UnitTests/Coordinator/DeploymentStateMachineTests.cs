@@ -33,7 +33,7 @@ public sealed class DeploymentStateMachineTests
         await using var coordinator = await CoordinatorHarness.Start(bus => HealthyPipeline(bus));
         var id = Guid.NewGuid();
 
-        await coordinator.Publish(Approval(id));
+        await coordinator.Publish(coordinator.Approval(id));
 
         var saga = await coordinator.InState(id, m => m.Live);
         Assert.IsType<DeploymentCompleted>(Assert.Single(await coordinator.TerminalEvents(id)));
@@ -58,7 +58,7 @@ public sealed class DeploymentStateMachineTests
         await using var coordinator = await CoordinatorHarness.Start(bus => HealthyPipeline(bus, failingGate: phase));
         var id = Guid.NewGuid();
 
-        await coordinator.Publish(Approval(id));
+        await coordinator.Publish(coordinator.Approval(id));
 
         var saga = await coordinator.InState(id, m => m.RolledBack);
         var terminal = Assert.IsType<DeploymentRolledBack>(Assert.Single(await coordinator.TerminalEvents(id)));
@@ -76,7 +76,7 @@ public sealed class DeploymentStateMachineTests
                 "signature does not verify with key approvals-2026"))));
         var id = Guid.NewGuid();
 
-        await coordinator.Publish(Approval(id));
+        await coordinator.Publish(coordinator.Approval(id));
 
         await coordinator.InState(id, m => m.Rejected);
         var rejected = Assert.IsType<DeploymentRejected>(Assert.Single(await coordinator.TerminalEvents(id)));
@@ -90,7 +90,7 @@ public sealed class DeploymentStateMachineTests
     {
         await using var coordinator = await CoordinatorHarness.Start();
         var id = Guid.NewGuid();
-        await coordinator.Publish(Approval(id));
+        await coordinator.Publish(coordinator.Approval(id));
         await coordinator.Publish(new ImageBuilt(id, coordinator.Now, Target, Quarantine, 1, [], TimeSpan.Zero));
 
         await coordinator.Publish(new ImageScanned(id, coordinator.Now, Target, Quarantine, false,
@@ -108,11 +108,16 @@ public sealed class DeploymentStateMachineTests
         await using var coordinator = await CoordinatorHarness.Start();
         var id = Guid.NewGuid();
 
-        // The scan result overtakes the build event, and the publish result arrives before the approval is even seen.
+        // The publish result arrives before the approval is even seen, and the scan result overtakes the build event:
+        // both are held until the event they follow arrives, then the deployment moves forward through every stage.
         await coordinator.Publish(new ImagePublished(id, coordinator.Now, Target, Release, "1.1.0", "sig"));
-        await coordinator.InState(id, m => m.DeployingGreen);
-        await coordinator.Publish(Approval(id));
+        await coordinator.InState(id, m => m.AwaitingApproval);
+        await coordinator.Publish(new ImageScanned(id, coordinator.Now, Target, Quarantine, true, []));
+        await coordinator.Publish(coordinator.Approval(id));
+        await coordinator.InState(id, m => m.Building);
+        Assert.Empty(coordinator.PublishedFor<DeployGreen>(id));
         await coordinator.Publish(new ImageBuilt(id, coordinator.Now, Target, Quarantine, 1, [], TimeSpan.Zero));
+        await coordinator.InState(id, m => m.DeployingGreen);
         await coordinator.Publish(new ImageScanned(id, coordinator.Now, Target, Quarantine, true, []));
         await coordinator.Publish(new GreenReady(id, coordinator.Now, Target, Release, Color.Blue, "http://preview", 1, TimeSpan.Zero));
         await coordinator.Publish(new GreenReady(id, coordinator.Now, Target, Release, Color.Blue, "http://preview", 1, TimeSpan.Zero));
@@ -122,6 +127,9 @@ public sealed class DeploymentStateMachineTests
         Assert.Equal(Color.Blue, saga.NewColor);
         Assert.Single(coordinator.PublishedFor<DeployGreen>(id));
         Assert.Equal(Release, saga.Image);
+        Assert.Equal(["AwaitingApproval", "Building", "Scanning", "Publishing", "DeployingGreen", "Analyzing"], saga.Stages.Select(s => s.Stage));
+        Assert.Equal(0, saga.RefusedMessages);
+        Assert.Null(saga.HeldBuilt ?? saga.HeldScan ?? (object?)saga.HeldPublished);
     }
 
     [Fact]
@@ -144,7 +152,7 @@ public sealed class DeploymentStateMachineTests
     {
         await using var coordinator = await CoordinatorHarness.Start(bus => HealthyPipeline(bus));
         var id = Guid.NewGuid();
-        await coordinator.Publish(Approval(id));
+        await coordinator.Publish(coordinator.Approval(id));
         await coordinator.InState(id, m => m.Live);
         await coordinator.Harness.InactivityTask;
 
@@ -164,6 +172,8 @@ public sealed class DeploymentStateMachineTests
         var otherTarget = Guid.NewGuid();
         await DriveTo(coordinator, first, "Analyzing");
 
+        await DriveTo(coordinator, second, "Publishing");
+        await DriveTo(coordinator, otherTarget, "Publishing", Target with { PolicyName = "other-policy" });
         await coordinator.Publish(new ImagePublished(second, coordinator.Now, Target, Release, "1.1.0", "sig"));
         await coordinator.Publish(new ImagePublished(otherTarget, coordinator.Now, Target with { PolicyName = "other-policy" }, Release, "1.1.0", "sig"));
         await coordinator.InState(second, m => m.WaitingForTarget);
@@ -185,7 +195,7 @@ public sealed class DeploymentStateMachineTests
         await coordinator.InState(second, m => m.DeployingGreen);
         await coordinator.Harness.InactivityTask;
         Assert.Single(coordinator.PublishedFor<DeployGreen>(second));
-        Assert.Equal(["WaitingForTarget", "DeployingGreen"], coordinator.Saga.Sagas.Contains(second)!.Stages.Select(s => s.Stage));
+        Assert.Equal(["Building", "Scanning", "Publishing", "WaitingForTarget", "DeployingGreen"], coordinator.Saga.Sagas.Contains(second)!.Stages.Select(s => s.Stage));
     }
 
     [Fact]
@@ -193,12 +203,12 @@ public sealed class DeploymentStateMachineTests
     {
         await using var coordinator = await CoordinatorHarness.Start(bus => HealthyPipeline(bus));
         var id = Guid.NewGuid();
-        await coordinator.Publish(Approval(id));
+        await coordinator.Publish(coordinator.Approval(id));
         await coordinator.InState(id, m => m.Live);
 
         await coordinator.Publish(new KpiFailed(id, coordinator.Now, Target, AnalysisPhase.PostPromotion, "late", []));
         await coordinator.Publish(new AbortDeployment(id, coordinator.Now, "ops", "too late"));
-        await coordinator.Publish(Approval(id));
+        await coordinator.Publish(coordinator.Approval(id));
 
         await coordinator.Harness.InactivityTask;
         var saga = coordinator.Saga.Sagas.Contains(id)!;
@@ -213,7 +223,7 @@ public sealed class DeploymentStateMachineTests
     {
         await using var coordinator = await CoordinatorHarness.Start();
         var id = Guid.NewGuid();
-        await coordinator.Publish(Approval(id));
+        await coordinator.Publish(coordinator.Approval(id));
         var building = await coordinator.InState(id, m => m.Building);
         await coordinator.Harness.InactivityTask;
         Assert.Equal(coordinator.Now.AddSeconds(600), building.DeadlineAt);
@@ -242,9 +252,7 @@ public sealed class DeploymentStateMachineTests
         await using var coordinator = await CoordinatorHarness.Start(bus =>
             bus.AddHandler<RollBackDeployment>(c => c.Publish(new RolledBack(c.Message.DeploymentId, DateTimeOffset.UtcNow, c.Message.Target, Color.Blue, c.Message.Reason, TimeSpan.Zero))));
         var id = Guid.NewGuid();
-        await coordinator.Publish(new ImagePublished(id, coordinator.Now, Target, Release, "1.1.0", "sig"));
-        await coordinator.Publish(new GreenReady(id, coordinator.Now, Target, Release, Color.Green, "http://preview", 1, TimeSpan.Zero));
-        await coordinator.InState(id, m => m.Analyzing);
+        await DriveTo(coordinator, id, "Analyzing");
 
         coordinator.Clock.Advance(TimeSpan.FromHours(1));
         await coordinator.Harness.InactivityTask;
@@ -334,17 +342,18 @@ public sealed class DeploymentStateMachineTests
     }
 
     /// <summary>Publishes, as the stages would, the events that bring a deployment to <paramref name="phase"/>.</summary>
-    private static async Task DriveTo(CoordinatorHarness coordinator, Guid id, string phase)
+    internal static async Task DriveTo(CoordinatorHarness coordinator, Guid id, string phase, DeploymentTarget? target = null)
     {
+        var to = target ?? Target;
         var steps = new (string Reached, Func<object> Event)[]
         {
-            ("Building", () => Approval(id)),
-            ("Scanning", () => new ImageBuilt(id, coordinator.Now, Target, Quarantine, 1, [], TimeSpan.Zero)),
-            ("Publishing", () => new ImageScanned(id, coordinator.Now, Target, Quarantine, true, [])),
-            ("DeployingGreen", () => new ImagePublished(id, coordinator.Now, Target, Release, "1.1.0", "sig")),
-            ("Analyzing", () => new GreenReady(id, coordinator.Now, Target, Release, Color.Green, "http://preview", 1, TimeSpan.Zero)),
-            ("CuttingOver", () => new KpiPassed(id, coordinator.Now, Target, AnalysisPhase.PrePromotion, [])),
-            ("Soaking", () => new TrafficCutOver(id, coordinator.Now, Target, Color.Green, Color.Blue, TimeSpan.Zero)),
+            ("Building", () => coordinator.Approval(id, to)),
+            ("Scanning", () => new ImageBuilt(id, coordinator.Now, to, Quarantine, 1, [], TimeSpan.Zero)),
+            ("Publishing", () => new ImageScanned(id, coordinator.Now, to, Quarantine, true, [])),
+            ("DeployingGreen", () => new ImagePublished(id, coordinator.Now, to, Release, "1.1.0", "sig")),
+            ("Analyzing", () => new GreenReady(id, coordinator.Now, to, Release, Color.Green, "http://preview", 1, TimeSpan.Zero)),
+            ("CuttingOver", () => new KpiPassed(id, coordinator.Now, to, AnalysisPhase.PrePromotion, [])),
+            ("Soaking", () => new TrafficCutOver(id, coordinator.Now, to, Color.Green, Color.Blue, TimeSpan.Zero)),
         };
         foreach (var (reached, next) in steps)
         {
