@@ -19,8 +19,9 @@ public static class BpdpCli
             ScanCommand.Create(),
             LedgerCommand.Create(),
             KeysCommand.Create(),
+            StatusCommand.Create(),
         };
-        foreach (var command in StatusCommand.Create())
+        foreach (var command in OperatorCommands.Create())
         {
             root.Subcommands.Add(command);
         }

@@ -2,9 +2,13 @@ namespace Bpdp.Contracts;
 
 /// <summary>Operator command to the Coordinator: end the soak early and finalize this deployment.</summary>
 /// <param name="DeploymentId">The deployment to promote.</param>
-/// <param name="OccurredAt">When the operator asked.</param>
+/// <param name="OccurredAt">When the operator asked; signed to the millisecond.</param>
 /// <param name="RequestedBy">Who asked, for the ledger.</param>
+/// <param name="OperatorKeyId">Which operator key signed; the Coordinator trusts operator keys by this id.</param>
+/// <param name="Signature">Base64 detached signature over <see cref="OperatorCommandCanonicalForm"/> of this command.</param>
 public sealed record PromoteDeployment(
     Guid DeploymentId,
     DateTimeOffset OccurredAt,
-    string RequestedBy) : IPipelineMessage;
+    string RequestedBy,
+    string? OperatorKeyId = null,
+    string? Signature = null) : IPipelineMessage;

@@ -1,14 +1,13 @@
 using System.CommandLine;
 using Bpdp.Cli.Bus;
-using Bpdp.Contracts;
 using MassTransit;
 
 namespace Bpdp.Cli.Commands;
 
-/// <summary><c>bpdp status</c>, <c>bpdp abort</c> and <c>bpdp promote</c>: ask the Coordinator about a deployment, or tell it to stop or to skip the rest of the soak.</summary>
+/// <summary><c>bpdp status</c>: ask the Coordinator about a deployment.</summary>
 internal static class StatusCommand
 {
-    public static IEnumerable<Command> Create()
+    public static Command Create()
     {
         var coordinator = new Option<string>("--coordinator-queue") { Description = "The Coordinator's queue.", DefaultValueFactory = _ => "coordinator" };
         var output = new Option<string>("--output", "-o") { Description = "text or json.", DefaultValueFactory = _ => "text" };
@@ -37,27 +36,6 @@ internal static class StatusCommand
             }
         });
 
-        var abortId = new Argument<Guid>("deployment-id") { Description = "The deployment to stop." };
-        var reason = new Option<string>("--reason") { Description = "Why, for the ledger.", DefaultValueFactory = _ => "aborted from the command line" };
-        var abort = new Command("abort", "Stop a deployment: before production it ends; once green exists, traffic goes back to blue.") { abortId, reason, coordinator };
-        abort.SetAction(async (result, cancel) =>
-        {
-            await using var client = await PipelineClient.Connect(result.GetRequiredValue(coordinator), cancel);
-            await client.Publish(new AbortDeployment(result.GetRequiredValue(abortId), DateTimeOffset.UtcNow, Environment.UserName, result.GetRequiredValue(reason)), cancel);
-            await result.InvocationConfiguration.Output.WriteLineAsync($"abort of {result.GetRequiredValue(abortId)} requested");
-            return 0;
-        });
-
-        var promoteId = new Argument<Guid>("deployment-id") { Description = "The deployment in its soak." };
-        var promote = new Command("promote", "End a deployment's soak now and make it live.") { promoteId, coordinator };
-        promote.SetAction(async (result, cancel) =>
-        {
-            await using var client = await PipelineClient.Connect(result.GetRequiredValue(coordinator), cancel);
-            await client.Publish(new PromoteDeployment(result.GetRequiredValue(promoteId), DateTimeOffset.UtcNow, Environment.UserName), cancel);
-            await result.InvocationConfiguration.Output.WriteLineAsync($"promotion of {result.GetRequiredValue(promoteId)} requested");
-            return 0;
-        });
-
-        return [status, abort, promote];
+        return status;
     }
 }
