@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Bpdp.Coordinator.Saga;
 using Bpdp.Platform.Bus;
 using Bpdp.Trust.Approvals;
+using Bpdp.Trust.Operators;
 
 namespace Bpdp.Coordinator;
 
@@ -37,6 +38,16 @@ public sealed class CoordinatorOptions : IValidatableObject, IStageOptions
     [Range(0.01, 8760, ErrorMessage = "Coordinator:MaxApprovalAgeHours must be between 0.01 and 8760 (a year).")]
     public double MaxApprovalAgeHours { get; set; } = 24;
 
+    /// <summary>
+    /// <c>Coordinator:OperatorKeys:&lt;keyId&gt;</c>: the operators' public keys, each with <c>PublicKeyFile</c>, the <c>Agencies</c> whose
+    /// deployments it may command and its <c>Roles</c> (<c>Abort</c>, <c>Promote</c>); an abort or promotion not signed by one is refused.
+    /// </summary>
+    public Dictionary<string, OperatorKeyOptions> OperatorKeys { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary><c>Coordinator:MaxOperatorCommandAgeMinutes</c>: signed operator commands older than this are refused, so a captured one cannot be replayed.</summary>
+    [Range(0.1, 1440, ErrorMessage = "Coordinator:MaxOperatorCommandAgeMinutes must be between 0.1 and 1440 (a day).")]
+    public double MaxOperatorCommandAgeMinutes { get; set; } = 10;
+
     /// <summary><c>Coordinator:Deadlines:&lt;State&gt;</c>, in seconds, per saga state.</summary>
     public StageDeadlines Deadlines { get; set; } = new();
 
@@ -46,7 +57,8 @@ public sealed class CoordinatorOptions : IValidatableObject, IStageOptions
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        foreach (var problem in TrustedKeys.SelectMany(key => key.Value.Problems($"{Section}:{nameof(TrustedKeys)}:{key.Key}")))
+        foreach (var problem in TrustedKeys.SelectMany(key => key.Value.Problems($"{Section}:{nameof(TrustedKeys)}:{key.Key}"))
+            .Concat(OperatorKeys.SelectMany(key => key.Value.Problems($"{Section}:{nameof(OperatorKeys)}:{key.Key}"))))
         {
             yield return new ValidationResult(problem);
         }

@@ -3,6 +3,7 @@ using Bpdp.Coordinator.Persistence;
 using Bpdp.Coordinator.Saga;
 using Bpdp.Coordinator.TargetLocks;
 using Bpdp.Trust.Approvals;
+using Bpdp.Trust.Operators;
 using MassTransit;
 using MassTransit.Configuration;
 using MassTransit.Saga;
@@ -18,6 +19,9 @@ public static class CoordinatorStage
     /// <summary>The service key of the Coordinator's own <see cref="ApprovalEvidence"/>: in one process with the Builder, each verifies with its own keys.</summary>
     public const string ApprovalEvidenceKey = "Coordinator";
 
+    private const string ApprovalKeysSection = $"{CoordinatorOptions.Section}:{nameof(CoordinatorOptions.TrustedKeys)}";
+    private const string OperatorKeysSection = $"{CoordinatorOptions.Section}:{nameof(CoordinatorOptions.OperatorKeys)}";
+
     /// <param name="bus">The bus being configured.</param>
     /// <param name="configuration">The host's configuration: <c>Coordinator:Store</c> decides the saga repository while the bus is registered, before any options exist.</param>
     public static IBusRegistrationConfigurator AddCoordinatorStage(this IBusRegistrationConfigurator bus, IConfiguration configuration)
@@ -27,10 +31,12 @@ public static class CoordinatorStage
         var store = configuration.GetSection(CoordinatorOptions.Section).GetValue(nameof(CoordinatorOptions.Store), SagaStoreKind.InMemory);
         bus.AddOptions<CoordinatorOptions>().BindConfiguration(CoordinatorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         bus.TryAddSingleton(TimeProvider.System);
-        const string keysSection = $"{CoordinatorOptions.Section}:{nameof(CoordinatorOptions.TrustedKeys)}";
-        bus.AddKeyedSingleton(ApprovalEvidenceKey, (provider, _) => ApprovalKeyRing.Load(keysSection, provider.GetRequiredService<IOptions<CoordinatorOptions>>().Value.TrustedKeys));
+        bus.AddKeyedSingleton(ApprovalEvidenceKey, (provider, _) => ApprovalKeyRing.Load(ApprovalKeysSection, Options(provider).TrustedKeys));
         bus.AddKeyedSingleton(ApprovalEvidenceKey, (provider, key) => new ApprovalEvidence(provider.GetRequiredKeyedService<ApprovalKeyRing>(key),
-            provider.GetRequiredService<TimeProvider>(), TimeSpan.FromHours(provider.GetRequiredService<IOptions<CoordinatorOptions>>().Value.MaxApprovalAgeHours), keysSection));
+            provider.GetRequiredService<TimeProvider>(), TimeSpan.FromHours(Options(provider).MaxApprovalAgeHours), ApprovalKeysSection));
+        bus.AddSingleton(provider => OperatorKeyRing.Load(OperatorKeysSection, Options(provider).OperatorKeys));
+        bus.AddSingleton(provider => new OperatorCommandEvidence(provider.GetRequiredService<OperatorKeyRing>(), provider.GetRequiredService<TimeProvider>(),
+            TimeSpan.FromMinutes(Options(provider).MaxOperatorCommandAgeMinutes), OperatorKeysSection));
         var saga = bus.AddSagaStateMachine<DeploymentStateMachine, DeploymentState, DeploymentStateMachineDefinition>();
         if (store == SagaStoreKind.Postgres)
         {
@@ -53,4 +59,6 @@ public static class CoordinatorStage
         bus.AddHostedService(provider => provider.GetRequiredService<DeadlineSweeper>());
         return bus;
     }
+
+    private static CoordinatorOptions Options(IServiceProvider provider) => provider.GetRequiredService<IOptions<CoordinatorOptions>>().Value;
 }

@@ -54,6 +54,9 @@ public sealed class DeploymentState : SagaStateMachineInstance, ISagaVersion
 
     public string? LastError { get; set; }
 
+    /// <summary>The operator whose signed <see cref="PromoteDeployment"/> ended the soak early, as verified: <c>requestedBy (key id)</c>.</summary>
+    public string? PromotedBy { get; set; }
+
     /// <summary>Events that arrived after the deployment ended: recorded, never acted on.</summary>
     public int LateEvents { get; set; }
 

@@ -3,6 +3,7 @@ using Bpdp.Coordinator.TargetLocks;
 using Bpdp.Platform.Bus;
 using Bpdp.Platform.Security;
 using Bpdp.Trust.Approvals;
+using Bpdp.Trust.Operators;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -24,15 +25,17 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
     private readonly TimeProvider clock;
     private readonly ITargetLocks targetLocks;
     private readonly ApprovalEvidence approvals;
+    private readonly OperatorCommandEvidence operators;
     private readonly ILogger<DeploymentStateMachine> logger;
 
     public DeploymentStateMachine(IOptions<CoordinatorOptions> options, TimeProvider clock, ITargetLocks targetLocks,
-        [FromKeyedServices(CoordinatorStage.ApprovalEvidenceKey)] ApprovalEvidence approvals, ILogger<DeploymentStateMachine> logger)
+        [FromKeyedServices(CoordinatorStage.ApprovalEvidenceKey)] ApprovalEvidence approvals, OperatorCommandEvidence operators, ILogger<DeploymentStateMachine> logger)
     {
         this.options = options.Value;
         this.clock = clock;
         this.targetLocks = targetLocks;
         this.approvals = approvals;
+        this.operators = operators;
         this.logger = logger;
         InstanceState(x => x.CurrentState);
 
@@ -80,7 +83,7 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
                 .. HoldBuilt(), .. HoldScan(), .. HoldPublished(),
                 When(StageTimedOut, IsCurrentDeadline).Then(c => c.Saga.LastError = NotApprovedReason(c.Saga)).ThenAsync(c => RefuseHeld(c, RefusalReason.NotApproved, c.Saga.LastError!))
                     .Publish(c => Rejection(c.Saga, PipelineStage.Coordinator, c.Saga.LastError!), Once).TransitionTo(Rejected),
-                OnAbortBeforeRollout(When(AbortRequested)),
+                OnAbortBeforeRollout(When(AbortRequested, Authorized)),
             ]);
 
         During(Building,
@@ -88,7 +91,7 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
                 OnArtifactRejected(When(ArtifactRejected)),
                 When(ImageBuilt, c => EventEvidence.Of(c.Saga, c.Message) is null).Then(c => c.Saga.BuiltImage = c.Saga.Image = c.Message.Image)
                     .TransitionTo(Scanning).ThenAsync(ReleaseHeld),
-                RefusedWhenInconsistent(ImageBuilt, EventEvidence.Of),
+                RefusedWhen(ImageBuilt, EventEvidence.Of),
                 .. HoldScan(), .. HoldPublished(),
                 When(BuildFaulted).Then(c => c.Saga.LastError = FaultReason("the Builder", c.Message)).Publish(c => Failure(c.Saga), Once).TransitionTo(Failed),
             ]);
@@ -100,20 +103,20 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
             [
                 OnScanPassed(When(ImageScanned, c => c.Message.Passed && EventEvidence.Of(c.Saga, c.Message) is null)),
                 OnScanBlocked(When(ImageScanned, c => !c.Message.Passed && EventEvidence.Of(c.Saga, c.Message) is null)),
-                RefusedWhenInconsistent(ImageScanned, EventEvidence.Of),
+                RefusedWhen(ImageScanned, EventEvidence.Of),
                 .. HoldPublished(),
             ]);
 
         During(Publishing,
             OnImagePublished(When(ImagePublished, c => EventEvidence.Of(c.Saga, c.Message) is null)),
-            RefusedWhenInconsistent(ImagePublished, EventEvidence.Of));
+            RefusedWhen(ImagePublished, EventEvidence.Of));
 
         // Once a stage has reported, a different claim about its image is refused; the same claim again is a duplicate.
         State[] rollingOut = [DeployingGreen, Analyzing, CuttingOver, Soaking, RollingBack];
-        During([Scanning, Publishing, WaitingForTarget, .. rollingOut], RefusedWhenInconsistent(ImageBuilt, EventEvidence.Of));
-        During([Publishing, WaitingForTarget, .. rollingOut], RefusedWhenInconsistent(ImageScanned, EventEvidence.Of));
-        During([WaitingForTarget, .. rollingOut], RefusedWhenInconsistent(ImagePublished, EventEvidence.Of));
-        During(rollingOut, RefusedWhenInconsistent(GreenReady, EventEvidence.Of));
+        During([Scanning, Publishing, WaitingForTarget, .. rollingOut], RefusedWhen(ImageBuilt, EventEvidence.Of));
+        During([Publishing, WaitingForTarget, .. rollingOut], RefusedWhen(ImageScanned, EventEvidence.Of));
+        During([WaitingForTarget, .. rollingOut], RefusedWhen(ImagePublished, EventEvidence.Of));
+        During(rollingOut, RefusedWhen(GreenReady, EventEvidence.Of));
 
         During(Building, Scanning, Publishing,
             When(PublishFaulted).Then(c => c.Saga.LastError = FaultReason("the Publisher", c.Message)).Publish(c => Failure(c.Saga), Once).TransitionTo(Failed),
@@ -121,13 +124,13 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
                 .Publish(c => Failure(c.Saga), Once).TransitionTo(Failed),
             When(StageTimedOut, IsCurrentDeadline).Then(c => c.Saga.LastError = TimeoutReason(c.Saga))
                 .Publish(c => Failure(c.Saga), Once).TransitionTo(Failed),
-            OnAbortBeforeRollout(When(AbortRequested)));
+            OnAbortBeforeRollout(When(AbortRequested, Authorized)));
 
         // One deployment at a time per target: a waiting deployment checks again at each of its (short) deadlines.
         During(WaitingForTarget,
             When(StageTimedOut, IsCurrentDeadline)
                 .IfElseAsync(EnterTarget, DeployGreenNow, wait => wait.Then(c => c.Saga.DeadlineAt = Now + this.options.DeadlineFor(nameof(WaitingForTarget))!.Value)),
-            OnAbortBeforeRollout(When(AbortRequested)));
+            OnAbortBeforeRollout(When(AbortRequested, Authorized)));
 
         During(DeployingGreen,
             When(GreenReady, c => EventEvidence.Of(c.Saga, c.Message) is null).Then(c => c.Saga.NewColor = c.Message.Color).TransitionTo(Analyzing),
@@ -145,7 +148,7 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
                 .ThenAsync(RequestRollBack).TransitionTo(RollingBack),
             When(StageTimedOut, IsCurrentDeadline).Then(c => c.Saga.LastError = TimeoutReason(c.Saga))
                 .ThenAsync(RequestRollBack).TransitionTo(RollingBack),
-            When(AbortRequested).Then(c => c.Saga.LastError = $"aborted by {c.Message.RequestedBy}: {c.Message.Reason}")
+            When(AbortRequested, Authorized).Then(c => c.Saga.LastError = $"aborted by {Operator(c)}: {c.Message.Reason}")
                 .ThenAsync(RequestRollBack).TransitionTo(RollingBack));
 
         During(CuttingOver,
@@ -158,7 +161,12 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
                 .ThenAsync(RequestRollBack).TransitionTo(RollingBack));
 
         During(Soaking,
-            When(PromoteRequested).ThenAsync(Finalize).TransitionTo(Live));
+            When(PromoteRequested, Authorized).Then(c => c.Saga.PromotedBy = Operator(c)).ThenAsync(Finalize).TransitionTo(Live));
+
+        // An operator command whose signature, key, role or agency does not hold is refused and recorded in every state it could change.
+        During([AwaitingApproval, Building, Scanning, Publishing, WaitingForTarget, .. rollingOut],
+            RefusedWhen(AbortRequested, (saga, abort) => Problem(operators.Check(abort, saga.Target!))),
+            RefusedWhen(PromoteRequested, (saga, promote) => Problem(operators.Check(promote, saga.Target!))));
 
         During(RollingBack,
             When(TrafficRolledBack).Publish(c => new DeploymentRolledBack(c.Saga.CorrelationId, Now, c.Saga.Target!, c.Saga.LastError ?? "rolled back"), Once)
@@ -325,11 +333,11 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
         where T : class, IPipelineMessage =>
     [
         When(@event, c => held(c.Saga) is null).Then(c => keep(c.Saga, c.Message)),
-        RefusedWhenInconsistent(@event, (saga, message) => EventEvidence.Conflicts(held(saga), message, claim)),
+        RefusedWhen(@event, (saga, message) => EventEvidence.Conflicts(held(saga), message, claim)),
     ];
 
-    /// <summary>Refuses and records an event that does not agree with what the deployment holds; nothing else happens.</summary>
-    private EventActivities<DeploymentState> RefusedWhenInconsistent<T>(Event<T> @event, Func<DeploymentState, T, EvidenceProblem?> problem)
+    /// <summary>Refuses and records an event whose evidence does not hold (<paramref name="problem"/>); nothing else happens.</summary>
+    private EventActivities<DeploymentState> RefusedWhen<T>(Event<T> @event, Func<DeploymentState, T, EvidenceProblem?> problem)
         where T : class, IPipelineMessage =>
         When(@event, c => problem(c.Saga, c.Message) is not null).ThenAsync(c => RefuseEvent(c, problem(c.Saga, c.Message)!));
 
@@ -388,8 +396,20 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
 
     /// <summary>An abort before green exists has nothing to roll back: the deployment fails.</summary>
     private EventActivityBinder<DeploymentState, AbortDeployment> OnAbortBeforeRollout(EventActivityBinder<DeploymentState, AbortDeployment> when) =>
-        when.Then(c => c.Saga.LastError = $"aborted by {c.Message.RequestedBy} before rollout: {c.Message.Reason}")
+        when.Then(c => c.Saga.LastError = $"aborted by {Operator(c)} before rollout: {c.Message.Reason}")
             .Publish(c => Failure(c.Saga), Once).TransitionTo(Failed);
+
+    /// <summary>An operator command acts only when signed by an operator key whose roles and agencies cover it (<see cref="OperatorCommandEvidence"/>).</summary>
+    private bool Authorized(BehaviorContext<DeploymentState, AbortDeployment> context) => operators.Check(context.Message, context.Saga.Target!).IsAccepted;
+
+    private bool Authorized(BehaviorContext<DeploymentState, PromoteDeployment> context) => operators.Check(context.Message, context.Saga.Target!).IsAccepted;
+
+    /// <summary>Who signed the command, as verified: <c>requestedBy (key id)</c>.</summary>
+    private string Operator(BehaviorContext<DeploymentState, AbortDeployment> context) => operators.Check(context.Message, context.Saga.Target!).Operator ?? context.Message.RequestedBy;
+
+    private string Operator(BehaviorContext<DeploymentState, PromoteDeployment> context) => operators.Check(context.Message, context.Saga.Target!).Operator ?? context.Message.RequestedBy;
+
+    private static EvidenceProblem? Problem(OperatorCheck check) => check.IsAccepted ? null : new EvidenceProblem(check.Reason!.Value, check.Message!);
 
     /// <summary>The saga receives its own terminal <see cref="DeploymentFailed"/> too; only a stage's failure is acted on.</summary>
     private static bool ReportedByAStage(BehaviorContext<DeploymentState, DeploymentFailed> context) => context.Message.Stage != PipelineStage.Coordinator;

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Bpdp.IntegrationTests.Bus;
@@ -33,47 +32,17 @@ public sealed class DistributedPipelineTests(RealServers servers) : IDisposable
             await File.WriteAllTextAsync(Path.Combine(folder, "approvals-e2e.pub.pem"), approver.ExportSubjectPublicKeyInfoPem());
         }
 
-        using (var release = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+        var up = await UpSettings.Create(rabbit, registry, postgres, folder, run, new Dictionary<string, string?>
         {
-            await File.WriteAllTextAsync(Path.Combine(folder, "release.key.pem"), release.ExportECPrivateKeyPem());
-            await File.WriteAllTextAsync(Path.Combine(folder, "ledger.key.pem"), release.ExportECPrivateKeyPem());
-        }
-
-        string[] queues = [$"builder-{run}", $"scanner-{run}", $"publisher-{run}", $"rollout-{run}", $"kpi-gate-{run}", $"ledger-{run}", $"coordinator-{run}"];
-        await using var cleanup = new QueueCleanup(rabbit, queues);
-        var settings = new Dictionary<string, string?>(rabbit.ServiceSettings())
-        {
-            ["Builder:Queue"] = queues[0],
-            ["Scanner:Queue"] = queues[1],
-            ["Publisher:Queue"] = queues[2],
-            ["Rollout:Queue"] = queues[3],
-            ["KpiGate:Queue"] = queues[4],
-            ["Ledger:Queue"] = queues[5],
-            ["Coordinator:Queue"] = queues[6],
-            ["Builder:ExecutorBinary"] = PublishedExecutor.Path,
             ["Builder:TrustedKeys:approvals-e2e:PublicKeyFile"] = Path.Combine(folder, "approvals-e2e.pub.pem"),
             ["Builder:TrustedKeys:approvals-e2e:Agencies:0"] = "*",
             ["Builder:TrustedKeys:approvals-e2e:Environments:0"] = "*",
             ["Coordinator:TrustedKeys:approvals-e2e:PublicKeyFile"] = Path.Combine(folder, "approvals-e2e.pub.pem"),
             ["Coordinator:TrustedKeys:approvals-e2e:Agencies:0"] = "*",
             ["Coordinator:TrustedKeys:approvals-e2e:Environments:0"] = "*",
-            ["Images:Store"] = "Registry",
-            ["Registry:Url"] = $"http://{registry}",
-            ["Publisher:SigningKeyFile"] = Path.Combine(folder, "release.key.pem"),
-            ["Publisher:ReleaseRepositoryPrefix"] = $"e2e-{run}",
-            ["Rollout:Runner"] = "Process",
-            ["Rollout:WorkDirectory"] = Path.Combine(folder, "rollout"),
-            ["Rollout:ScaleDownDelaySeconds"] = "1",
-            ["KpiGate:Source"] = "Scrape",
-            ["KpiGate:MaxIntervalSeconds"] = "1",
-            ["KpiGate:MaxSoakSeconds"] = "3",
-            ["Ledger:Store"] = "Sqlite",
-            ["Ledger:SqlitePath"] = Path.Combine(folder, "ledger.db"),
-            ["Ledger:SigningKeyFile"] = Path.Combine(folder, "ledger.key.pem"),
-            ["Coordinator:Store"] = "Postgres",
-            ["Coordinator:ConnectionString"] = postgres,
-            ["Coordinator:Schema"] = $"coordinator_{run}",
-        };
+        });
+        await using var cleanup = new QueueCleanup(rabbit, up.Queues);
+        var settings = up.Settings;
         await using var pipeline = await ServiceProcess.Start("bpdp.dll", FreeTcpPort.Next(), settings, "up");
 
         // Users: once traffic moves, they call the live service, so the post-promotion gate has traffic to judge.
@@ -81,32 +50,20 @@ public sealed class DistributedPipelineTests(RealServers servers) : IDisposable
         await using var users = TestHost.Build(rabbit.ServiceSettings(), bus => bus.AddConsumer<CutOverProbe>().Endpoint(e => e.Name = $"users-{run}"), sink);
         await users.StartAsync();
         await using var usersQueue = new QueueCleanup(rabbit, $"users-{run}");
-        using var stopLoad = new CancellationTokenSource();
-        var load = Task.Run(async () =>
-        {
-            var cutOver = await sink.WaitFor<Bpdp.Contracts.TrafficCutOver>(nameof(CutOverProbe), _ => true, TimeSpan.FromSeconds(120));
-            using var http = new HttpClient();
-            while (!stopLoad.IsCancellationRequested)
-            {
-                using var answer = await http.PostAsJsonAsync(new Uri(new Uri(cutOver.Message.LiveEndpoint!), "v1/evaluate"),
-                    new { injuries = 1, severity = "minor", fatality = false, workers = 55, industry = "other", incidentOn = "2026-11-07" });
-                await Task.Delay(TimeSpan.FromMilliseconds(20));
-            }
-        });
+        await using var load = new UsersOfTheLiveService(sink, nameof(CutOverProbe), _ => true);
 
         var client = new Dictionary<string, string?>(rabbit.ServiceSettings());
         var (approved, output, errors) = await CliProcess.Run(client, "approve", Path.Combine(RepositoryRoot.Path, "examples", "haz-fast", "v1.1.0.yaml"),
-            "--env", $"e2e-{run}", "--key", Path.Combine(folder, "approvals-e2e.key.pem"), "--coordinator-queue", queues[6], "--timeout", "120", "--output", "json");
+            "--env", $"e2e-{run}", "--key", Path.Combine(folder, "approvals-e2e.key.pem"), "--coordinator-queue", up.CoordinatorQueue, "--timeout", "120", "--output", "json");
 
-        await stopLoad.CancelAsync();
-        await load;
+        await load.DisposeAsync();
         Assert.True(approved == 0, $"bpdp approve exited {approved}: {errors}\n{output}\n--- bpdp up ---\n{pipeline.Log}");
         var final = JsonNode.Parse(output)!;
         Assert.Equal("Live", final["state"]!.GetValue<string>());
         var id = final["deploymentId"]!.GetValue<string>();
         Assert.Contains("Analyzing", errors, StringComparison.Ordinal);
 
-        var (statusExit, status, _) = await CliProcess.Run(client, "status", id, "--coordinator-queue", queues[6]);
+        var (statusExit, status, _) = await CliProcess.Run(client, "status", id, "--coordinator-queue", up.CoordinatorQueue);
         Assert.Equal(0, statusExit);
         Assert.Contains("haz-fast 1.1.0", status, StringComparison.Ordinal);
         Assert.Contains(": Live", status, StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Bpdp.Contracts;
 using Bpdp.Coordinator;
 using Bpdp.Coordinator.Deadlines;
@@ -18,13 +19,16 @@ public sealed class CoordinatorHarness : IAsyncDisposable
     public static readonly ImageReference Quarantine = new("registry.example/quarantine/haz-fast", "sha256:" + new string('a', 64));
     public static readonly ImageReference Release = new("registry.example/osha/haz-fast", "sha256:" + new string('a', 64));
 
+    public const string OperatorKeyId = "ops-test";
+
     public static readonly DateTimeOffset StartedAt = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
 
     private readonly ServiceProvider provider;
     private readonly string keys;
 
-    private CoordinatorHarness(ServiceProvider provider, FakeTimeProvider clock, ApprovalSigning approvals, string keys)
+    private CoordinatorHarness(ServiceProvider provider, FakeTimeProvider clock, ApprovalSigning approvals, string keys, ECDsa operatorKey)
     {
+        OperatorKey = operatorKey;
         this.provider = provider;
         this.keys = keys;
         Clock = clock;
@@ -36,6 +40,9 @@ public sealed class CoordinatorHarness : IAsyncDisposable
     }
 
     public FakeTimeProvider Clock { get; }
+
+    /// <summary>An operator's key the Coordinator trusts to abort and promote for every agency.</summary>
+    public ECDsa OperatorKey { get; }
 
     /// <summary>The approval system the Coordinator trusts (for every agency and environment); it approves at <see cref="StartedAt"/>.</summary>
     public ApprovalSigning Approvals { get; }
@@ -54,8 +61,18 @@ public sealed class CoordinatorHarness : IAsyncDisposable
         var clock = new FakeTimeProvider(StartedAt);
         var approvals = new ApprovalSigning(StartedAt);
         var keys = Directory.CreateTempSubdirectory("bpdp-coordinator-harness-").FullName;
+        var operatorKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var operatorPublic = Path.Combine(keys, $"{OperatorKeyId}.pub.pem");
+        await File.WriteAllTextAsync(operatorPublic, operatorKey.ExportSubjectPublicKeyInfoPem());
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(approvals.TrustedKeySettings(keys, "Coordinator"))
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                [$"Coordinator:OperatorKeys:{OperatorKeyId}:PublicKeyFile"] = operatorPublic,
+                [$"Coordinator:OperatorKeys:{OperatorKeyId}:Agencies:0"] = "*",
+                [$"Coordinator:OperatorKeys:{OperatorKeyId}:Roles:0"] = "Abort",
+                [$"Coordinator:OperatorKeys:{OperatorKeyId}:Roles:1"] = "Promote",
+            })
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Coordinator:SweepIntervalSeconds"] = "3600" })
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
@@ -69,7 +86,7 @@ public sealed class CoordinatorHarness : IAsyncDisposable
         });
         // "Inactive" means the in-memory bus has had nothing in flight for this long: the cue that every reaction happened.
         services.Configure<TestHarnessOptions>(options => options.TestInactivityTimeout = TimeSpan.FromMilliseconds(300));
-        var harness = new CoordinatorHarness(services.BuildServiceProvider(validateScopes: true), clock, approvals, keys);
+        var harness = new CoordinatorHarness(services.BuildServiceProvider(validateScopes: true), clock, approvals, keys, operatorKey);
         await harness.Harness.Start();
         return harness;
     }
@@ -110,6 +127,14 @@ public sealed class CoordinatorHarness : IAsyncDisposable
     /// <summary>An approval of <see cref="Target"/>, signed by the trusted approval system.</summary>
     public ArtifactApproved Approval(Guid id, DeploymentTarget? target = null) => Approvals.Approve(Unsigned(id, target));
 
+    /// <summary>An abort signed now by the trusted operator key.</summary>
+    public AbortDeployment Abort(Guid id, string reason, string by = "ops@osha.example") =>
+        OperatorCommandCanonicalForm.Sign(new AbortDeployment(id, Now, by, reason, OperatorKeyId), OperatorKey);
+
+    /// <summary>A promotion signed now by the trusted operator key.</summary>
+    public PromoteDeployment Promote(Guid id, string by = "ops@osha.example") =>
+        OperatorCommandCanonicalForm.Sign(new PromoteDeployment(id, Now, by, OperatorKeyId), OperatorKey);
+
     /// <summary>The same approval before it is signed.</summary>
     public static ArtifactApproved Unsigned(Guid id, DeploymentTarget? target = null)
     {
@@ -124,6 +149,7 @@ public sealed class CoordinatorHarness : IAsyncDisposable
         await Harness.Stop();
         await provider.DisposeAsync();
         Approvals.Dispose();
+        OperatorKey.Dispose();
         Directory.Delete(keys, recursive: true);
     }
 }

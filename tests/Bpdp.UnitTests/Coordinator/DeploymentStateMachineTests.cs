@@ -185,7 +185,7 @@ public sealed class DeploymentStateMachineTests
         Assert.Equal("WaitingForTarget", coordinator.Saga.Sagas.Contains(second)!.CurrentState);
         Assert.Empty(coordinator.PublishedFor<DeployGreen>(second));
 
-        await coordinator.Publish(new AbortDeployment(first, coordinator.Now, "ops", "make way"));
+        await coordinator.Publish(coordinator.Abort(first, "make way"));
         await coordinator.Publish(new RolledBack(first, coordinator.Now, Target, Color.Blue, "make way", TimeSpan.Zero));
         await coordinator.InState(first, m => m.RolledBack);
         coordinator.Clock.Advance(TimeSpan.FromSeconds(6));
@@ -207,7 +207,7 @@ public sealed class DeploymentStateMachineTests
         await coordinator.InState(id, m => m.Live);
 
         await coordinator.Publish(new KpiFailed(id, coordinator.Now, Target, AnalysisPhase.PostPromotion, "late", []));
-        await coordinator.Publish(new AbortDeployment(id, coordinator.Now, "ops", "too late"));
+        await coordinator.Publish(coordinator.Abort(id, "too late"));
         await coordinator.Publish(coordinator.Approval(id));
 
         await coordinator.Harness.InactivityTask;
@@ -278,7 +278,7 @@ public sealed class DeploymentStateMachineTests
         var id = Guid.NewGuid();
         await DriveTo(coordinator, id, phase);
 
-        await coordinator.Publish(new AbortDeployment(id, coordinator.Now, "ops@osha.example", "wrong version"));
+        await coordinator.Publish(coordinator.Abort(id, "wrong version"));
 
         if (rollsBack)
         {
@@ -289,7 +289,7 @@ public sealed class DeploymentStateMachineTests
         {
             await coordinator.InState(id, m => m.Failed);
             var failed = Assert.IsType<DeploymentFailed>(Assert.Single(await coordinator.TerminalEvents(id)));
-            Assert.Contains("aborted by ops@osha.example before rollout", failed.Reason, StringComparison.Ordinal);
+            Assert.Contains("aborted by ops@osha.example (key ops-test) before rollout: wrong version", failed.Reason, StringComparison.Ordinal);
             Assert.Empty(coordinator.PublishedFor<RollBackDeployment>(id));
         }
     }
@@ -301,11 +301,12 @@ public sealed class DeploymentStateMachineTests
         var id = Guid.NewGuid();
         await DriveTo(coordinator, id, "Soaking");
 
-        await coordinator.Publish(new PromoteDeployment(id, coordinator.Now, "ops@osha.example"));
+        await coordinator.Publish(coordinator.Promote(id));
 
-        await coordinator.InState(id, m => m.Live);
+        var saga = await coordinator.InState(id, m => m.Live);
         Assert.IsType<DeploymentCompleted>(Assert.Single(await coordinator.TerminalEvents(id)));
         Assert.Single(coordinator.PublishedFor<FinalizeDeployment>(id));
+        Assert.Equal("ops@osha.example (key ops-test)", saga.PromotedBy);
     }
 
     [Fact]
