@@ -36,6 +36,7 @@ public sealed class DistributedPipelineTests(RealServers servers) : IDisposable
         using (var release = ECDsa.Create(ECCurve.NamedCurves.nistP256))
         {
             await File.WriteAllTextAsync(Path.Combine(folder, "release.key.pem"), release.ExportECPrivateKeyPem());
+            await File.WriteAllTextAsync(Path.Combine(folder, "release.pub.pem"), release.ExportSubjectPublicKeyInfoPem());
             await File.WriteAllTextAsync(Path.Combine(folder, "ledger.key.pem"), release.ExportECPrivateKeyPem());
         }
 
@@ -58,6 +59,7 @@ public sealed class DistributedPipelineTests(RealServers servers) : IDisposable
             ["Registry:Url"] = $"http://{registry}",
             ["Publisher:SigningKeyFile"] = Path.Combine(folder, "release.key.pem"),
             ["Publisher:ReleaseRepositoryPrefix"] = $"e2e-{run}",
+            ["Rollout:ReleaseKeys:release:PublicKeyFile"] = Path.Combine(folder, "release.pub.pem"),
             ["Rollout:Runner"] = "Process",
             ["Rollout:WorkDirectory"] = Path.Combine(folder, "rollout"),
             ["Rollout:ScaleDownDelaySeconds"] = "1",
