@@ -29,4 +29,7 @@ public enum RefusalReason
 
     /// <summary>The message is older than the stage accepts, or dated in the future.</summary>
     Stale,
+
+    /// <summary>The artifact is in another registry than the one this stage reads and deploys releases from.</summary>
+    UntrustedRegistry,
 }

@@ -27,6 +27,15 @@ public interface IImageStore
     /// <summary>The manifest a tag or digest names; <see cref="ImageNotFoundException"/> when there is none.</summary>
     Task<Blob> GetManifest(string repository, string reference, CancellationToken cancel = default);
 
+    /// <summary>
+    /// The manifest a tag or digest names, read only up to <paramref name="maxBytes"/>: a larger one is refused with
+    /// <see cref="InvalidDataException"/> without being read whole, for manifests that are small by definition.
+    /// </summary>
+    Task<Blob> GetManifest(string repository, string reference, int maxBytes, CancellationToken cancel = default);
+
     /// <summary>A blob's content, checked against its digest.</summary>
     Task<byte[]> GetBlob(string repository, string digest, CancellationToken cancel = default);
+
+    /// <summary>A blob's content, checked against its digest, read only up to <paramref name="maxBytes"/> (else <see cref="InvalidDataException"/>).</summary>
+    Task<byte[]> GetBlob(string repository, string digest, int maxBytes, CancellationToken cancel = default);
 }

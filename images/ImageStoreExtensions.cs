@@ -62,6 +62,20 @@ public static class ImageStoreExtensions
         }
     }
 
+    /// <summary>The manifest a tag or digest names, read only up to <paramref name="maxBytes"/>, or null when there is none.</summary>
+    public static async Task<Blob?> FindManifest(this IImageStore store, string repository, string reference, int maxBytes, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        try
+        {
+            return await store.GetManifest(repository, reference, maxBytes, cancel);
+        }
+        catch (ImageNotFoundException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Copies a blob between repositories: mounted when the store can, else read and written.</summary>
     public static async Task CopyBlob(this IImageStore store, string from, string to, string mediaType, string digest, CancellationToken cancel = default)
     {

@@ -60,6 +60,7 @@ internal sealed class DistributedPipeline : IPipelineUnderTest
         {
             using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
             await File.WriteAllTextAsync(Path.Combine(keys, $"{name}.key.pem"), key.ExportECPrivateKeyPem());
+            await File.WriteAllTextAsync(Path.Combine(keys, $"{name}.pub.pem"), key.ExportSubjectPublicKeyInfoPem());
         }
 
         var bus = RabbitMqSettings(new Uri(amqp));
@@ -84,6 +85,7 @@ internal sealed class DistributedPipeline : IPipelineUnderTest
             ["Registry:Url"] = $"http://{registry}",
             ["Publisher:SigningKeyFile"] = Path.Combine(keys, "release.key.pem"),
             ["Publisher:ReleaseRepositoryPrefix"] = $"bench-{run}",
+            ["Rollout:ReleaseKeys:release:PublicKeyFile"] = Path.Combine(keys, "release.pub.pem"),
             ["Rollout:Runner"] = "Process",
             ["Rollout:WorkDirectory"] = Path.Combine(workdir, "rollout"),
             ["Rollout:ScaleDownDelaySeconds"] = "1",

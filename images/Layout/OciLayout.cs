@@ -36,12 +36,20 @@ public sealed class OciLayout(string root)
         }
     }
 
-    public async Task<byte[]> GetBlob(string digest, CancellationToken cancel = default)
+    public Task<byte[]> GetBlob(string digest, CancellationToken cancel = default) => GetBlob(digest, int.MaxValue, cancel);
+
+    /// <summary>A blob's content, checked against its digest; a file larger than <paramref name="maxBytes"/> is refused unread.</summary>
+    public async Task<byte[]> GetBlob(string digest, int maxBytes, CancellationToken cancel = default)
     {
-        var path = BlobPath(digest);
-        return File.Exists(path)
-            ? ImageStoreExtensions.Verified(await File.ReadAllBytesAsync(path, cancel), digest, path)
-            : throw new ImageNotFoundException($"{Root} has no blob {digest}.");
+        var file = new FileInfo(BlobPath(digest));
+        if (!file.Exists)
+        {
+            throw new ImageNotFoundException($"{Root} has no blob {digest}.");
+        }
+
+        return file.Length > maxBytes
+            ? throw new InvalidDataException($"{file.FullName} is {file.Length} bytes, more than the {maxBytes} bytes this read allows.")
+            : ImageStoreExtensions.Verified(await File.ReadAllBytesAsync(file.FullName, cancel), digest, file.FullName);
     }
 
     /// <summary>Stores the manifest and lists it in the index, under <paramref name="tag"/> when given (moving that name).</summary>
@@ -83,7 +91,10 @@ public sealed class OciLayout(string root)
     }
 
     /// <summary>The manifest a name or digest refers to.</summary>
-    public async Task<Blob> GetManifest(string reference, CancellationToken cancel = default)
+    public Task<Blob> GetManifest(string reference, CancellationToken cancel = default) => GetManifest(reference, int.MaxValue, cancel);
+
+    /// <summary>The manifest a name or digest refers to, refused unread when larger than <paramref name="maxBytes"/>.</summary>
+    public async Task<Blob> GetManifest(string reference, int maxBytes, CancellationToken cancel = default)
     {
         var entries = await Entries(cancel);
         var entry = reference.StartsWith("sha256:", StringComparison.Ordinal)
@@ -94,7 +105,7 @@ public sealed class OciLayout(string root)
             throw new ImageNotFoundException($"{Root} has no manifest '{reference}' in its index.json.");
         }
 
-        return new Blob(entry["mediaType"]?.GetValue<string>() ?? OciMediaTypes.Manifest, await GetBlob(Digest(entry)!, cancel));
+        return new Blob(entry["mediaType"]?.GetValue<string>() ?? OciMediaTypes.Manifest, await GetBlob(Digest(entry)!, maxBytes, cancel));
     }
 
     /// <summary>The manifest digest a name refers to, or null.</summary>

@@ -33,5 +33,10 @@ public sealed class OciLayoutImageStore(string root) : IImageStore
 
     public Task<Blob> GetManifest(string repository, string reference, CancellationToken cancel = default) => Layout(repository).GetManifest(reference, cancel);
 
+    public Task<Blob> GetManifest(string repository, string reference, int maxBytes, CancellationToken cancel = default) =>
+        Layout(repository).GetManifest(reference, maxBytes, cancel);
+
     public Task<byte[]> GetBlob(string repository, string digest, CancellationToken cancel = default) => Layout(repository).GetBlob(digest, cancel);
+
+    public Task<byte[]> GetBlob(string repository, string digest, int maxBytes, CancellationToken cancel = default) => Layout(repository).GetBlob(digest, maxBytes, cancel);
 }

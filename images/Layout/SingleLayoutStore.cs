@@ -18,5 +18,9 @@ internal sealed class SingleLayoutStore(OciLayout layout) : IImageStore
 
     public Task<Blob> GetManifest(string repository, string reference, CancellationToken cancel = default) => layout.GetManifest(reference, cancel);
 
+    public Task<Blob> GetManifest(string repository, string reference, int maxBytes, CancellationToken cancel = default) => layout.GetManifest(reference, maxBytes, cancel);
+
     public Task<byte[]> GetBlob(string repository, string digest, CancellationToken cancel = default) => layout.GetBlob(digest, cancel);
+
+    public Task<byte[]> GetBlob(string repository, string digest, int maxBytes, CancellationToken cancel = default) => layout.GetBlob(digest, maxBytes, cancel);
 }

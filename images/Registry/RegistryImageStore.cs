@@ -152,7 +152,16 @@ public sealed class RegistryImageStore : IImageStore
         }, cancel).AsTask();
     }
 
-    public Task<Blob> GetManifest(string repository, string reference, CancellationToken cancel = default)
+    public Task<Blob> GetManifest(string repository, string reference, CancellationToken cancel = default) => ReadManifest(repository, reference, null, cancel);
+
+    public Task<Blob> GetManifest(string repository, string reference, int maxBytes, CancellationToken cancel = default) =>
+        ReadManifest(repository, reference, maxBytes, cancel);
+
+    public Task<byte[]> GetBlob(string repository, string digest, CancellationToken cancel = default) => ReadBlob(repository, digest, null, cancel);
+
+    public Task<byte[]> GetBlob(string repository, string digest, int maxBytes, CancellationToken cancel = default) => ReadBlob(repository, digest, maxBytes, cancel);
+
+    private Task<Blob> ReadManifest(string repository, string reference, int? maxBytes, CancellationToken cancel)
     {
         RepositoryName.Validate(repository);
         return retry.ExecuteAsync(async token =>
@@ -163,14 +172,14 @@ public sealed class RegistryImageStore : IImageStore
                 request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
             }
 
-            using var response = await http.SendAsync(request, token);
+            using var response = await http.SendAsync(request, Completion(maxBytes), token);
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
                 throw new ImageNotFoundException($"{Qualify(repository)} has no manifest '{reference}'.");
             }
 
             await Expect(response, $"GET {repository} manifest {reference}", token, HttpStatusCode.OK);
-            var content = await response.Content.ReadAsByteArrayAsync(token);
+            var content = await Content(response, maxBytes, $"{Qualify(repository)} manifest '{reference}'", token);
             if (reference.StartsWith("sha256:", StringComparison.Ordinal))
             {
                 ImageStoreExtensions.Verified(content, reference, $"{Qualify(repository)}@{reference}");
@@ -180,22 +189,56 @@ public sealed class RegistryImageStore : IImageStore
         }, cancel).AsTask();
     }
 
-    public Task<byte[]> GetBlob(string repository, string digest, CancellationToken cancel = default)
+    private Task<byte[]> ReadBlob(string repository, string digest, int? maxBytes, CancellationToken cancel)
     {
         RepositoryName.Validate(repository);
         return retry.ExecuteAsync(async token =>
         {
-            using var response = await Send(HttpMethod.Get, $"/v2/{repository}/blobs/{digest}", token);
+            using var response = await Send(HttpMethod.Get, $"/v2/{repository}/blobs/{digest}", token, Completion(maxBytes));
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
                 throw new ImageNotFoundException($"{Qualify(repository)} has no blob {digest}.");
             }
 
             await Expect(response, $"GET {repository} blob {digest}", token, HttpStatusCode.OK);
-            var content = ImageStoreExtensions.Verified(await response.Content.ReadAsByteArrayAsync(token), digest, $"{Qualify(repository)} blob {digest}");
+            var what = $"{Qualify(repository)} blob {digest}";
+            var content = ImageStoreExtensions.Verified(await Content(response, maxBytes, what, token), digest, what);
             Seen(digest, repository);
             return content;
         }, cancel).AsTask();
+    }
+
+    /// <summary>A bounded read must not let the client buffer the whole body before it can refuse it.</summary>
+    private static HttpCompletionOption Completion(int? maxBytes) => maxBytes is null ? HttpCompletionOption.ResponseContentRead : HttpCompletionOption.ResponseHeadersRead;
+
+    /// <summary>The response body; with <paramref name="maxBytes"/>, refused as soon as it is known to be longer.</summary>
+    private static async Task<byte[]> Content(HttpResponseMessage response, int? maxBytes, string what, CancellationToken cancel)
+    {
+        if (maxBytes is not { } limit)
+        {
+            return await response.Content.ReadAsByteArrayAsync(cancel);
+        }
+
+        if (response.Content.Headers.ContentLength is { } length && length > limit)
+        {
+            throw new InvalidDataException($"{what} is {length} bytes, more than the {limit} bytes this read allows.");
+        }
+
+        await using var body = await response.Content.ReadAsStreamAsync(cancel);
+        using var content = new MemoryStream();
+        var chunk = new byte[81_920];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancel)) > 0)
+        {
+            if (content.Length + read > limit)
+            {
+                throw new InvalidDataException($"{what} is more than the {limit} bytes this read allows.");
+            }
+
+            content.Write(chunk, 0, read);
+        }
+
+        return content.ToArray();
     }
 
     /// <summary>Where a blob can be mounted from; a bounded memory, forgotten wholesale when full.</summary>
@@ -209,10 +252,11 @@ public sealed class RegistryImageStore : IImageStore
         seenIn[digest] = repository;
     }
 
-    private async Task<HttpResponseMessage> Send(HttpMethod method, string path, CancellationToken cancel)
+    private async Task<HttpResponseMessage> Send(HttpMethod method, string path, CancellationToken cancel,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         using var request = new HttpRequestMessage(method, path);
-        return await http.SendAsync(request, cancel);
+        return await http.SendAsync(request, completion, cancel);
     }
 
     private async Task Expect(HttpResponseMessage response, string operation, CancellationToken cancel, HttpStatusCode expected)

@@ -8,11 +8,13 @@ namespace Bpdp.Pipeline.Embedded;
 
 /// <summary>
 /// Every stage in one process, in the embedded mode: in-memory bus, SQLite ledger, OCI-layout image store,
-/// local blue/green executors behind the proxy, KPIs scraped directly. Keys are made fresh in the work directory.
+/// local blue/green executors behind the proxy, KPIs scraped directly. Keys are made fresh in the work directory; the
+/// Rollout trusts the public half of the Publisher's release key.
 /// </summary>
 public static class EmbeddedPipeline
 {
     public const string ApproverKeyId = "demo-approvals";
+    public const string ReleaseKeyId = "demo-release";
 
     /// <param name="workdir">Where the ledger, the image store, the keys and the rollout's files live.</param>
     /// <param name="executorBinary">The executor that goes into every image.</param>
@@ -28,6 +30,7 @@ public static class EmbeddedPipeline
         var approverPublic = Path.Combine(keys, "approvals.pub.pem");
         File.WriteAllText(approverPublic, approvalKey.ExportSubjectPublicKeyInfoPem());
         var releaseKey = WriteKey(Path.Combine(keys, "release.key.pem"));
+        var releasePublic = WritePublicKey(releaseKey, Path.Combine(keys, "release.pub.pem"));
         var ledgerKey = WriteKey(Path.Combine(keys, "ledger.key.pem"));
 
         var builder = WebApplication.CreateBuilder();
@@ -46,6 +49,7 @@ public static class EmbeddedPipeline
             [$"Coordinator:TrustedKeys:{ApproverKeyId}:Agencies:0"] = "osha",
             [$"Coordinator:TrustedKeys:{ApproverKeyId}:Environments:0"] = "*",
             ["Publisher:SigningKeyFile"] = releaseKey,
+            [$"Rollout:ReleaseKeys:{ReleaseKeyId}:PublicKeyFile"] = releasePublic,
             ["Rollout:Runner"] = "InProcess",
             ["Rollout:WorkDirectory"] = Path.Combine(workdir, "rollout"),
             ["Rollout:ScaleDownDelaySeconds"] = "2",
@@ -70,6 +74,14 @@ public static class EmbeddedPipeline
             File.WriteAllText(path, key.ExportECPrivateKeyPem());
         }
 
+        return path;
+    }
+
+    private static string WritePublicKey(string privateKeyPath, string path)
+    {
+        using var key = ECDsa.Create();
+        key.ImportFromPem(File.ReadAllText(privateKeyPath));
+        File.WriteAllText(path, key.ExportSubjectPublicKeyInfoPem());
         return path;
     }
 }

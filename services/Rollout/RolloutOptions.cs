@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Bpdp.Platform.Bus;
 using Bpdp.Rollout.Targets;
+using Bpdp.Trust.Release;
 
 namespace Bpdp.Rollout;
 
@@ -49,8 +50,25 @@ public sealed class RolloutOptions : IValidatableObject, IStageOptions
     /// </summary>
     public List<TargetOptions> Targets { get; set; } = [];
 
+    /// <summary>
+    /// <c>Rollout:ReleaseKeys:&lt;keyId&gt;:PublicKeyFile</c>: the public halves of the Publisher's signing keys (several
+    /// while a key is rotated). At least one is required: only an image whose release signature verifies with one is deployed.
+    /// </summary>
+    public Dictionary<string, ReleaseKeyOptions> ReleaseKeys { get; set; } = new(StringComparer.Ordinal);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (ReleaseKeys.Count == 0)
+        {
+            yield return new ValidationResult($"{Section}:{nameof(ReleaseKeys)} is required: the Rollout deploys only images whose release signature verifies, so give it " +
+                $"the Publisher's public key as {Section}:{nameof(ReleaseKeys)}:<keyId>:PublicKeyFile (openssl ec -in release.key.pem -pubout -out release.pub.pem).");
+        }
+
+        foreach (var problem in ReleaseKeys.SelectMany(key => key.Value.Problems($"{Section}:{nameof(ReleaseKeys)}:{key.Key}")))
+        {
+            yield return new ValidationResult(problem);
+        }
+
         foreach (var (target, index) in Targets.Select((t, i) => (t, i)))
         {
             var results = new List<ValidationResult>();

@@ -6,7 +6,7 @@ using Bpdp.Images.Registry;
 using Bpdp.Platform.Bus;
 using Bpdp.Publisher.Attestation;
 using Bpdp.Publisher.Referrers;
-using Bpdp.Publisher.Signing;
+using Bpdp.Trust.Release;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -85,11 +85,7 @@ public sealed class ImageScannedConsumer(IImageStore store, ECDsa signingKey, IO
             return existing.Digest;
         }
 
-        var (manifest, config, payload) = CosignSignature.Create(signingKey, store.Qualify(release), digest);
-        await store.PutBlob(release, config, cancel);
-        await store.PutBlob(release, payload, cancel);
-        await store.PutManifest(release, manifest, tag, cancel);
-        return manifest.Digest;
+        return await CosignSignature.Push(store, release, signingKey, digest, cancel);
     }
 
     private async Task<string> AttachSbom(string quarantine, string release, string digest, string sbomDigest, CancellationToken cancel)

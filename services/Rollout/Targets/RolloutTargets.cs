@@ -13,16 +13,22 @@ public sealed class RolloutTargets(IOptions<RolloutOptions> options, IEnumerable
 {
     private readonly ConcurrentDictionary<string, Lazy<IRolloutTarget>> targets = new(StringComparer.Ordinal);
 
-    public IRolloutTarget For(DeploymentTarget deployment)
+    /// <summary>The configured entry of the deployment's agency and environment, without making its target.</summary>
+    public TargetOptions EntryFor(DeploymentTarget deployment)
     {
         ArgumentNullException.ThrowIfNull(deployment);
         var configured = options.Value.Targets;
-        var entry = configured.Count == 0
+        return configured.Count == 0
             ? new TargetOptions { Agency = deployment.Agency, Environment = deployment.Environment, Kind = TargetKind.Local }
             : configured.FirstOrDefault(t => string.Equals(t.Agency, deployment.Agency, StringComparison.Ordinal) && string.Equals(t.Environment, deployment.Environment, StringComparison.Ordinal))
                 ?? throw new RolloutTargetException(
                     $"no rollout target is configured for agency '{deployment.Agency}', environment '{deployment.Environment}': add a Rollout:Targets entry for it " +
                     $"(configured: {string.Join(", ", configured.Select(t => t.Name))})");
+    }
+
+    public IRolloutTarget For(DeploymentTarget deployment)
+    {
+        var entry = EntryFor(deployment);
         var key = entry.Kind == TargetKind.Local ? nameof(TargetKind.Local) : entry.Name;
         var target = targets.GetOrAdd(key, _ => new Lazy<IRolloutTarget>(() => Create(entry)));
         try

@@ -156,6 +156,7 @@ public sealed class EveryStageInItsOwnProcessTests(RealServers servers) : IAsync
         using (var release = ECDsa.Create(ECCurve.NamedCurves.nistP256))
         {
             await File.WriteAllTextAsync(Path.Combine(folder, "release.key.pem"), release.ExportECPrivateKeyPem());
+            await File.WriteAllTextAsync(Path.Combine(folder, "release.pub.pem"), release.ExportSubjectPublicKeyInfoPem());
         }
 
         await File.WriteAllTextAsync(Path.Combine(folder, "ledger.key.pem"), ledger.Key.ExportECPrivateKeyPem());
@@ -184,6 +185,7 @@ public sealed class EveryStageInItsOwnProcessTests(RealServers servers) : IAsync
             ["Registry:Url"] = $"http://{registry}",
             ["Publisher:SigningKeyFile"] = Path.Combine(folder, "release.key.pem"),
             ["Publisher:ReleaseRepositoryPrefix"] = $"e2e-{run}",
+            ["Rollout:ReleaseKeys:release:PublicKeyFile"] = Path.Combine(folder, "release.pub.pem"),
             ["Rollout:Runner"] = "Process",
             ["Rollout:WorkDirectory"] = Path.Combine(folder, "rollout"),
             ["Rollout:ScaleDownDelaySeconds"] = "1",

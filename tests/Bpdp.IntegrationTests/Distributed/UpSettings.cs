@@ -32,6 +32,7 @@ internal sealed class UpSettings
         using (var release = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256))
         {
             await File.WriteAllTextAsync(Path.Combine(folder, "release.key.pem"), release.ExportECPrivateKeyPem());
+            await File.WriteAllTextAsync(Path.Combine(folder, "release.pub.pem"), release.ExportSubjectPublicKeyInfoPem());
             await File.WriteAllTextAsync(Path.Combine(folder, "ledger.key.pem"), release.ExportECPrivateKeyPem());
         }
 
@@ -50,6 +51,7 @@ internal sealed class UpSettings
             ["Registry:Url"] = $"http://{registry}",
             ["Publisher:SigningKeyFile"] = Path.Combine(folder, "release.key.pem"),
             ["Publisher:ReleaseRepositoryPrefix"] = $"e2e-{run}",
+            ["Rollout:ReleaseKeys:release:PublicKeyFile"] = Path.Combine(folder, "release.pub.pem"),
             ["Rollout:Runner"] = "Process",
             ["Rollout:WorkDirectory"] = Path.Combine(folder, "rollout"),
             ["Rollout:ScaleDownDelaySeconds"] = "1",

@@ -120,6 +120,26 @@ public sealed class RegistryImageStoreTests(RealServers servers)
     }
 
     [Fact]
+    public async Task A_read_with_a_limit_refuses_a_larger_manifest_or_blob_at_once_and_returns_a_smaller_one_whole()
+    {
+        var host = await servers.Registry();
+        var (store, requests) = Store(host);
+        var repository = NewRepository();
+        var image = PolicyImage.Value;
+        await store.PushImage(repository, image, "1.1.0");
+        var before = requests.Count("GET");
+
+        var manifest = await Assert.ThrowsAsync<InvalidDataException>(() => store.GetManifest(repository, "1.1.0", 64));
+        var layer = await Assert.ThrowsAsync<InvalidDataException>(() => store.GetBlob(repository, image.Layers[0].Digest, 64 * 1024));
+
+        Assert.Equal($"{host}/{repository} manifest '1.1.0' is {image.Manifest.Size} bytes, more than the 64 bytes this read allows.", manifest.Message);
+        Assert.Equal($"{host}/{repository} blob {image.Layers[0].Digest} is {image.Layers[0].Size} bytes, more than the 65536 bytes this read allows.", layer.Message);
+        Assert.Equal(2, requests.Count("GET") - before);
+        Assert.Equal(image.Manifest.Content, (await store.GetManifest(repository, "1.1.0", 64 * 1024)).Content);
+        Assert.Equal(image.Config.Content, await store.GetBlob(repository, image.Config.Digest, 64 * 1024));
+    }
+
+    [Fact]
     public async Task Basic_auth_pushes_with_the_credentials_and_is_refused_clearly_without_them()
     {
         await using var registry = await PasswordProtectedRegistry.Start("ops", "s3cret-pass");

@@ -17,18 +17,21 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Bpdp.IntegrationTests.Rollout;
 
 /// <summary>
-/// The Docker target on the real engine, with images the Builder's code made on the Debian base and pushed to
-/// the real registry: deploy, cut over, roll back through a Rollout service of its own process (Docker.DotNet
-/// stays out of the test process), and after that service is restarted the containers and the live color
-/// are what the engine shows, and the new service carries on from them.
+/// The Docker target on the real engine, with images the Builder's code made on the Debian base, pushed to the real
+/// registry and signed there as the Publisher signs releases: deploy, cut over, roll back through a Rollout service
+/// of its own process (Docker.DotNet stays out of the test process), and after that service is restarted the
+/// containers and the live color are what the engine shows, and the new service carries on from them. An image
+/// without a release signature is refused before the engine is asked anything.
 /// </summary>
 [Collection(RealServersCollection.Name)]
 public sealed class DockerTargetTests(RealServers servers) : IAsyncLifetime
 {
     private const string Environment = "production";
     private readonly string run = Guid.NewGuid().ToString("N")[..8];
+    private readonly string folder = Directory.CreateTempSubdirectory("bpdp-docker-target-").FullName;
     private readonly MessageSink sink = new();
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly ReleaseSigning release = new();
     private string Agency => $"dock-{run}";
 
     public sealed class ReadyProbe(MessageSink sink) : RecordingConsumer<GreenReady>(sink);
@@ -39,11 +42,15 @@ public sealed class DockerTargetTests(RealServers servers) : IAsyncLifetime
 
     public sealed class FailedProbe(MessageSink sink) : RecordingConsumer<DeploymentFailed>(sink);
 
+    public sealed class RefusedProbe(MessageSink sink) : RecordingConsumer<MessageRefused>(sink);
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
         http.Dispose();
+        release.Dispose();
+        Directory.Delete(folder, recursive: true);
         using var docker = DockerEngine.CreateHttpClient();
         foreach (var container in await Containers(docker))
         {
@@ -58,30 +65,12 @@ public sealed class DockerTargetTests(RealServers servers) : IAsyncLifetime
     {
         var rabbit = await servers.RabbitMq();
         var registry = await servers.Registry();
-        var v100 = await Push(registry, "1.0.0");
-        var v110 = await Push(registry, "1.1.0");
+        var v100 = await Signed(await Push(registry, "1.0.0"), registry);
+        var v110 = await Signed(await Push(registry, "1.1.0"), registry);
         var queue = $"rollout-{run}";
-        await using var cleanup = new QueueCleanup(rabbit, queue, $"{queue}-ready", $"{queue}-cutover", $"{queue}-rolledback", $"{queue}-failed");
-        await using var probes = TestHost.Build(rabbit.ServiceSettings(), bus =>
-        {
-            bus.AddConsumer<ReadyProbe>().Endpoint(e => e.Name = $"{queue}-ready");
-            bus.AddConsumer<CutOverProbe>().Endpoint(e => e.Name = $"{queue}-cutover");
-            bus.AddConsumer<RolledBackProbe>().Endpoint(e => e.Name = $"{queue}-rolledback");
-            bus.AddConsumer<FailedProbe>().Endpoint(e => e.Name = $"{queue}-failed");
-        }, sink);
-        await probes.StartAsync();
-        var settings = new Dictionary<string, string?>(rabbit.ServiceSettings())
-        {
-            ["Rollout:Queue"] = queue,
-            ["Rollout:ScaleDownDelaySeconds"] = "0",
-            ["Rollout:ProgressDeadlineSeconds"] = "60",
-            ["Rollout:Targets:0:Agency"] = Agency,
-            ["Rollout:Targets:0:Environment"] = Environment,
-            ["Rollout:Targets:0:Kind"] = "Docker",
-            ["Rollout:Targets:0:DockerHost"] = DockerEngine.Endpoint.ToString(),
-            ["Images:Store"] = "Registry",
-            ["Registry:Url"] = $"http://{registry}",
-        };
+        await using var cleanup = new QueueCleanup(rabbit, queue, $"{queue}-ready", $"{queue}-cutover", $"{queue}-rolledback", $"{queue}-failed", $"{queue}-refused");
+        await using var probes = await Probes(rabbit, queue);
+        var settings = Settings(rabbit, registry, queue);
         using var docker = DockerEngine.CreateHttpClient();
 
         var first = Guid.NewGuid();
@@ -141,6 +130,81 @@ public sealed class DockerTargetTests(RealServers servers) : IAsyncLifetime
         Assert.Empty(sink.ReceivedBy(nameof(FailedProbe)));
     }
 
+    [Fact]
+    public async Task An_image_pushed_without_a_release_signature_is_refused_and_nothing_starts_while_the_signed_one_beside_it_goes_ready()
+    {
+        var rabbit = await servers.RabbitMq();
+        var registry = await servers.Registry();
+        var unsigned = await Push(registry, "1.0.1");
+        var signed = await Signed(await Push(registry, "1.0.0"), registry);
+        var queue = $"rollout-{run}";
+        await using var cleanup = new QueueCleanup(rabbit, queue, $"{queue}-ready", $"{queue}-cutover", $"{queue}-rolledback", $"{queue}-failed", $"{queue}-refused");
+        await using var probes = await Probes(rabbit, queue);
+        using var docker = DockerEngine.CreateHttpClient();
+        await using var rollout = await ServiceProcess.StartFromOwnOutput("services/Rollout", "Bpdp.Rollout.dll", FreeTcpPort.Next(), Settings(rabbit, registry, queue));
+
+        var refusedId = Guid.NewGuid();
+        await probes.Services.GetRequiredService<IPublishEndpoint>().Publish(new DeployGreen(refusedId, DateTimeOffset.UtcNow, Target("1.0.1"), unsigned));
+        var failed = sink.WaitFor<DeploymentFailed>(nameof(FailedProbe), m => m.DeploymentId == refusedId, TimeSpan.FromSeconds(60));
+        await Logged(failed, rollout);
+        var refused = (await sink.WaitFor<MessageRefused>(nameof(RefusedProbe), m => m.DeploymentId == refusedId, TimeSpan.FromSeconds(60))).Message;
+
+        var detail = $"release signature: no signature tag sha256-{unsigned.Digest[7..]}.sig in {unsigned.Repository}: only images the Publisher released and signed are deployed";
+        Assert.Equal((PipelineStage.Rollout, $"{unsigned} was not deployed: {detail}"), ((await failed).Message.Stage, (await failed).Message.Reason));
+        Assert.Equal((PipelineStage.Rollout, "DeployGreen", RefusalReason.MissingSignature, detail), (refused.Stage, refused.MessageType, refused.Reason, refused.Detail));
+        Assert.Empty(await Containers(docker));
+        Assert.False(await EngineHas(docker, unsigned));
+
+        var readyId = Guid.NewGuid();
+        var ready = await Deploy(probes, readyId, "1.0.0", signed, rollout);
+        Assert.Equal("1.0.0", await Version(new Uri(ready.PreviewEndpoint)));
+        Assert.Equal([signed.Digest], (await Containers(docker)).Select(c => c!["Labels"]!["io.bpdp.digest"]!.GetValue<string>()));
+        Assert.False(await EngineHas(docker, unsigned));
+        Assert.Single(sink.ReceivedBy(nameof(RefusedProbe)));
+        Assert.Single(sink.ReceivedBy(nameof(FailedProbe)));
+    }
+
+    private async Task<WebApplication> Probes(RabbitMqServer rabbit, string queue)
+    {
+        var probes = TestHost.Build(rabbit.ServiceSettings(), bus =>
+        {
+            bus.AddConsumer<ReadyProbe>().Endpoint(e => e.Name = $"{queue}-ready");
+            bus.AddConsumer<CutOverProbe>().Endpoint(e => e.Name = $"{queue}-cutover");
+            bus.AddConsumer<RolledBackProbe>().Endpoint(e => e.Name = $"{queue}-rolledback");
+            bus.AddConsumer<FailedProbe>().Endpoint(e => e.Name = $"{queue}-failed");
+            bus.AddConsumer<RefusedProbe>().Endpoint(e => e.Name = $"{queue}-refused");
+        }, sink);
+        await probes.StartAsync();
+        return probes;
+    }
+
+    private Dictionary<string, string?> Settings(RabbitMqServer rabbit, string registry, string queue) => new(rabbit.ServiceSettings())
+    {
+        ["Rollout:Queue"] = queue,
+        ["Rollout:ScaleDownDelaySeconds"] = "0",
+        ["Rollout:ProgressDeadlineSeconds"] = "60",
+        ["Rollout:Targets:0:Agency"] = Agency,
+        ["Rollout:Targets:0:Environment"] = Environment,
+        ["Rollout:Targets:0:Kind"] = "Docker",
+        ["Rollout:Targets:0:DockerHost"] = DockerEngine.Endpoint.ToString(),
+        ["Rollout:ReleaseKeys:release-test:PublicKeyFile"] = release.WritePublicKey(folder),
+        ["Images:Store"] = "Registry",
+        ["Registry:Url"] = $"http://{registry}",
+    };
+
+    /// <summary>The image signed in the registry as the Publisher signs a release.</summary>
+    private Task<ImageReference> Signed(ImageReference image, string registry) => release.Sign(Store(registry), image);
+
+    private static RegistryImageStore Store(string registry) =>
+        ImageStoreRegistration.CreateRegistryStore(new RegistryOptions { Url = new Uri($"http://{registry}") }, NullLogger<RegistryImageStore>.Instance);
+
+    /// <summary>Whether the engine holds the image at all, pulled or run.</summary>
+    private static async Task<bool> EngineHas(HttpClient docker, ImageReference image)
+    {
+        using var response = await docker.GetAsync(new Uri($"/v1.41/images/{image}/json", UriKind.Relative));
+        return response.IsSuccessStatusCode;
+    }
+
     private DeploymentTarget Target(string version) => new(Agency, Environment, "haz-fast", version);
 
     private async Task<GreenReady> Deploy(WebApplication probes, Guid id, string version, ImageReference image, ServiceProcess rollout)
@@ -188,7 +252,7 @@ public sealed class DockerTargetTests(RealServers servers) : IAsyncLifetime
 
     private async Task<ImageReference> Push(string registry, string version)
     {
-        var store = ImageStoreRegistration.CreateRegistryStore(new RegistryOptions { Url = new Uri($"http://{registry}") }, NullLogger<RegistryImageStore>.Instance);
+        var store = Store(registry);
         var yaml = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "examples", "haz-fast", $"v{version}.yaml"));
         var policy = PolicyValidator.Validate(yaml).Policy!;
         var baseImage = await new OciLayout(BaseImageLayout.Path).Pull("latest");

@@ -93,10 +93,19 @@ public sealed class ImageUnpackerTests : IDisposable
 
         public Task<Blob> GetManifest(string repository, string reference, CancellationToken cancel = default) => inner.GetManifest(repository, reference, cancel);
 
+        public Task<Blob> GetManifest(string repository, string reference, int maxBytes, CancellationToken cancel = default) =>
+            inner.GetManifest(repository, reference, maxBytes, cancel);
+
         public Task<byte[]> GetBlob(string repository, string digest, CancellationToken cancel = default)
         {
             Fetched.Add(digest);
             return inner.GetBlob(repository, digest, cancel);
+        }
+
+        public Task<byte[]> GetBlob(string repository, string digest, int maxBytes, CancellationToken cancel = default)
+        {
+            Fetched.Add(digest);
+            return inner.GetBlob(repository, digest, maxBytes, cancel);
         }
     }
 

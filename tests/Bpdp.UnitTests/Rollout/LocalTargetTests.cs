@@ -21,6 +21,7 @@ public sealed class LocalTargetTests : IAsyncLifetime
     private readonly string folder = Directory.CreateTempSubdirectory("bpdp-rollout-").FullName;
     private readonly MessageSink sink = new();
     private readonly HttpClient http = new();
+    private readonly ReleaseSigning release = new();
     private WebApplication? host;
 
     public sealed class ReadyProbe(MessageSink sink) : RecordingConsumer<GreenReady>(sink);
@@ -31,7 +32,7 @@ public sealed class LocalTargetTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        host = TestHost.Build(new Dictionary<string, string?>
+        host = TestHost.Build(new Dictionary<string, string?>(release.RolloutSettings(folder))
         {
             ["Bus:Transport"] = "InMemory",
             ["Images:Store"] = "Layout",
@@ -52,6 +53,7 @@ public sealed class LocalTargetTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         http.Dispose();
+        release.Dispose();
         await host!.StopAsync();
         await host.DisposeAsync();
         Directory.Delete(folder, recursive: true);
@@ -61,8 +63,9 @@ public sealed class LocalTargetTests : IAsyncLifetime
     {
         var yaml = PolicyExamples.HazFast(version);
         var image = new PolicyImageBuilder().Build(PolicyValidator.Validate(yaml).Policy!, yaml, new ExecutorArtifact([1, 2, 3]), DateTimeOffset.UnixEpoch);
-        await new OciLayoutImageStore(Path.Combine(folder, "images")).PushImage("osha/haz-fast", image, version);
-        return new ImageReference("osha/haz-fast", image.Digest);
+        var store = new OciLayoutImageStore(Path.Combine(folder, "images"));
+        await store.PushImage("osha/haz-fast", image, version);
+        return await release.Sign(store, new ImageReference("osha/haz-fast", image.Digest));
     }
 
     private async Task<GreenReady> Deploy(Guid id, string version)

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Bpdp.Contracts;
+using Bpdp.Images.Layout;
 using Bpdp.Rollout;
 using Bpdp.Testing;
 using Bpdp.Testing.Kubernetes;
@@ -18,10 +19,12 @@ public sealed class KubernetesRollout : IAsyncDisposable
 {
     public const string Namespace = "osha-production";
     public const string Policy = "haz-fast";
+    public const string Registry = "registry.example.gov";
     public static readonly DeploymentTarget HazFast = new("osha", "production", Policy, "1.0.0");
 
     private readonly string folder = Directory.CreateTempSubdirectory("bpdp-kubernetes-").FullName;
     private readonly Dictionary<string, string?> settings;
+    private readonly ReleaseSigning release = new();
     private WebApplication? host;
 
     public sealed class ReadyProbe(MessageSink sink) : RecordingConsumer<GreenReady>(sink);
@@ -36,11 +39,12 @@ public sealed class KubernetesRollout : IAsyncDisposable
     {
         Cluster = cluster;
         Kubeconfig = cluster.WriteKubeconfig(Path.Combine(folder, "kubeconfig"), "osha-production", Namespace);
-        settings = new Dictionary<string, string?>
+        settings = new Dictionary<string, string?>(release.RolloutSettings(folder))
         {
             ["Bus:Transport"] = "InMemory",
             ["Images:Store"] = "Layout",
             ["Images:LayoutRoot"] = Path.Combine(folder, "images"),
+            ["Registry:Url"] = "https://" + Registry,
             ["Rollout:ScaleDownDelaySeconds"] = "0",
             ["Rollout:Targets:0:Agency"] = "osha",
             ["Rollout:Targets:0:Environment"] = "production",
@@ -78,11 +82,14 @@ public sealed class KubernetesRollout : IAsyncDisposable
     }
 
     public static ImageReference Image(string version) =>
-        new("registry.example.gov/osha/haz-fast", "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(version))));
+        new($"{Registry}/osha/haz-fast", "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(version))));
 
     public static DeploymentTarget Version(string version) => HazFast with { PolicyVersion = version };
 
-    public Task SendDeploy(Guid id, string version) => Send(new DeployGreen(id, DateTimeOffset.UtcNow, Version(version), Image(version)));
+    /// <summary>The version's image with its release signature in the image store the Rollout reads (the cluster never pulls it).</summary>
+    public Task<ImageReference> Signed(string version) => release.Sign(new OciLayoutImageStore(Path.Combine(folder, "images")), Image(version));
+
+    public async Task SendDeploy(Guid id, string version) => await Send(new DeployGreen(id, DateTimeOffset.UtcNow, Version(version), await Signed(version)));
 
     public async Task<GreenReady> Deploy(Guid id, string version)
     {
@@ -165,6 +172,7 @@ public sealed class KubernetesRollout : IAsyncDisposable
     {
         await StopHost();
         await Cluster.DisposeAsync();
+        release.Dispose();
         Directory.Delete(folder, recursive: true);
     }
 }

@@ -54,6 +54,36 @@ public sealed class KubernetesRolloutFailureTests
     }
 
     [Fact]
+    public async Task An_unsigned_image_fails_naming_the_missing_signature_and_the_cluster_is_never_asked()
+    {
+        await using var rollout = await KubernetesRollout.Start();
+        var id = Guid.NewGuid();
+        var image = KubernetesRollout.Image("1.0.0");
+
+        await rollout.Send(new DeployGreen(id, DateTimeOffset.UtcNow, KubernetesRollout.Version("1.0.0"), image));
+        var failed = await rollout.Failed(id);
+
+        Assert.Equal($"{image} was not deployed: release signature: no signature tag sha256-{image.Digest[7..]}.sig in {image.Repository}: " +
+            "only images the Publisher released and signed are deployed", failed.Reason);
+        Assert.Empty(rollout.Cluster.Requests);
+    }
+
+    [Fact]
+    public async Task An_image_of_another_registry_is_refused_and_the_cluster_is_never_asked()
+    {
+        await using var rollout = await KubernetesRollout.Start();
+        var id = Guid.NewGuid();
+        var image = KubernetesRollout.Image("1.0.0") with { Repository = "ghcr.io/osha/haz-fast" };
+
+        await rollout.Send(new DeployGreen(id, DateTimeOffset.UtcNow, KubernetesRollout.Version("1.0.0"), image));
+        var failed = await rollout.Failed(id);
+
+        Assert.Equal($"{image} was not deployed: release registry: the Kubernetes target of osha/production would pull {image} from ghcr.io, " +
+            $"but releases come only from {KubernetesRollout.Registry} (Registry:Url)", failed.Reason);
+        Assert.Empty(rollout.Cluster.Requests);
+    }
+
+    [Fact]
     public async Task A_kubeconfig_file_that_does_not_exist_fails_saying_so()
     {
         var missing = Path.Combine(Path.GetTempPath(), $"bpdp-missing-{Guid.NewGuid():N}", "kubeconfig");

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Bpdp.Images;
 
-namespace Bpdp.Publisher.Signing;
+namespace Bpdp.Trust.Release;
 
 /// <summary>
 /// A signature in cosign's format, which <c>cosign verify --key</c> checks: the simple-signing payload
@@ -15,8 +15,13 @@ public static class CosignSignature
 {
     public const string PayloadMediaType = "application/vnd.dev.cosign.simplesigning.v1+json";
     public const string SignatureAnnotation = "dev.cosignproject.cosign/signature";
+    public const string PayloadType = "cosign container image signature";
 
-    public static string TagFor(string digest) => digest.Replace(':', '-') + ".sig";
+    public static string TagFor(string digest)
+    {
+        ArgumentNullException.ThrowIfNull(digest);
+        return digest.Replace(':', '-') + ".sig";
+    }
 
     public static byte[] Payload(string dockerReference, string digest) => Encoding.UTF8.GetBytes(new JsonObject
     {
@@ -24,7 +29,7 @@ public static class CosignSignature
         {
             ["identity"] = new JsonObject { ["docker-reference"] = dockerReference },
             ["image"] = new JsonObject { ["docker-manifest-digest"] = digest },
-            ["type"] = "cosign container image signature",
+            ["type"] = PayloadType,
         },
         ["optional"] = null,
     }.ToJsonString());
@@ -52,5 +57,19 @@ public static class CosignSignature
             ["layers"] = new JsonArray(layer),
         }.ToJsonString()));
         return (manifest, config, payload);
+    }
+
+    /// <summary>
+    /// Signs <paramref name="digest"/> as the image of <paramref name="repository"/> (by the full name the store gives it)
+    /// and stores the signature there under <see cref="TagFor"/>, blobs first; returns the signature manifest's digest.
+    /// </summary>
+    public static async Task<string> Push(IImageStore store, string repository, ECDsa key, string digest, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var (manifest, config, payload) = Create(key, store.Qualify(repository), digest);
+        await store.PutBlob(repository, config, cancel);
+        await store.PutBlob(repository, payload, cancel);
+        await store.PutManifest(repository, manifest, TagFor(digest), cancel);
+        return manifest.Digest;
     }
 }

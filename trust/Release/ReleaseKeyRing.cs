@@ -1,0 +1,129 @@
+using System.Security.Cryptography;
+
+namespace Bpdp.Trust.Release;
+
+/// <summary>The release public keys a stage trusts, by key id: a release signature must verify with one of them.</summary>
+public sealed class ReleaseKeyRing : IDisposable
+{
+    /// <summary>The named curve of ECDSA P-256 (secp256r1), the only curve releases are signed with.</summary>
+    private const string P256 = "1.2.840.10045.3.1.7";
+
+    private readonly IReadOnlyList<(string KeyId, ECDsa Key)> keys;
+
+    public ReleaseKeyRing(string section, IEnumerable<(string KeyId, ECDsa Key)> keys)
+    {
+        Section = section;
+        this.keys = [.. keys.OrderBy(k => k.KeyId, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Where the keys are configured, e.g. <c>Rollout:ReleaseKeys</c>, for messages that tell an operator what to change.</summary>
+    public string Section { get; }
+
+    public IEnumerable<string> KeyIds => keys.Select(k => k.KeyId);
+
+    /// <summary>
+    /// Loads every configured key. A missing entry, file, a file that is not a PEM public key, or a key that is not
+    /// ECDSA P-256 stops start-up with its configuration key (<paramref name="section"/>:<c>&lt;keyId&gt;</c>) and path.
+    /// </summary>
+    public static ReleaseKeyRing Load(string section, IReadOnlyDictionary<string, ReleaseKeyOptions> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var loaded = new List<(string KeyId, ECDsa Key)>();
+        try
+        {
+            foreach (var (keyId, entry) in entries)
+            {
+                var prefix = $"{section}:{keyId}";
+                if (entry.Problems(prefix).FirstOrDefault() is { } problem)
+                {
+                    throw new InvalidOperationException(problem);
+                }
+
+                loaded.Add((keyId, Read(prefix, entry.PublicKeyFile!)));
+            }
+        }
+        catch
+        {
+            loaded.ForEach(k => k.Key.Dispose());
+            throw;
+        }
+
+        return new ReleaseKeyRing(section, loaded);
+    }
+
+    /// <summary>The id of the first trusted key under which <paramref name="signature"/> (DER, as cosign writes it) verifies over <paramref name="payload"/>; null when none does.</summary>
+    public string? Verifying(ReadOnlySpan<byte> payload, ReadOnlySpan<byte> signature)
+    {
+        foreach (var (keyId, key) in keys)
+        {
+            if (key.VerifyData(payload, signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence))
+            {
+                return keyId;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>An ECDSA P-256 public key from a PEM file; a private key is refused, since a verifier needs, and should hold, only the public half.</summary>
+    internal static ECDsa Read(string prefix, string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new InvalidOperationException($"{prefix}:PublicKeyFile names '{path}', which does not exist.");
+        }
+
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"{prefix}:PublicKeyFile: '{path}' cannot be read ({error.Message}).", error);
+        }
+
+        if (!PemEncoding.TryFind(text, out var fields))
+        {
+            throw new InvalidOperationException($"{prefix}:PublicKeyFile: '{path}' is not PEM; it must hold the release public key (-----BEGIN PUBLIC KEY-----).");
+        }
+
+        var label = text[fields.Label];
+        if (label != "PUBLIC KEY")
+        {
+            throw new InvalidOperationException(label.Contains("PRIVATE", StringComparison.Ordinal)
+                ? $"{prefix}:PublicKeyFile: '{path}' holds a private key; give this stage only the public key (openssl ec -in release.key.pem -pubout -out release.pub.pem)."
+                : $"{prefix}:PublicKeyFile: '{path}' holds a PEM '{label}', not a PUBLIC KEY.");
+        }
+
+        var key = ECDsa.Create();
+        try
+        {
+            key.ImportFromPem(text);
+            if (key.ExportParameters(includePrivateParameters: false).Curve.Oid?.Value != P256)
+            {
+                throw new InvalidOperationException($"{prefix}:PublicKeyFile: '{path}' is a {key.KeySize}-bit EC key of another curve; releases are signed with ECDSA P-256.");
+            }
+        }
+        catch (Exception error) when (error is ArgumentException or CryptographicException)
+        {
+            key.Dispose();
+            throw new InvalidOperationException($"{prefix}:PublicKeyFile: '{path}' is not an ECDSA public key ({error.Message}).", error);
+        }
+        catch
+        {
+            key.Dispose();
+            throw;
+        }
+
+        return key;
+    }
+
+    public void Dispose()
+    {
+        foreach (var (_, key) in keys)
+        {
+            key.Dispose();
+        }
+    }
+}
