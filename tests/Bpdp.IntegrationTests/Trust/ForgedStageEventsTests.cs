@@ -13,9 +13,9 @@ namespace Bpdp.IntegrationTests.Trust;
 /// <summary>
 /// `bpdp up` on the real RabbitMQ, registry and PostgreSQL. A policy with a planted secret is approved and blocked by
 /// the Scanner; then a client that merely has broker access publishes an <see cref="ImagePublished"/> for a new
-/// deployment naming the quarantined digest, and a passed <see cref="ImageScanned"/> for the blocked one. Neither reaches
-/// the Rollout: the saga never saw the new deployment approved and the blocked one has ended. A real deployment beside
-/// them goes live.
+/// deployment naming the quarantined digest. It never reaches the Rollout: the saga never saw that deployment approved,
+/// holds the event, and refuses it at its deadline; a <see cref="DeployGreen"/> sent straight to the Rollout for it is
+/// refused there, as the image carries no release signature. A real deployment beside them goes live.
 /// </summary>
 [Collection(RealServersCollection.Name)]
 public sealed class ForgedStageEventsTests(RealServers servers, Xunit.Abstractions.ITestOutputHelper output) : IDisposable
@@ -48,12 +48,12 @@ public sealed class ForgedStageEventsTests(RealServers servers, Xunit.Abstractio
 
     private static async Task Forge(RabbitMqServer rabbit, string run, UpSettings up, ApprovalSigning approvals, ServiceProcess pipeline)
     {
-        string[] probes = [$"deploy-green-probe-{run}", $"scan-probe-{run}", $"refusal-probe-{run}", $"end-probe-{run}"];
+        string[] probes = [$"green-ready-probe-{run}", $"scan-probe-{run}", $"refusal-probe-{run}", $"end-probe-{run}"];
         await using var cleanup = new QueueCleanup(rabbit, probes);
         var sink = new MessageSink();
         await using var attacker = TestHost.Build(rabbit.ServiceSettings(), bus =>
         {
-            bus.AddConsumer<DeployGreenProbe>().Endpoint(e => e.Name = probes[0]);
+            bus.AddConsumer<GreenReadyProbe>().Endpoint(e => e.Name = probes[0]);
             bus.AddConsumer<ScanProbe>().Endpoint(e => e.Name = probes[1]);
             bus.AddConsumer<RefusalProbe>().Endpoint(e => e.Name = probes[2]);
             bus.AddConsumer<RejectedProbe>().Endpoint(e => e.Name = probes[3]);
@@ -74,7 +74,7 @@ public sealed class ForgedStageEventsTests(RealServers servers, Xunit.Abstractio
 
         var forged = Guid.NewGuid();
         await bus.Publish(new ImagePublished(forged, DateTimeOffset.UtcNow, blocked.Target, scan.Image, blocked.PolicyVersion, "forged"));
-        await bus.Publish(scan with { OccurredAt = DateTimeOffset.UtcNow, Passed = true, Findings = [] });
+        await bus.Publish(new DeployGreen(forged, DateTimeOffset.UtcNow, blocked.Target, scan.Image));
         var real = approvals.Approve(policy, environment: $"real-{run}");
         await using (new UsersOfTheLiveService(sink, nameof(CutOverProbe), c => c.DeploymentId == real.DeploymentId))
         {
@@ -87,18 +87,24 @@ public sealed class ForgedStageEventsTests(RealServers servers, Xunit.Abstractio
         Assert.StartsWith("no approval the Coordinator could verify arrived within 5 s of ImagePublished", rejected.Reason, StringComparison.Ordinal);
 
         Guid[] ids = [blocked.DeploymentId, forged, real.DeploymentId];
-        var deployed = sink.ReceivedBy(nameof(DeployGreenProbe)).OfType<ConsumeContext<DeployGreen>>().Select(c => c.Message).Where(d => ids.Contains(d.DeploymentId)).ToList();
-        Assert.Equal(real.DeploymentId, Assert.Single(deployed).DeploymentId);
-        Assert.NotEqual(scan.Image.Digest, deployed[0].Image.Digest);
-        var refusal = (await sink.WaitFor<MessageRefused>(nameof(RefusalProbe), r => r.DeploymentId == forged, Patience)).Message;
-        Assert.Equal((PipelineStage.Coordinator, nameof(ImagePublished), RefusalReason.NotApproved), (refusal.Stage, refusal.MessageType, refusal.Reason));
-        Assert.Single(sink.ReceivedBy(nameof(RefusalProbe)).OfType<ConsumeContext<MessageRefused>>(), r => ids.Contains(r.Message.DeploymentId));
+        var ready = sink.ReceivedBy(nameof(GreenReadyProbe)).OfType<ConsumeContext<GreenReady>>().Select(c => c.Message).Where(g => ids.Contains(g.DeploymentId)).ToList();
+        Assert.Equal(real.DeploymentId, Assert.Single(ready).DeploymentId);
+        Assert.NotEqual(scan.Image.Digest, ready[0].Image.Digest);
+        await Eventually.Holds(() => Task.FromResult(Refusals(sink, ids).Count == 2), "the Coordinator and the Rollout each refused", Patience);
+        Assert.Equal(
+            [(PipelineStage.Rollout, nameof(DeployGreen), RefusalReason.MissingSignature), (PipelineStage.Coordinator, nameof(ImagePublished), RefusalReason.NotApproved)],
+            Refusals(sink, ids).Select(r => (r.Stage, r.MessageType, r.Reason)).OrderBy(r => r.MessageType, StringComparer.Ordinal));
+        Assert.All(Refusals(sink, ids), r => Assert.Equal(forged, r.DeploymentId));
 
-        // The ledger holds the refusal beside the forged event itself.
-        await Eventually.Holds(async () => (await LedgerTypes(up, forged)).Contains(nameof(MessageRefused)), "the ledger recorded the refusal", Patience);
-        Assert.Equal([nameof(DeploymentRejected), nameof(ImagePublished), nameof(MessageRefused), nameof(StageTimedOut)], (await LedgerTypes(up, forged)).Order(StringComparer.Ordinal));
+        // The ledger holds each refusal beside the forged messages themselves.
+        string[] recorded = [nameof(DeployGreen), nameof(DeploymentFailed), nameof(DeploymentRejected), nameof(ImagePublished), nameof(MessageRefused), nameof(MessageRefused), nameof(StageTimedOut)];
+        await Eventually.Holds(async () => (await LedgerTypes(up, forged)).Count == recorded.Length, "the ledger recorded every message of the forged deployment", Patience);
+        Assert.Equal(recorded, (await LedgerTypes(up, forged)).Order(StringComparer.Ordinal));
         Assert.DoesNotContain(token, pipeline.Log, StringComparison.Ordinal);
     }
+
+    private static List<MessageRefused> Refusals(MessageSink sink, Guid[] ids) =>
+        [.. sink.ReceivedBy(nameof(RefusalProbe)).OfType<ConsumeContext<MessageRefused>>().Select(c => c.Message).Where(r => ids.Contains(r.DeploymentId))];
 
     private static async Task<List<string>> LedgerTypes(UpSettings up, Guid deploymentId)
     {
@@ -108,7 +114,7 @@ public sealed class ForgedStageEventsTests(RealServers servers, Xunit.Abstractio
             .Where(entry => entry["deploymentId"]?.GetValue<string>() == deploymentId.ToString()).Select(entry => entry["messageType"]!.GetValue<string>())];
     }
 
-    public sealed class DeployGreenProbe(MessageSink sink) : RecordingConsumer<DeployGreen>(sink);
+    public sealed class GreenReadyProbe(MessageSink sink) : RecordingConsumer<GreenReady>(sink);
 
     public sealed class ScanProbe(MessageSink sink) : RecordingConsumer<ImageScanned>(sink);
 
