@@ -12,6 +12,7 @@ internal sealed class EmbeddedPipeline : IPipelineUnderTest
 {
     private readonly WebApplication app;
     private readonly string workdir;
+    private readonly List<ArtifactApproved> approved = [];
 
     private EmbeddedPipeline(WebApplication app, string workdir, PipelineRecorder recorder)
     {
@@ -26,6 +27,12 @@ internal sealed class EmbeddedPipeline : IPipelineUnderTest
 
     public string KeyId => Bpdp.Pipeline.Embedded.EmbeddedPipeline.ApproverKeyId;
 
+    /// <summary>The pipeline's services, for measuring its stages' own checks in this process.</summary>
+    public IServiceProvider Services => app.Services;
+
+    /// <summary>Every approval given to the pipeline, in order.</summary>
+    public IReadOnlyList<ArtifactApproved> Approved => approved;
+
     public static async Task<EmbeddedPipeline> Start(string executor, ECDsa approvalKey, IReadOnlyDictionary<string, string?> gate)
     {
         var workdir = Directory.CreateTempSubdirectory("bpdp-bench-embedded-").FullName;
@@ -35,7 +42,11 @@ internal sealed class EmbeddedPipeline : IPipelineUnderTest
         return new EmbeddedPipeline(app, workdir, recorder);
     }
 
-    public Task Approve(ArtifactApproved approval) => app.Services.GetRequiredService<IPublishEndpoint>().Publish(approval);
+    public Task Approve(ArtifactApproved approval)
+    {
+        approved.Add(approval);
+        return app.Services.GetRequiredService<IPublishEndpoint>().Publish(approval);
+    }
 
     public async ValueTask DisposeAsync()
     {
