@@ -15,7 +15,8 @@ namespace Bpdp.IntegrationTests.Trust;
 /// the Scanner; then a client that merely has broker access publishes an <see cref="ImagePublished"/> for a new
 /// deployment naming the quarantined digest. It never reaches the Rollout: the saga never saw that deployment approved,
 /// holds the event, and refuses it at its deadline; a <see cref="DeployGreen"/> sent straight to the Rollout for it is
-/// refused there, as the image carries no release signature. A real deployment beside them goes live.
+/// refused there, as the image carries no release signature; an unsigned abort and promotion change nothing. A real
+/// deployment beside them goes live.
 /// </summary>
 [Collection(RealServersCollection.Name)]
 public sealed class ForgedStageEventsTests(RealServers servers, Xunit.Abstractions.ITestOutputHelper output) : IDisposable
@@ -32,7 +33,7 @@ public sealed class ForgedStageEventsTests(RealServers servers, Xunit.Abstractio
         var run = Guid.NewGuid().ToString("N")[..8];
         using var approvals = new ApprovalSigning();
         var up = await UpSettings.Create(rabbit, await servers.Registry(), await servers.Postgres(), folder, run, approvals.VerifierSettings(folder));
-        up.Settings["Coordinator:Deadlines:AwaitingApproval"] = "5";
+        up.Settings["Coordinator:Deadlines:AwaitingApproval"] = "15";
         up.Settings["Coordinator:SweepIntervalSeconds"] = "1";
         await using var cleanup = new QueueCleanup(rabbit, up.Queues);
         await using var pipeline = await ServiceProcess.Start("bpdp.dll", FreeTcpPort.Next(), up.Settings, "up");
@@ -75,6 +76,9 @@ public sealed class ForgedStageEventsTests(RealServers servers, Xunit.Abstractio
         var forged = Guid.NewGuid();
         await bus.Publish(new ImagePublished(forged, DateTimeOffset.UtcNow, blocked.Target, scan.Image, blocked.PolicyVersion, "forged"));
         await bus.Publish(new DeployGreen(forged, DateTimeOffset.UtcNow, blocked.Target, scan.Image));
+        await Eventually.Holds(async () => await StateOf(rabbit, up, forged) == "AwaitingApproval", "the Coordinator holds the forged release", Patience);
+        await bus.Publish(new AbortDeployment(forged, DateTimeOffset.UtcNow, "mallory", "let it through"));
+        await bus.Publish(new PromoteDeployment(forged, DateTimeOffset.UtcNow, "mallory"));
         var real = approvals.Approve(policy, environment: $"real-{run}");
         await using (new UsersOfTheLiveService(sink, nameof(CutOverProbe), c => c.DeploymentId == real.DeploymentId))
         {
@@ -84,23 +88,35 @@ public sealed class ForgedStageEventsTests(RealServers servers, Xunit.Abstractio
 
         var rejected = (await sink.WaitFor<DeploymentRejected>(nameof(RejectedProbe), r => r.DeploymentId == forged, Patience)).Message;
         Assert.Equal(PipelineStage.Coordinator, rejected.Stage);
-        Assert.StartsWith("no approval the Coordinator could verify arrived within 5 s of ImagePublished", rejected.Reason, StringComparison.Ordinal);
+        Assert.StartsWith("no approval the Coordinator could verify arrived within 15 s of ImagePublished", rejected.Reason, StringComparison.Ordinal);
 
         Guid[] ids = [blocked.DeploymentId, forged, real.DeploymentId];
         var ready = sink.ReceivedBy(nameof(GreenReadyProbe)).OfType<ConsumeContext<GreenReady>>().Select(c => c.Message).Where(g => ids.Contains(g.DeploymentId)).ToList();
         Assert.Equal(real.DeploymentId, Assert.Single(ready).DeploymentId);
         Assert.NotEqual(scan.Image.Digest, ready[0].Image.Digest);
-        await Eventually.Holds(() => Task.FromResult(Refusals(sink, ids).Count == 2), "the Coordinator and the Rollout each refused", Patience);
+        await Eventually.Holds(() => Task.FromResult(Refusals(sink, ids).Count == 4), "the Coordinator and the Rollout refused each forged message", Patience);
         Assert.Equal(
-            [(PipelineStage.Rollout, nameof(DeployGreen), RefusalReason.MissingSignature), (PipelineStage.Coordinator, nameof(ImagePublished), RefusalReason.NotApproved)],
+            [
+                (PipelineStage.Coordinator, nameof(AbortDeployment), RefusalReason.MissingSignature),
+                (PipelineStage.Rollout, nameof(DeployGreen), RefusalReason.MissingSignature),
+                (PipelineStage.Coordinator, nameof(ImagePublished), RefusalReason.NotApproved),
+                (PipelineStage.Coordinator, nameof(PromoteDeployment), RefusalReason.MissingSignature),
+            ],
             Refusals(sink, ids).Select(r => (r.Stage, r.MessageType, r.Reason)).OrderBy(r => r.MessageType, StringComparer.Ordinal));
         Assert.All(Refusals(sink, ids), r => Assert.Equal(forged, r.DeploymentId));
 
         // The ledger holds each refusal beside the forged messages themselves.
-        string[] recorded = [nameof(DeployGreen), nameof(DeploymentFailed), nameof(DeploymentRejected), nameof(ImagePublished), nameof(MessageRefused), nameof(MessageRefused), nameof(StageTimedOut)];
+        string[] recorded = [nameof(AbortDeployment), nameof(DeployGreen), nameof(DeploymentFailed), nameof(DeploymentRejected), nameof(ImagePublished),
+            nameof(MessageRefused), nameof(MessageRefused), nameof(MessageRefused), nameof(MessageRefused), nameof(PromoteDeployment), nameof(StageTimedOut)];
         await Eventually.Holds(async () => (await LedgerTypes(up, forged)).Count == recorded.Length, "the ledger recorded every message of the forged deployment", Patience);
         Assert.Equal(recorded, (await LedgerTypes(up, forged)).Order(StringComparer.Ordinal));
         Assert.DoesNotContain(token, pipeline.Log, StringComparison.Ordinal);
+    }
+
+    private static async Task<string?> StateOf(RabbitMqServer rabbit, UpSettings up, Guid deploymentId)
+    {
+        var (exit, output, _) = await CliProcess.Run(rabbit.ServiceSettings(), "status", deploymentId.ToString(), "--coordinator-queue", up.CoordinatorQueue, "--output", "json");
+        return exit == 0 ? JsonNode.Parse(output)?["state"]?.GetValue<string>() : null;
     }
 
     private static List<MessageRefused> Refusals(MessageSink sink, Guid[] ids) =>
