@@ -8,6 +8,8 @@ namespace Bpdp.Contracts;
 /// <param name="Stages">Each stage's start and end, in order.</param>
 /// <param name="LastError">The most recent failure reason, if any.</param>
 /// <param name="UpdatedAt">When the state last changed.</param>
+/// <param name="RefusedMessages">Messages for this deployment the Coordinator refused because their evidence did not hold (each a <see cref="MessageRefused"/> in the ledger).</param>
+/// <param name="LateEvents">Events that arrived after the deployment ended: counted, never acted on.</param>
 public sealed record DeploymentStatus(
     Guid DeploymentId,
     bool Found,
@@ -15,7 +17,9 @@ public sealed record DeploymentStatus(
     DeploymentTarget? Target = null,
     IReadOnlyList<StageTiming>? Stages = null,
     string? LastError = null,
-    DateTimeOffset? UpdatedAt = null);
+    DateTimeOffset? UpdatedAt = null,
+    int RefusedMessages = 0,
+    int LateEvents = 0);
 
 /// <summary>When one stage of a deployment ran.</summary>
 /// <param name="Stage">The saga state the stage corresponds to, e.g. <c>Building</c>.</param>

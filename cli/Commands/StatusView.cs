@@ -5,14 +5,15 @@ using Bpdp.Contracts;
 namespace Bpdp.Cli.Commands;
 
 /// <summary>A deployment's status as a line for people or an object for scripts.</summary>
-internal static class StatusView
+public static class StatusView
 {
     public static string Line(DeploymentStatus status) =>
         !status.Found
             ? $"{status.DeploymentId}: unknown to the Coordinator"
             : $"{status.DeploymentId}: {status.Target?.PolicyName} {status.Target?.PolicyVersion} → {status.Target?.Agency}/{status.Target?.Environment}: {status.State}"
               + (status.Stages is { Count: > 0 } stages ? $" ({string.Join(", ", stages.Select(s => $"{s.Stage} {((s.EndedAt ?? DateTimeOffset.UtcNow) - s.StartedAt).TotalSeconds:F1}s"))})" : "")
-              + (status.LastError is { } error ? $"; {error}" : "");
+              + (status.LastError is { } error ? $"; {error}" : "")
+              + (status.RefusedMessages > 0 ? $"; {status.RefusedMessages} message(s) refused (MessageRefused in the ledger)" : "");
 
     public static string Json(DeploymentStatus status) => new JsonObject
     {
@@ -24,6 +25,8 @@ internal static class StatusView
         ["agency"] = status.Target?.Agency,
         ["environment"] = status.Target?.Environment,
         ["lastError"] = status.LastError,
+        ["refusedMessages"] = status.RefusedMessages,
+        ["lateEvents"] = status.LateEvents,
         ["stages"] = new JsonArray([.. (status.Stages ?? []).Select(s => (JsonNode)new JsonObject { ["stage"] = s.Stage, ["startedAt"] = s.StartedAt, ["endedAt"] = s.EndedAt })]),
     }.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
 }

@@ -490,5 +490,5 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
     private static string TimeoutReason(DeploymentState saga) => $"{saga.CurrentState} did not finish before its deadline {saga.DeadlineAt:O}";
 
     private static DeploymentStatus Status(DeploymentState saga) =>
-        new(saga.CorrelationId, true, saga.CurrentState, saga.Target, [.. saga.Stages], saga.LastError, saga.UpdatedAt);
+        new(saga.CorrelationId, true, saga.CurrentState, saga.Target, [.. saga.Stages], saga.LastError, saga.UpdatedAt, saga.RefusedMessages, saga.LateEvents);
 }

@@ -89,6 +89,8 @@ public sealed class ForgedStageEventsTests(RealServers servers, Xunit.Abstractio
         var rejected = (await sink.WaitFor<DeploymentRejected>(nameof(RejectedProbe), r => r.DeploymentId == forged, Patience)).Message;
         Assert.Equal(PipelineStage.Coordinator, rejected.Stage);
         Assert.StartsWith("no approval the Coordinator could verify arrived within 15 s of ImagePublished", rejected.Reason, StringComparison.Ordinal);
+        var status = await StatusOf(rabbit, up, forged);
+        Assert.Equal(("Rejected", 3), (status?["state"]?.GetValue<string>(), status?["refusedMessages"]?.GetValue<int>()));
 
         Guid[] ids = [blocked.DeploymentId, forged, real.DeploymentId];
         var ready = sink.ReceivedBy(nameof(GreenReadyProbe)).OfType<ConsumeContext<GreenReady>>().Select(c => c.Message).Where(g => ids.Contains(g.DeploymentId)).ToList();
@@ -113,10 +115,13 @@ public sealed class ForgedStageEventsTests(RealServers servers, Xunit.Abstractio
         Assert.DoesNotContain(token, pipeline.Log, StringComparison.Ordinal);
     }
 
-    private static async Task<string?> StateOf(RabbitMqServer rabbit, UpSettings up, Guid deploymentId)
+    private static async Task<string?> StateOf(RabbitMqServer rabbit, UpSettings up, Guid deploymentId) =>
+        (await StatusOf(rabbit, up, deploymentId))?["state"]?.GetValue<string>();
+
+    private static async Task<JsonNode?> StatusOf(RabbitMqServer rabbit, UpSettings up, Guid deploymentId)
     {
         var (exit, output, _) = await CliProcess.Run(rabbit.ServiceSettings(), "status", deploymentId.ToString(), "--coordinator-queue", up.CoordinatorQueue, "--output", "json");
-        return exit == 0 ? JsonNode.Parse(output)?["state"]?.GetValue<string>() : null;
+        return exit == 0 ? JsonNode.Parse(output) : null;
     }
 
     private static List<MessageRefused> Refusals(MessageSink sink, Guid[] ids) =>

@@ -134,7 +134,8 @@ public sealed class DeploymentEvidenceTests
         Assert.Equal(RefusalReason.TargetMismatch, refused.Reason);
         Assert.Equal("it names osha/production haz-fast 9.9.9, but the deployment was approved for osha/production haz-fast 1.1.0", refused.Detail);
         Assert.Equal(before + 1, Refusals.Counted(PipelineStage.Coordinator, RefusalReason.TargetMismatch));
-        Assert.Equal("Scanning", coordinator.Saga.Sagas.Contains(id)!.CurrentState);
+        var status = await coordinator.Harness.GetRequestClient<GetDeploymentStatus>().GetResponse<DeploymentStatus>(new GetDeploymentStatus(id));
+        Assert.Equal(("Scanning", 1), (status.Message.State, status.Message.RefusedMessages));
     }
 
     [Fact]
