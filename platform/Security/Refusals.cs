@@ -34,6 +34,12 @@ public static class Refusals
         logger.LogWarning("{Stage} refused {MessageType} for deployment {DeploymentId}: {Reason}: {Detail}",
             refusal.Stage, refusal.MessageType, refusal.DeploymentId, refusal.Reason, refusal.Detail);
         Count(refusal.Stage, refusal.Reason);
+        // Dated by the refused message's envelope, so the refusal repeated on a redelivery or a retry is the same message, not a conflicting one.
+        if (context.SentTime is { } sent)
+        {
+            refusal = refusal with { OccurredAt = new DateTimeOffset(DateTime.SpecifyKind(sent, DateTimeKind.Utc)) };
+        }
+
         return context.PublishOnce(refusal, refusal.Stage, $"{refusal.MessageType}/{refusal.Reason}{(qualifier is null ? "" : "/" + qualifier)}");
     }
 }

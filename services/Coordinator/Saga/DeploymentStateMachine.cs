@@ -83,7 +83,14 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
                 .. HoldBuilt(), .. HoldScan(), .. HoldPublished(),
                 When(StageTimedOut, IsCurrentDeadline).Then(c => c.Saga.LastError = NotApprovedReason(c.Saga)).ThenAsync(c => RefuseHeld(c, RefusalReason.NotApproved, c.Saga.LastError!))
                     .Publish(c => Rejection(c.Saga, PipelineStage.Coordinator, c.Saga.LastError!), Once).TransitionTo(Rejected),
-                OnAbortBeforeRollout(When(AbortRequested, Authorized)),
+                When(StageFailed, ReportedByAStage).Then(c => c.Saga.LastError = $"{c.Message.Stage}: {c.Message.Reason}").Publish(c => Failure(c.Saga), Once).TransitionTo(Failed),
+                When(BuildFaulted).Then(c => c.Saga.LastError = FaultReason("the Builder", c.Message)).Publish(c => Failure(c.Saga), Once).TransitionTo(Failed),
+                When(ScanFaulted).Then(c => c.Saga.LastError = FaultReason("the Scanner", c.Message)).Publish(c => Failure(c.Saga), Once).TransitionTo(Failed),
+                When(PublishFaulted).Then(c => c.Saga.LastError = FaultReason("the Publisher", c.Message)).Publish(c => Failure(c.Saga), Once).TransitionTo(Failed),
+
+                // The target is only claimed until the approval is verified, so no operator key's agency can be checked against it.
+                RefusedWhen(AbortRequested, (_, _) => NotYetApproved),
+                RefusedWhen(PromoteRequested, (_, _) => NotYetApproved),
             ]);
 
         During(Building,
@@ -164,9 +171,9 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
             When(PromoteRequested, Authorized).Then(c => c.Saga.PromotedBy = Operator(c)).ThenAsync(Finalize).TransitionTo(Live));
 
         // An operator command whose signature, key, role or agency does not hold is refused and recorded in every state it could change.
-        During([AwaitingApproval, Building, Scanning, Publishing, WaitingForTarget, .. rollingOut],
-            RefusedWhen(AbortRequested, (saga, abort) => Problem(operators.Check(abort, saga.Target!))),
-            RefusedWhen(PromoteRequested, (saga, promote) => Problem(operators.Check(promote, saga.Target!))));
+        During([Building, Scanning, Publishing, WaitingForTarget, .. rollingOut],
+            When(AbortRequested, c => !Authorized(c)).ThenAsync(c => RefuseEvent(c, Problem(CheckOf(c))!)),
+            When(PromoteRequested, c => !Authorized(c)).ThenAsync(c => RefuseEvent(c, Problem(CheckOf(c))!)));
 
         During(RollingBack,
             When(TrafficRolledBack).Publish(c => new DeploymentRolledBack(c.Saga.CorrelationId, Now, c.Saga.Target!, c.Saga.LastError ?? "rolled back"), Once)
@@ -374,7 +381,7 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
 
     /// <summary>The Builder refused the approval: the deployment ends rejected, blaming the Builder.</summary>
     private EventActivityBinder<DeploymentState, ArtifactRejected> OnArtifactRejected(EventActivityBinder<DeploymentState, ArtifactRejected> when) =>
-        when.Then(c => c.Saga.LastError = c.Message.Message)
+        when.Then(c => c.Saga.LastError = c.Message.Message).ThenAsync(c => RefuseHeld(c, RefusalReason.NotApproved, "the Builder refused the deployment's approval"))
             .Publish(c => Rejection(c.Saga, PipelineStage.Builder, c.Message.Message), Once).TransitionTo(Rejected);
 
     private EventActivityBinder<DeploymentState, ImageScanned> OnScanPassed(EventActivityBinder<DeploymentState, ImageScanned> when) =>
@@ -399,15 +406,27 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
         when.Then(c => c.Saga.LastError = $"aborted by {Operator(c)} before rollout: {c.Message.Reason}")
             .Publish(c => Failure(c.Saga), Once).TransitionTo(Failed);
 
-    /// <summary>An operator command acts only when signed by an operator key whose roles and agencies cover it (<see cref="OperatorCommandEvidence"/>).</summary>
-    private bool Authorized(BehaviorContext<DeploymentState, AbortDeployment> context) => operators.Check(context.Message, context.Saga.Target!).IsAccepted;
+    private static readonly EvidenceProblem NotYetApproved = new(RefusalReason.NotAuthorized,
+        "the deployment's approval is not verified yet, so the agency it belongs to is not known: no operator command is accepted for it");
 
-    private bool Authorized(BehaviorContext<DeploymentState, PromoteDeployment> context) => operators.Check(context.Message, context.Saga.Target!).IsAccepted;
+    /// <summary>An operator command acts only when signed by an operator key whose roles and agencies cover it (<see cref="OperatorCommandEvidence"/>).</summary>
+    private bool Authorized(BehaviorContext<DeploymentState, AbortDeployment> context) => CheckOf(context).IsAccepted;
+
+    private bool Authorized(BehaviorContext<DeploymentState, PromoteDeployment> context) => CheckOf(context).IsAccepted;
 
     /// <summary>Who signed the command, as verified: <c>requestedBy (key id)</c>.</summary>
-    private string Operator(BehaviorContext<DeploymentState, AbortDeployment> context) => operators.Check(context.Message, context.Saga.Target!).Operator ?? context.Message.RequestedBy;
+    private string Operator(BehaviorContext<DeploymentState, AbortDeployment> context) => CheckOf(context).Operator ?? context.Message.RequestedBy;
 
-    private string Operator(BehaviorContext<DeploymentState, PromoteDeployment> context) => operators.Check(context.Message, context.Saga.Target!).Operator ?? context.Message.RequestedBy;
+    private string Operator(BehaviorContext<DeploymentState, PromoteDeployment> context) => CheckOf(context).Operator ?? context.Message.RequestedBy;
+
+    /// <summary>The command is checked once per delivery, so the filter, the refusal and the record cannot disagree at a validity boundary.</summary>
+    private OperatorCheck CheckOf(BehaviorContext<DeploymentState, AbortDeployment> context) =>
+        context.GetOrAddPayload(() => new OperatorVerdict(operators.Check(context.Message, context.Saga.Target!))).Check;
+
+    private OperatorCheck CheckOf(BehaviorContext<DeploymentState, PromoteDeployment> context) =>
+        context.GetOrAddPayload(() => new OperatorVerdict(operators.Check(context.Message, context.Saga.Target!))).Check;
+
+    private sealed record OperatorVerdict(OperatorCheck Check);
 
     private static EvidenceProblem? Problem(OperatorCheck check) => check.IsAccepted ? null : new EvidenceProblem(check.Reason!.Value, check.Message!);
 

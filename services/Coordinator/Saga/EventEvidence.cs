@@ -45,11 +45,19 @@ public static class EventEvidence
         return OfTarget(saga, green.Target) ?? Differs("the Publisher released", saga.ReleasedImage, green.Image, digestOnly: false);
     }
 
-    /// <summary>The target every event names must be the one the verified approval names: agency, environment, policy and version.</summary>
+    /// <summary>
+    /// The target every event names must be the one the verified approval names: agency, environment, policy and version. A
+    /// deployment the Coordinator never verified approved (a row saved before approvals were verified) accepts no event.
+    /// </summary>
     public static EvidenceProblem? OfTarget(DeploymentState saga, DeploymentTarget target)
     {
         ArgumentNullException.ThrowIfNull(saga);
         ArgumentNullException.ThrowIfNull(target);
+        if (!saga.ApprovalVerified)
+        {
+            return new EvidenceProblem(RefusalReason.NotApproved, "the deployment's approval was never verified by the Coordinator");
+        }
+
         return saga.Target is { } approved && approved != target
             ? new EvidenceProblem(RefusalReason.TargetMismatch, $"it names {Describe(target)}, but the deployment was approved for {Describe(approved)}")
             : null;

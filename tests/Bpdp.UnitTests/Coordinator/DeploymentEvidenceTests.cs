@@ -185,4 +185,52 @@ public sealed class DeploymentEvidenceTests
         var refused = Assert.Single(coordinator.PublishedFor<MessageRefused>(id));
         Assert.Equal((nameof(ImagePublished), RefusalReason.DigestMismatch), (refused.MessageType, refused.Reason));
     }
+
+    [Fact]
+    public async Task No_operator_command_is_accepted_for_a_deployment_whose_approval_is_not_verified_yet()
+    {
+        await using var coordinator = await CoordinatorHarness.Start();
+        var id = Guid.NewGuid();
+        await coordinator.Publish(new ImageBuilt(id, coordinator.Now, Target, Quarantine, 1, [], TimeSpan.Zero));
+        await coordinator.InState(id, m => m.AwaitingApproval);
+
+        await coordinator.Publish(coordinator.Abort(id, "signed, but for a target only claimed"));
+        await coordinator.Harness.InactivityTask;
+
+        var refused = Assert.Single(coordinator.PublishedFor<MessageRefused>(id));
+        Assert.Equal((nameof(AbortDeployment), RefusalReason.NotAuthorized), (refused.MessageType, refused.Reason));
+        Assert.Equal("AwaitingApproval", coordinator.Saga.Sagas.Contains(id)!.CurrentState);
+    }
+
+    [Fact]
+    public async Task A_stage_failure_while_the_approval_is_awaited_fails_the_deployment_with_its_reason()
+    {
+        await using var coordinator = await CoordinatorHarness.Start();
+        var id = Guid.NewGuid();
+        await coordinator.Publish(new ImageBuilt(id, coordinator.Now, Target, Quarantine, 1, [], TimeSpan.Zero));
+        await coordinator.InState(id, m => m.AwaitingApproval);
+
+        await coordinator.Publish(new DeploymentFailed(id, coordinator.Now, Target, PipelineStage.Scanner, "the image could not be read"));
+
+        await coordinator.InState(id, m => m.Failed);
+        var failed = Assert.IsType<DeploymentFailed>(Assert.Single(await coordinator.TerminalEvents(id)));
+        Assert.Equal("Scanner: the image could not be read", failed.Reason);
+    }
+
+    [Fact]
+    public async Task A_refused_approval_refuses_what_was_held_for_it()
+    {
+        await using var coordinator = await CoordinatorHarness.Start();
+        var id = Guid.NewGuid();
+        await coordinator.Publish(new ImagePublished(id, coordinator.Now, Target, Release, "1.1.0", "sig"));
+        await coordinator.InState(id, m => m.AwaitingApproval);
+
+        await coordinator.Publish(new ArtifactRejected(id, coordinator.Now, Target, ApprovalRejectionReason.InvalidSignature, "the signature does not verify"));
+
+        await coordinator.InState(id, m => m.Rejected);
+        await coordinator.Harness.InactivityTask;
+        var refused = Assert.Single(coordinator.PublishedFor<MessageRefused>(id));
+        Assert.Equal((nameof(ImagePublished), RefusalReason.NotApproved), (refused.MessageType, refused.Reason));
+        Assert.Null(coordinator.Saga.Sagas.Contains(id)!.HeldPublished);
+    }
 }
