@@ -1,12 +1,15 @@
 using Bpdp.Images;
 using Bpdp.Platform.Bus;
 using Bpdp.Scanner.Consumers;
+using Bpdp.Scanner.Signing;
+using Bpdp.Trust.Keys;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Bpdp.Scanner;
 
-/// <summary>Registers the Scanner: the <c>ImageBuilt</c> consumer on <c>Scanner:Queue</c>, its rules and database, and the image store.</summary>
+/// <summary>Registers the Scanner: the <c>ImageBuilt</c> consumer on <c>Scanner:Queue</c>, its rules and database, the key that signs its verdicts, and the image store.</summary>
 public static class ScannerStage
 {
     public static IBusRegistrationConfigurator AddScannerStage(this IBusRegistrationConfigurator bus)
@@ -16,6 +19,11 @@ public static class ScannerStage
         bus.TryAddSingleton(TimeProvider.System);
         bus.AddImageStore();
         bus.AddSingleton<ImageScannerFactory>();
+        bus.AddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<ScannerOptions>>().Value;
+            return new VerdictSigner(options.SigningKeyId!, PrivateKeyPem.Read("Scanner:SigningKeyFile", options.SigningKeyFile!, "scan verdicts"));
+        });
         bus.AddStageConsumer<ImageBuiltConsumer, ScannerOptions>();
         return bus;
     }
