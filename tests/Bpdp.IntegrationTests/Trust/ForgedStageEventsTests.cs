@@ -14,8 +14,8 @@ namespace Bpdp.IntegrationTests.Trust;
 /// `bpdp up` on the real RabbitMQ, registry and PostgreSQL. A policy with a planted secret is approved and blocked by
 /// the Scanner; then a client that merely has broker access publishes an <see cref="ImagePublished"/> for a new
 /// deployment naming the quarantined digest, and a passed <see cref="ImageScanned"/> for the blocked one. Neither reaches
-/// the Rollout: the saga never saw the new deployment approved and the blocked one has ended. A real deployment beside
-/// them goes live.
+/// the Rollout: the saga never saw the new deployment approved and the blocked one has ended, and the Publisher refuses
+/// the passed verdict, whose signature no longer verifies. A real deployment beside them goes live.
 /// </summary>
 [Collection(RealServersCollection.Name)]
 public sealed class ForgedStageEventsTests(RealServers servers, Xunit.Abstractions.ITestOutputHelper output) : IDisposable
@@ -92,7 +92,9 @@ public sealed class ForgedStageEventsTests(RealServers servers, Xunit.Abstractio
         Assert.NotEqual(scan.Image.Digest, deployed[0].Image.Digest);
         var refusal = (await sink.WaitFor<MessageRefused>(nameof(RefusalProbe), r => r.DeploymentId == forged, Patience)).Message;
         Assert.Equal((PipelineStage.Coordinator, nameof(ImagePublished), RefusalReason.NotApproved), (refusal.Stage, refusal.MessageType, refusal.Reason));
-        Assert.Single(sink.ReceivedBy(nameof(RefusalProbe)).OfType<ConsumeContext<MessageRefused>>(), r => ids.Contains(r.Message.DeploymentId));
+        var forgedScan = (await sink.WaitFor<MessageRefused>(nameof(RefusalProbe), r => r.DeploymentId == blocked.DeploymentId, Patience)).Message;
+        Assert.Equal((PipelineStage.Publisher, nameof(ImageScanned), RefusalReason.InvalidSignature), (forgedScan.Stage, forgedScan.MessageType, forgedScan.Reason));
+        Assert.Equal(2, sink.ReceivedBy(nameof(RefusalProbe)).OfType<ConsumeContext<MessageRefused>>().Count(r => ids.Contains(r.Message.DeploymentId)));
 
         // The ledger holds the refusal beside the forged event itself.
         await Eventually.Holds(async () => (await LedgerTypes(up, forged)).Contains(nameof(MessageRefused)), "the ledger recorded the refusal", Patience);
