@@ -54,7 +54,8 @@ public sealed class ScanVerdictCanonicalFormTests
     [Fact]
     public void The_findings_hash_is_over_the_findings_array_as_the_wire_carries_it()
     {
-        var wire = """[{"ruleId":"github-pat","category":"secret","severity":"High","message":"a GitHub token","layerDigest":"sha256:aa","path":"etc/app/git.env","line":2,"excerpt":"GH_TOKEN=*****"}]""";
+        var wire = """[{"ruleId":"github-pat","category":"secret","severity":"High","message":"a GitHub token","layerDigest":"sha256:""" +
+            """aa","path":"etc/app/git.env","line":2,"excerpt":"GH_TOKEN=*****"}]""";
 
         Assert.Contains($"\nfindingsSha256={Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(wire)))}\n",
             ScanVerdictCanonicalForm.ToText(Scan(findings: [Finding])), StringComparison.Ordinal);

@@ -56,7 +56,8 @@ public sealed class ScanVerdictEvidenceTests : IDisposable
     [Fact]
     public void A_verdict_signed_by_an_unknown_key_is_refused_naming_the_keys_trusted_and_where_to_configure_it() =>
         Assert.Equal(ScanVerdictCheck.Refused(RefusalReason.InvalidSignature,
-                $"The scan verdict of {Image} for deployment {Id} is signed with key 'scanner-9', which is not a trusted Scanner key (trusted: scanner-1); configure it as Publisher:ScannerKeys:scanner-9."),
+                $"The scan verdict of {Image} for deployment {Id} is signed with key 'scanner-9', which is not a trusted Scanner key (trusted: scanner-1); " +
+                "configure it as Publisher:ScannerKeys:scanner-9."),
             Evidence().Check(Signed("scanner-9")));
 
     [Fact]
