@@ -53,7 +53,7 @@ public sealed class ScannerOptions : IStageOptions, IValidatableObject
         string? problem = null;
         try
         {
-            PrivateKeyPem.Read($"{Section}:{nameof(SigningKeyFile)}", SigningKeyFile, "scan verdicts").Dispose();
+            ReadSigningKey().Dispose();
         }
         catch (InvalidOperationException error)
         {
@@ -65,6 +65,9 @@ public sealed class ScannerOptions : IStageOptions, IValidatableObject
             yield return new ValidationResult(problem);
         }
     }
+
+    /// <summary>The key that signs verdicts, from <see cref="SigningKeyFile"/>; throws naming the setting when the file is not an ECDSA P-256 private key.</summary>
+    public System.Security.Cryptography.ECDsa ReadSigningKey() => PrivateKeyPem.Read($"{Section}:{nameof(SigningKeyFile)}", SigningKeyFile!, "scan verdicts");
 
     public sealed class SecretRulesOptions
     {

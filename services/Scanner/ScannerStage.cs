@@ -2,7 +2,6 @@ using Bpdp.Images;
 using Bpdp.Platform.Bus;
 using Bpdp.Scanner.Consumers;
 using Bpdp.Scanner.Signing;
-using Bpdp.Trust.Keys;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -22,7 +21,7 @@ public static class ScannerStage
         bus.AddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<ScannerOptions>>().Value;
-            return new VerdictSigner(options.SigningKeyId!, PrivateKeyPem.Read("Scanner:SigningKeyFile", options.SigningKeyFile!, "scan verdicts"));
+            return new VerdictSigner(options.SigningKeyId!, options.ReadSigningKey());
         });
         bus.AddStageConsumer<ImageBuiltConsumer, ScannerOptions>();
         return bus;
