@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography;
 using Bpdp.Contracts;
 using Bpdp.Platform.Bus;
 using Bpdp.Trust.Keys;
@@ -67,7 +68,7 @@ public sealed class ScannerOptions : IStageOptions, IValidatableObject
     }
 
     /// <summary>The key that signs verdicts, from <see cref="SigningKeyFile"/>; throws naming the setting when the file is not an ECDSA P-256 private key.</summary>
-    public System.Security.Cryptography.ECDsa ReadSigningKey() => PrivateKeyPem.Read($"{Section}:{nameof(SigningKeyFile)}", SigningKeyFile!, "scan verdicts");
+    public ECDsa ReadSigningKey() => PrivateKeyPem.Read($"{Section}:{nameof(SigningKeyFile)}", SigningKeyFile!, "scan verdicts");
 
     public sealed class SecretRulesOptions
     {

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Bpdp.Trust.Keys;
 
 namespace Bpdp.Trust.Scans;
@@ -41,6 +42,6 @@ public sealed class ScannerKeyOptions
         }
     }
 
-    internal static System.Security.Cryptography.ECDsa Read(string prefix, string path) =>
+    internal static ECDsa Read(string prefix, string path) =>
         PublicKeyPem.Read($"{prefix}:PublicKeyFile", path, "scanner", "scan verdicts");
 }
