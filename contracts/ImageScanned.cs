@@ -8,6 +8,8 @@ namespace Bpdp.Contracts;
 /// <param name="Passed">True when no finding reached the blocking severity.</param>
 /// <param name="Findings">Every finding, redacted; blocking or not.</param>
 /// <param name="SbomDigest">The digest of the CycloneDX SBOM the Scanner stored beside the image.</param>
+/// <param name="ScannerKeyId">The Scanner key that signed the verdict; the Publisher finds its public half by this id.</param>
+/// <param name="VerdictSignature">ECDSA P-256 / SHA-256 over <see cref="ScanVerdictCanonicalForm"/>, DER, base64.</param>
 public sealed record ImageScanned(
     Guid DeploymentId,
     DateTimeOffset OccurredAt,
@@ -15,4 +17,6 @@ public sealed record ImageScanned(
     ImageReference Image,
     bool Passed,
     IReadOnlyList<ScanFinding> Findings,
-    string? SbomDigest = null) : IPipelineMessage;
+    string? SbomDigest = null,
+    string? ScannerKeyId = null,
+    string? VerdictSignature = null) : IPipelineMessage;

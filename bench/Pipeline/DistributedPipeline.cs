@@ -56,7 +56,7 @@ internal sealed class DistributedPipeline : IPipelineUnderTest
         var workdir = Directory.CreateTempSubdirectory("bpdp-bench-distributed-").FullName;
         var keys = Directory.CreateDirectory(Path.Combine(workdir, "keys")).FullName;
         await File.WriteAllTextAsync(Path.Combine(keys, "approvals.pub.pem"), approvalKey.ExportSubjectPublicKeyInfoPem());
-        foreach (var name in new[] { "release", "ledger" })
+        foreach (var name in new[] { "release", "scanner", "ledger" })
         {
             using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
             await File.WriteAllTextAsync(Path.Combine(keys, $"{name}.key.pem"), key.ExportECPrivateKeyPem());
@@ -83,7 +83,10 @@ internal sealed class DistributedPipeline : IPipelineUnderTest
             [$"Coordinator:TrustedKeys:{ApproverKeyId}:Environments:0"] = "*",
             ["Images:Store"] = "Registry",
             ["Registry:Url"] = $"http://{registry}",
+            ["Scanner:SigningKeyFile"] = Path.Combine(keys, "scanner.key.pem"),
+            ["Scanner:SigningKeyId"] = "scanner",
             ["Publisher:SigningKeyFile"] = Path.Combine(keys, "release.key.pem"),
+            ["Publisher:ScannerKeys:scanner:PublicKeyFile"] = Path.Combine(keys, "scanner.pub.pem"),
             ["Publisher:ReleaseRepositoryPrefix"] = $"bench-{run}",
             ["Rollout:ReleaseKeys:release:PublicKeyFile"] = Path.Combine(keys, "release.pub.pem"),
             ["Rollout:Runner"] = "Process",

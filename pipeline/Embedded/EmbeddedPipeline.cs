@@ -9,12 +9,13 @@ namespace Bpdp.Pipeline.Embedded;
 /// <summary>
 /// Every stage in one process, in the embedded mode: in-memory bus, SQLite ledger, OCI-layout image store,
 /// local blue/green executors behind the proxy, KPIs scraped directly. Keys are made fresh in the work directory; the
-/// Rollout trusts the public half of the Publisher's release key.
+/// Publisher trusts the public half of the Scanner's key, the Rollout that of the Publisher's release key.
 /// </summary>
 public static class EmbeddedPipeline
 {
     public const string ApproverKeyId = "demo-approvals";
     public const string ReleaseKeyId = "demo-release";
+    public const string ScannerKeyId = "demo-scanner";
 
     /// <param name="workdir">Where the ledger, the image store, the keys and the rollout's files live.</param>
     /// <param name="executorBinary">The executor that goes into every image.</param>
@@ -31,6 +32,8 @@ public static class EmbeddedPipeline
         File.WriteAllText(approverPublic, approvalKey.ExportSubjectPublicKeyInfoPem());
         var releaseKey = WriteKey(Path.Combine(keys, "release.key.pem"));
         var releasePublic = WritePublicKey(releaseKey, Path.Combine(keys, "release.pub.pem"));
+        var scannerKey = WriteKey(Path.Combine(keys, "scanner.key.pem"));
+        var scannerPublic = WritePublicKey(scannerKey, Path.Combine(keys, "scanner.pub.pem"));
         var ledgerKey = WriteKey(Path.Combine(keys, "ledger.key.pem"));
 
         var builder = WebApplication.CreateBuilder();
@@ -48,7 +51,10 @@ public static class EmbeddedPipeline
             [$"Coordinator:TrustedKeys:{ApproverKeyId}:PublicKeyFile"] = approverPublic,
             [$"Coordinator:TrustedKeys:{ApproverKeyId}:Agencies:0"] = "osha",
             [$"Coordinator:TrustedKeys:{ApproverKeyId}:Environments:0"] = "*",
+            ["Scanner:SigningKeyFile"] = scannerKey,
+            ["Scanner:SigningKeyId"] = ScannerKeyId,
             ["Publisher:SigningKeyFile"] = releaseKey,
+            [$"Publisher:ScannerKeys:{ScannerKeyId}:PublicKeyFile"] = scannerPublic,
             [$"Rollout:ReleaseKeys:{ReleaseKeyId}:PublicKeyFile"] = releasePublic,
             ["Rollout:Runner"] = "InProcess",
             ["Rollout:WorkDirectory"] = Path.Combine(workdir, "rollout"),

@@ -2,13 +2,14 @@ using Bpdp.Images;
 using Bpdp.Platform.Bus;
 using Bpdp.Publisher.Consumers;
 using Bpdp.Publisher.Signing;
+using Bpdp.Trust.Scans;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Bpdp.Publisher;
 
-/// <summary>Registers the Publisher: the <c>ImageScanned</c> consumer on <c>Publisher:Queue</c>, the signing key and the image store.</summary>
+/// <summary>Registers the Publisher: the <c>ImageScanned</c> consumer on <c>Publisher:Queue</c>, the signing key, the Scanner keys its verdicts must verify with, and the image store.</summary>
 public static class PublisherStage
 {
     public static IBusRegistrationConfigurator AddPublisherStage(this IBusRegistrationConfigurator bus)
@@ -18,6 +19,9 @@ public static class PublisherStage
         bus.TryAddSingleton(TimeProvider.System);
         bus.AddImageStore();
         bus.AddSingleton(provider => SigningKey.FromPemFile(provider.GetRequiredService<IOptions<PublisherOptions>>().Value.SigningKeyFile!));
+        bus.AddSingleton(provider => ScannerKeyRing.Load($"{PublisherOptions.Section}:{nameof(PublisherOptions.ScannerKeys)}",
+            provider.GetRequiredService<IOptions<PublisherOptions>>().Value.ScannerKeys));
+        bus.AddSingleton<ScanVerdictEvidence>();
         bus.AddStageConsumer<ImageScannedConsumer, PublisherOptions>();
         return bus;
     }

@@ -6,27 +6,9 @@ using Bpdp.Trust.Release;
 namespace Bpdp.Testing;
 
 /// <summary>A Publisher's release key in miniature: signs digests in cosign's format as the Publisher does, and gives the Rollout its public half.</summary>
-public sealed class ReleaseSigning : IDisposable
+public sealed class ReleaseSigning() : PemKeyPair(KeyId)
 {
     public const string KeyId = "release-test";
-
-    public ECDsa Key { get; } = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-
-    /// <summary>Writes the public key as PEM, for <c>Rollout:ReleaseKeys:&lt;KeyId&gt;:PublicKeyFile</c>; returns its path.</summary>
-    public string WritePublicKey(string directory)
-    {
-        var path = Path.Combine(directory, $"{KeyId}.pub.pem");
-        File.WriteAllText(path, Key.ExportSubjectPublicKeyInfoPem());
-        return path;
-    }
-
-    /// <summary>Writes the private key as PEM, for <c>Publisher:SigningKeyFile</c>; returns its path.</summary>
-    public string WritePrivateKey(string directory)
-    {
-        var path = Path.Combine(directory, $"{KeyId}.key.pem");
-        File.WriteAllText(path, Key.ExportPkcs8PrivateKeyPem());
-        return path;
-    }
 
     /// <summary>The Rollout's settings trusting this key, its public key written to <paramref name="directory"/>.</summary>
     public Dictionary<string, string?> RolloutSettings(string directory) => new()
@@ -42,6 +24,4 @@ public sealed class ReleaseSigning : IDisposable
         await CosignSignature.Push(store, store.Unqualify(image.Repository), signer ?? Key, image.Digest);
         return image;
     }
-
-    public void Dispose() => Key.Dispose();
 }

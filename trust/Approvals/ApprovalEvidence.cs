@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Bpdp.Contracts;
+using Bpdp.Trust.Keys;
 
 namespace Bpdp.Trust.Approvals;
 
@@ -48,7 +49,7 @@ public sealed class ApprovalEvidence(ApprovalKeyRing keys, TimeProvider clock, T
                 $"(trusted: {string.Join(", ", keys.KeyIds.Order(StringComparer.Ordinal))}); configure it as {trustedKeysSection}:{approval.ApproverKeyId}.");
         }
 
-        if (!SignatureVerifies(key, canonical, approval.Signature))
+        if (!P256Signature.Verifies(key.PublicKey, canonical, approval.Signature))
         {
             return ApprovalCheck.Refused(ApprovalRejectionReason.InvalidSignature,
                 $"The signature does not verify with key '{approval.ApproverKeyId}': the approval was changed after signing, or signed with another key or form.");
@@ -84,13 +85,6 @@ public sealed class ApprovalEvidence(ApprovalKeyRing keys, TimeProvider clock, T
             ? ApprovalCheck.Accepted
             : ApprovalCheck.Refused(ApprovalRejectionReason.HashMismatch,
                 $"The policy's SHA-256 is {actualHash}, but the approval states {approval.PolicySha256}: the policy is not the one that was approved.");
-    }
-
-    private static bool SignatureVerifies(ApprovalKey key, byte[] canonical, string signature)
-    {
-        var bytes = new byte[signature.Length];
-        return Convert.TryFromBase64String(signature, bytes, out var length)
-            && key.PublicKey.VerifyData(canonical, bytes.AsSpan(0, length), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
     }
 
     private static string Describe(TimeSpan span) => span.TotalHours >= 1 ? $"{span.TotalHours:F1} h" : $"{span.TotalMinutes:F0} min";

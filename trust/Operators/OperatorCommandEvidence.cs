@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using Bpdp.Contracts;
+using Bpdp.Trust.Keys;
 
 namespace Bpdp.Trust.Operators;
 
@@ -67,7 +67,7 @@ public sealed class OperatorCommandEvidence(OperatorKeyRing keys, TimeProvider c
                 $"(trusted: {string.Join(", ", keys.KeyIds.Order(StringComparer.Ordinal))}); configure it as {operatorKeysSection}:{command.KeyId}.");
         }
 
-        if (!SignatureVerifies(key, canonical, command.Signature))
+        if (!P256Signature.Verifies(key.PublicKey, canonical, command.Signature))
         {
             return OperatorCheck.Refused(RefusalReason.InvalidSignature,
                 $"The signature of {what} does not verify with operator key '{key.KeyId}': " +
@@ -103,13 +103,6 @@ public sealed class OperatorCommandEvidence(OperatorKeyRing keys, TimeProvider c
             ? OperatorCheck.Refused(RefusalReason.Stale,
                 $"{Capitalized(what)} was signed at {command.OccurredAt:O}, {Describe(now - command.OccurredAt)} ago; operator commands older than {Describe(maxAge)} are refused, so send it again.")
             : OperatorCheck.Accepted(command.RequestedBy, key.KeyId);
-    }
-
-    private static bool SignatureVerifies(OperatorKey key, byte[] canonical, string signature)
-    {
-        var bytes = new byte[signature.Length];
-        return Convert.TryFromBase64String(signature, bytes, out var length)
-            && key.PublicKey.VerifyData(canonical, bytes.AsSpan(0, length), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
     }
 
     private static string Capitalized(string text) => string.Concat(text[..1].ToUpperInvariant(), text[1..]);

@@ -1,13 +1,11 @@
 using System.Security.Cryptography;
+using Bpdp.Trust.Keys;
 
 namespace Bpdp.Trust.Release;
 
 /// <summary>The release public keys a stage trusts, by key id: a release signature must verify with one of them.</summary>
 public sealed class ReleaseKeyRing : IDisposable
 {
-    /// <summary>The named curve of ECDSA P-256 (secp256r1), the only curve releases are signed with.</summary>
-    private const string P256 = "1.2.840.10045.3.1.7";
-
     private readonly IReadOnlyList<(string KeyId, ECDsa Key)> keys;
 
     public ReleaseKeyRing(string section, IEnumerable<(string KeyId, ECDsa Key)> keys)
@@ -66,58 +64,7 @@ public sealed class ReleaseKeyRing : IDisposable
     }
 
     /// <summary>An ECDSA P-256 public key from a PEM file; a private key is refused, since a verifier needs, and should hold, only the public half.</summary>
-    internal static ECDsa Read(string prefix, string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new InvalidOperationException($"{prefix}:PublicKeyFile names '{path}', which does not exist.");
-        }
-
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-        {
-            throw new InvalidOperationException($"{prefix}:PublicKeyFile: '{path}' cannot be read ({error.Message}).", error);
-        }
-
-        if (!PemEncoding.TryFind(text, out var fields))
-        {
-            throw new InvalidOperationException($"{prefix}:PublicKeyFile: '{path}' is not PEM; it must hold the release public key (-----BEGIN PUBLIC KEY-----).");
-        }
-
-        var label = text[fields.Label];
-        if (label != "PUBLIC KEY")
-        {
-            throw new InvalidOperationException(label.Contains("PRIVATE", StringComparison.Ordinal)
-                ? $"{prefix}:PublicKeyFile: '{path}' holds a private key; give this stage only the public key (openssl ec -in release.key.pem -pubout -out release.pub.pem)."
-                : $"{prefix}:PublicKeyFile: '{path}' holds a PEM '{label}', not a PUBLIC KEY.");
-        }
-
-        var key = ECDsa.Create();
-        try
-        {
-            key.ImportFromPem(text);
-            if (key.ExportParameters(includePrivateParameters: false).Curve.Oid?.Value != P256)
-            {
-                throw new InvalidOperationException($"{prefix}:PublicKeyFile: '{path}' is a {key.KeySize}-bit EC key of another curve; releases are signed with ECDSA P-256.");
-            }
-        }
-        catch (Exception error) when (error is ArgumentException or CryptographicException)
-        {
-            key.Dispose();
-            throw new InvalidOperationException($"{prefix}:PublicKeyFile: '{path}' is not an ECDSA public key ({error.Message}).", error);
-        }
-        catch
-        {
-            key.Dispose();
-            throw;
-        }
-
-        return key;
-    }
+    internal static ECDsa Read(string prefix, string path) => PublicKeyPem.Read($"{prefix}:PublicKeyFile", path, "release", "releases");
 
     public void Dispose()
     {

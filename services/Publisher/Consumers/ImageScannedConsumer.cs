@@ -4,22 +4,26 @@ using Bpdp.Contracts;
 using Bpdp.Images;
 using Bpdp.Images.Registry;
 using Bpdp.Platform.Bus;
+using Bpdp.Platform.Security;
 using Bpdp.Publisher.Attestation;
 using Bpdp.Publisher.Referrers;
 using Bpdp.Trust.Release;
+using Bpdp.Trust.Scans;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
 namespace Bpdp.Publisher.Consumers;
 
 /// <summary>
-/// Releases a scanned image: promote it by digest into <c>&lt;agency&gt;/&lt;policy&gt;</c>, sign it, attach the SBOM
+/// Releases a scanned image whose passed verdict the Scanner signed: promote it by digest into <c>&lt;agency&gt;/&lt;policy&gt;</c>, sign it, attach the SBOM
 /// and the provenance as referrers, and only then tag the version — so a version tag never points at an
 /// unsigned image, and a failure leaves no tag. Versions are immutable: a tag that names another digest is
 /// refused; the same digest again publishes the same event and signs nothing twice. Failed scans are not
-/// this stage's business: the Coordinator ends those deployments.
+/// this stage's business: the Coordinator ends those deployments. A passed verdict whose signature does not
+/// verify is refused (<see cref="MessageRefused"/>) and nothing else: no image is promoted or signed, and the
+/// deployment is not failed, since a forged verdict must not be able to end a real deployment.
 /// </summary>
-public sealed class ImageScannedConsumer(IImageStore store, ECDsa signingKey, IOptions<PublisherOptions> options, TimeProvider time, ILogger<ImageScannedConsumer> logger)
+public sealed class ImageScannedConsumer(IImageStore store, ECDsa signingKey, ScanVerdictEvidence verdicts, IOptions<PublisherOptions> options, TimeProvider time, ILogger<ImageScannedConsumer> logger)
     : IConsumer<ImageScanned>
 {
     public async Task Consume(ConsumeContext<ImageScanned> context)
@@ -27,6 +31,14 @@ public sealed class ImageScannedConsumer(IImageStore store, ECDsa signingKey, IO
         var scanned = context.Message;
         if (!scanned.Passed)
         {
+            return;
+        }
+
+        var verdict = verdicts.Check(scanned);
+        if (!verdict.IsVerified)
+        {
+            await context.Refuse(logger, new MessageRefused(scanned.DeploymentId, time.GetUtcNow(), PipelineStage.Publisher, nameof(ImageScanned), verdict.Reason!.Value, verdict.Message),
+                scanned.Image.Digest);
             return;
         }
 

@@ -3,17 +3,18 @@ using Bpdp.Images;
 using Bpdp.Images.Registry;
 using Bpdp.Platform.Bus;
 using Bpdp.Scanner.Sbom;
+using Bpdp.Scanner.Signing;
 using MassTransit;
 
 namespace Bpdp.Scanner.Consumers;
 
 /// <summary>
 /// Reads the quarantined image by digest, scans it, stores its SBOM beside it (an OCI artifact whose subject
-/// is the image) and publishes <see cref="ImageScanned"/> with every finding, redacted. A store that stays
+/// is the image) and publishes <see cref="ImageScanned"/> with every finding, redacted, signed with its key. A store that stays
 /// unreachable ends the deployment with <see cref="DeploymentFailed"/>. A redelivered message scans again
 /// and publishes the same event under the same message id.
 /// </summary>
-public sealed class ImageBuiltConsumer(ImageScannerFactory scanners, IImageStore store, TimeProvider time, ILogger<ImageBuiltConsumer> logger) : IConsumer<ImageBuilt>
+public sealed class ImageBuiltConsumer(ImageScannerFactory scanners, IImageStore store, VerdictSigner signer, TimeProvider time, ILogger<ImageBuiltConsumer> logger) : IConsumer<ImageBuilt>
 {
     public async Task Consume(ConsumeContext<ImageBuilt> context)
     {
@@ -44,6 +45,7 @@ public sealed class ImageBuiltConsumer(ImageScannerFactory scanners, IImageStore
         logger.LogInformation("Deployment {DeploymentId}: scanned {Image}: {Files} files, {Packages} packages, {Findings} findings, {Blocking} blocking ({Rules}) in {Elapsed} ms",
             built.DeploymentId, built.Image, report.FilesScanned, report.Packages, report.Findings.Count, blocking.Count,
             string.Join(", ", blocking.Select(f => f.Finding.RuleId).Distinct()), (int)time.GetElapsedTime(started).TotalMilliseconds);
-        await context.PublishOnce(new ImageScanned(built.DeploymentId, time.GetUtcNow(), built.Target, built.Image, report.Passed, report.Reported, sbomDigest), PipelineStage.Scanner);
+        var verdict = new ImageScanned(built.DeploymentId, time.GetUtcNow(), built.Target, built.Image, report.Passed, report.Reported, sbomDigest);
+        await context.PublishOnce(signer.Sign(verdict), PipelineStage.Scanner);
     }
 }

@@ -159,6 +159,12 @@ public sealed class EveryStageInItsOwnProcessTests(RealServers servers) : IAsync
             await File.WriteAllTextAsync(Path.Combine(folder, "release.pub.pem"), release.ExportSubjectPublicKeyInfoPem());
         }
 
+        using (var scanner = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder, "scanner.key.pem"), scanner.ExportECPrivateKeyPem());
+            await File.WriteAllTextAsync(Path.Combine(folder, "scanner.pub.pem"), scanner.ExportSubjectPublicKeyInfoPem());
+        }
+
         await File.WriteAllTextAsync(Path.Combine(folder, "ledger.key.pem"), ledger.Key.ExportECPrivateKeyPem());
         await File.WriteAllTextAsync(Path.Combine(folder, "ledger.pub.pem"), ledger.Key.ExportSubjectPublicKeyInfoPem());
         var store = ImageStoreRegistration.CreateRegistryStore(new RegistryOptions { Url = new Uri($"http://{registry}") }, NullLogger<RegistryImageStore>.Instance);
@@ -183,7 +189,10 @@ public sealed class EveryStageInItsOwnProcessTests(RealServers servers) : IAsync
             [$"Coordinator:TrustedKeys:{ApprovalSigning.KeyId}:Environments:0"] = "*",
             ["Images:Store"] = "Registry",
             ["Registry:Url"] = $"http://{registry}",
+            ["Scanner:SigningKeyFile"] = Path.Combine(folder, "scanner.key.pem"),
+            ["Scanner:SigningKeyId"] = "scanner",
             ["Publisher:SigningKeyFile"] = Path.Combine(folder, "release.key.pem"),
+            ["Publisher:ScannerKeys:scanner:PublicKeyFile"] = Path.Combine(folder, "scanner.pub.pem"),
             ["Publisher:ReleaseRepositoryPrefix"] = $"e2e-{run}",
             ["Rollout:ReleaseKeys:release:PublicKeyFile"] = Path.Combine(folder, "release.pub.pem"),
             ["Rollout:Runner"] = "Process",

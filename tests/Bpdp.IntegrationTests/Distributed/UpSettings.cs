@@ -36,6 +36,12 @@ internal sealed class UpSettings
             await File.WriteAllTextAsync(Path.Combine(folder, "ledger.key.pem"), release.ExportECPrivateKeyPem());
         }
 
+        using (var scanner = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256))
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder, "scanner.key.pem"), scanner.ExportECPrivateKeyPem());
+            await File.WriteAllTextAsync(Path.Combine(folder, "scanner.pub.pem"), scanner.ExportSubjectPublicKeyInfoPem());
+        }
+
         string[] queues = [$"builder-{run}", $"scanner-{run}", $"publisher-{run}", $"rollout-{run}", $"kpi-gate-{run}", $"ledger-{run}", $"coordinator-{run}"];
         var settings = new Dictionary<string, string?>([.. rabbit.ServiceSettings(), .. approvalKeys])
         {
@@ -49,7 +55,10 @@ internal sealed class UpSettings
             ["Builder:ExecutorBinary"] = PublishedExecutor.Path,
             ["Images:Store"] = "Registry",
             ["Registry:Url"] = $"http://{registry}",
+            ["Scanner:SigningKeyFile"] = Path.Combine(folder, "scanner.key.pem"),
+            ["Scanner:SigningKeyId"] = "scanner",
             ["Publisher:SigningKeyFile"] = Path.Combine(folder, "release.key.pem"),
+            ["Publisher:ScannerKeys:scanner:PublicKeyFile"] = Path.Combine(folder, "scanner.pub.pem"),
             ["Publisher:ReleaseRepositoryPrefix"] = $"e2e-{run}",
             ["Rollout:ReleaseKeys:release:PublicKeyFile"] = Path.Combine(folder, "release.pub.pem"),
             ["Rollout:Runner"] = "Process",

@@ -31,6 +31,7 @@ public sealed class PublisherEndToEndTests(RealServers servers) : IAsyncLifetime
 {
     private readonly string folder = Directory.CreateTempSubdirectory("bpdp-publisher-e2e-").FullName;
     private readonly string run = Guid.NewGuid().ToString("N")[..8];
+    private readonly ScanSigning scans = new();
 
     public sealed class PublishedProbe(MessageSink sink) : RecordingConsumer<ImagePublished>(sink);
 
@@ -47,6 +48,7 @@ public sealed class PublisherEndToEndTests(RealServers servers) : IAsyncLifetime
             await cleanup.DisposeAsync();
         }
 
+        scans.Dispose();
         Directory.Delete(folder, recursive: true);
     }
 
@@ -148,9 +150,9 @@ public sealed class PublisherEndToEndTests(RealServers servers) : IAsyncLifetime
         return (image, manifest.Digest);
     }
 
-    private static ImageScanned Scanned(IImageStore store, string agency, OciImage image, string sbomDigest) =>
-        new(Guid.NewGuid(), DateTimeOffset.UtcNow, new DeploymentTarget(agency, "production", "haz-fast", image.Annotations["org.opencontainers.image.version"]!.GetValue<string>()),
-            new ImageReference(store.Qualify($"quarantine/{agency}/haz-fast"), image.Digest), Passed: true, Findings: [], sbomDigest);
+    private ImageScanned Scanned(IImageStore store, string agency, OciImage image, string sbomDigest) => scans.Sign(
+        new ImageScanned(Guid.NewGuid(), DateTimeOffset.UtcNow, new DeploymentTarget(agency, "production", "haz-fast", image.Annotations["org.opencontainers.image.version"]!.GetValue<string>()),
+            new ImageReference(store.Qualify($"quarantine/{agency}/haz-fast"), image.Digest), Passed: true, Findings: [], sbomDigest));
 
     private async Task<WebApplication> StartPublisher(string registry, MessageSink sink)
     {
@@ -164,7 +166,7 @@ public sealed class PublisherEndToEndTests(RealServers servers) : IAsyncLifetime
         }
 
         var queue = $"publisher-{run}-{Guid.NewGuid():N}"[..30];
-        var settings = new Dictionary<string, string?>(rabbit.ServiceSettings())
+        var settings = new Dictionary<string, string?>([.. rabbit.ServiceSettings(), .. scans.PublisherSettings(folder)])
         {
             ["Publisher:SigningKeyFile"] = keyFile,
             ["Publisher:Queue"] = queue,

@@ -60,7 +60,8 @@ public sealed class ScannerEndToEndTests(RealServers servers) : IDisposable
             ["Ledger:SigningKeyFile"] = ledgerKey,
             ["Ledger:Queue"] = $"ledger-{run}",
         });
-        await using var scanner = await ServiceProcess.Start("Bpdp.Scanner.dll", FreeTcpPort.Next(), new Dictionary<string, string?>(rabbit.ServiceSettings())
+        using var signing = new ScanSigning();
+        await using var scanner = await ServiceProcess.Start("Bpdp.Scanner.dll", FreeTcpPort.Next(), new Dictionary<string, string?>([.. rabbit.ServiceSettings(), .. signing.ScannerSettings(folder)])
         {
             ["Scanner:Queue"] = $"scanner-{run}",
             ["Scanner:OsvDatabase"] = Path.Combine(RepositoryRoot.Path, "tests", "fixtures", "osv"),

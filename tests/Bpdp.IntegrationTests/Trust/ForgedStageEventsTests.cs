@@ -15,8 +15,9 @@ namespace Bpdp.IntegrationTests.Trust;
 /// the Scanner; then a client that merely has broker access publishes an <see cref="ImagePublished"/> for a new
 /// deployment naming the quarantined digest. It never reaches the Rollout: the saga never saw that deployment approved,
 /// holds the event, and refuses it at its deadline; a <see cref="DeployGreen"/> sent straight to the Rollout for it is
-/// refused there, as the image carries no release signature; an unsigned abort and promotion change nothing. A real
-/// deployment beside them goes live.
+/// refused there, as the image carries no release signature; an unsigned abort and promotion change nothing; a passed
+/// verdict forged from the blocking one is refused by the Publisher, whose signature check fails. A real deployment
+/// beside them goes live.
 /// </summary>
 [Collection(RealServersCollection.Name)]
 public sealed class ForgedStageEventsTests(RealServers servers, Xunit.Abstractions.ITestOutputHelper output) : IDisposable
@@ -76,6 +77,7 @@ public sealed class ForgedStageEventsTests(RealServers servers, Xunit.Abstractio
         var forged = Guid.NewGuid();
         await bus.Publish(new ImagePublished(forged, DateTimeOffset.UtcNow, blocked.Target, scan.Image, blocked.PolicyVersion, "forged"));
         await bus.Publish(new DeployGreen(forged, DateTimeOffset.UtcNow, blocked.Target, scan.Image));
+        await bus.Publish(scan with { OccurredAt = DateTimeOffset.UtcNow, Passed = true, Findings = [] });
         await Eventually.Holds(async () => await StateOf(rabbit, up, forged) == "AwaitingApproval", "the Coordinator holds the forged release", Patience);
         await bus.Publish(new AbortDeployment(forged, DateTimeOffset.UtcNow, "mallory", "let it through"));
         await bus.Publish(new PromoteDeployment(forged, DateTimeOffset.UtcNow, "mallory"));
@@ -96,16 +98,16 @@ public sealed class ForgedStageEventsTests(RealServers servers, Xunit.Abstractio
         var ready = sink.ReceivedBy(nameof(GreenReadyProbe)).OfType<ConsumeContext<GreenReady>>().Select(c => c.Message).Where(g => ids.Contains(g.DeploymentId)).ToList();
         Assert.Equal(real.DeploymentId, Assert.Single(ready).DeploymentId);
         Assert.NotEqual(scan.Image.Digest, ready[0].Image.Digest);
-        await Eventually.Holds(() => Task.FromResult(Refusals(sink, ids).Count == 4), "the Coordinator and the Rollout refused each forged message", Patience);
+        await Eventually.Holds(() => Task.FromResult(Refusals(sink, ids).Count == 5), "the Coordinator, the Publisher and the Rollout refused each forged message", Patience);
         Assert.Equal(
             [
-                (PipelineStage.Coordinator, nameof(AbortDeployment), RefusalReason.MissingSignature),
-                (PipelineStage.Rollout, nameof(DeployGreen), RefusalReason.MissingSignature),
-                (PipelineStage.Coordinator, nameof(ImagePublished), RefusalReason.NotApproved),
-                (PipelineStage.Coordinator, nameof(PromoteDeployment), RefusalReason.MissingSignature),
+                (forged, PipelineStage.Coordinator, nameof(AbortDeployment), RefusalReason.MissingSignature),
+                (forged, PipelineStage.Rollout, nameof(DeployGreen), RefusalReason.MissingSignature),
+                (forged, PipelineStage.Coordinator, nameof(ImagePublished), RefusalReason.NotApproved),
+                (blocked.DeploymentId, PipelineStage.Publisher, nameof(ImageScanned), RefusalReason.InvalidSignature),
+                (forged, PipelineStage.Coordinator, nameof(PromoteDeployment), RefusalReason.MissingSignature),
             ],
-            Refusals(sink, ids).Select(r => (r.Stage, r.MessageType, r.Reason)).OrderBy(r => r.MessageType, StringComparer.Ordinal));
-        Assert.All(Refusals(sink, ids), r => Assert.Equal(forged, r.DeploymentId));
+            Refusals(sink, ids).Select(r => (r.DeploymentId, r.Stage, r.MessageType, r.Reason)).OrderBy(r => r.MessageType, StringComparer.Ordinal));
 
         // The ledger holds each refusal beside the forged messages themselves.
         string[] recorded = [nameof(AbortDeployment), nameof(DeployGreen), nameof(DeploymentFailed), nameof(DeploymentRejected), nameof(ImagePublished),

@@ -16,15 +16,21 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Bpdp.UnitTests.Publisher;
 
-/// <summary>The embedded mode: the same promotion, signature and attachments in OCI layouts, tags and referrers in their index.json.</summary>
+/// <summary>
+/// The embedded mode: the same promotion, signature and attachments in OCI layouts, tags and referrers in their index.json;
+/// and a passed verdict the Scanner did not sign releases nothing.
+/// </summary>
 public sealed class PublisherOnLayoutTests : IAsyncLifetime
 {
     private readonly string folder = Directory.CreateTempSubdirectory("bpdp-publisher-").FullName;
     private readonly MessageSink sink = new();
     private readonly ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly ScanSigning scans = new();
     private WebApplication? host;
 
     public sealed class PublishedProbe(MessageSink sink) : RecordingConsumer<ImagePublished>(sink);
+
+    public sealed class RefusedProbe(MessageSink sink) : RecordingConsumer<MessageRefused>(sink);
 
     private string Images => Path.Combine(folder, "images");
 
@@ -32,7 +38,7 @@ public sealed class PublisherOnLayoutTests : IAsyncLifetime
     {
         var keyFile = Path.Combine(folder, "release.key.pem");
         await File.WriteAllTextAsync(keyFile, key.ExportPkcs8PrivateKeyPem());
-        host = TestHost.Build(new Dictionary<string, string?>
+        host = TestHost.Build(new Dictionary<string, string?>(scans.PublisherSettings(folder))
         {
             ["Bus:Transport"] = "InMemory",
             ["Images:Store"] = "Layout",
@@ -42,6 +48,7 @@ public sealed class PublisherOnLayoutTests : IAsyncLifetime
         {
             bus.AddPublisherStage();
             bus.AddConsumer<PublishedProbe>();
+            bus.AddConsumer<RefusedProbe>();
             bus.AddSingleton<ConsumedMessages>();
             bus.AddConsumeObserver(provider => provider.GetRequiredService<ConsumedMessages>());
         }, sink);
@@ -53,6 +60,7 @@ public sealed class PublisherOnLayoutTests : IAsyncLifetime
         await host!.StopAsync();
         await host.DisposeAsync();
         key.Dispose();
+        scans.Dispose();
         Directory.Delete(folder, recursive: true);
     }
 
@@ -64,7 +72,9 @@ public sealed class PublisherOnLayoutTests : IAsyncLifetime
         return image;
     }
 
-    private static ImageScanned Scanned(OciImage image, string version, bool passed) =>
+    private ImageScanned Scanned(OciImage image, string version, bool passed) => scans.Sign(Unsigned(image, version, passed));
+
+    private static ImageScanned Unsigned(OciImage image, string version, bool passed) =>
         new(Guid.NewGuid(), DateTimeOffset.UtcNow, new DeploymentTarget("osha", "production", "haz-fast", version),
             new ImageReference("quarantine/osha/haz-fast", image.Digest), passed, []);
 
@@ -94,5 +104,74 @@ public sealed class PublisherOnLayoutTests : IAsyncLifetime
         var store = new OciLayoutImageStore(Images);
         Assert.Contains(await ReferrersTag.List(store, "osha/haz-fast", accepted.Digest, CancellationToken.None), r => r.ArtifactType == "application/vnd.in-toto+json");
         Assert.True(File.Exists(layout.BlobPath(accepted.Layers[0].Digest)));
+    }
+
+    [Fact]
+    public async Task An_unsigned_passed_verdict_is_refused_once_and_nothing_is_promoted_or_signed()
+    {
+        var image = await Quarantine("1.1.0");
+
+        var refusal = await RefusalOf(Unsigned(image, "1.1.0", passed: true));
+
+        Assert.Equal((PipelineStage.Publisher, nameof(ImageScanned), RefusalReason.MissingSignature), (refusal.Stage, refusal.MessageType, refusal.Reason));
+        Assert.StartsWith($"The scan verdict of quarantine/osha/haz-fast@{image.Digest} for deployment {refusal.DeploymentId} carries no signature", refusal.Detail, StringComparison.Ordinal);
+        AssertNothingReleased();
+    }
+
+    [Fact]
+    public async Task A_passed_verdict_signed_by_another_key_under_the_trusted_id_is_refused_once_and_nothing_is_promoted_or_signed()
+    {
+        var image = await Quarantine("1.1.0");
+        using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+        var refusal = await RefusalOf(scans.Sign(Unsigned(image, "1.1.0", passed: true), other));
+
+        Assert.Equal((PipelineStage.Publisher, RefusalReason.InvalidSignature), (refusal.Stage, refusal.Reason));
+        Assert.Contains($"does not verify with Scanner key '{ScanSigning.KeyId}'", refusal.Detail, StringComparison.Ordinal);
+        AssertNothingReleased();
+    }
+
+    [Fact]
+    public async Task A_blocked_verdict_turned_passed_is_refused_once_and_nothing_is_promoted_or_signed()
+    {
+        var image = await Quarantine("1.1.0");
+
+        var refusal = await RefusalOf(Scanned(image, "1.1.0", passed: false) with { Passed = true });
+
+        Assert.Equal(RefusalReason.InvalidSignature, refusal.Reason);
+        AssertNothingReleased();
+    }
+
+    [Fact]
+    public async Task A_redelivered_forged_verdict_is_refused_again_under_the_same_message_id()
+    {
+        var forged = Unsigned(await Quarantine("1.1.0"), "1.1.0", passed: true);
+        var bus = host!.Services.GetRequiredService<IPublishEndpoint>();
+
+        await bus.Publish(forged);
+        await bus.Publish(forged);
+        await Eventually.Holds(() => Task.FromResult(sink.ReceivedBy(nameof(RefusedProbe)).Count == 2), "both deliveries were refused", TimeSpan.FromSeconds(10));
+
+        var ids = sink.ReceivedBy(nameof(RefusedProbe)).Select(c => c.MessageId).ToList();
+        Assert.Equal(ids[0], ids[1]);
+        Assert.NotNull(ids[0]);
+        AssertNothingReleased();
+    }
+
+    /// <summary>Publishes <paramref name="scanned"/>, waits until the Publisher has consumed it, and returns its only refusal.</summary>
+    private async Task<MessageRefused> RefusalOf(ImageScanned scanned)
+    {
+        await host!.Services.GetRequiredService<IPublishEndpoint>().Publish(scanned);
+        await host.Services.GetRequiredService<ConsumedMessages>().WaitFor<ImageScanned>(m => m.DeploymentId == scanned.DeploymentId);
+        var refusal = (await sink.WaitFor<MessageRefused>(nameof(RefusedProbe), m => m.DeploymentId == scanned.DeploymentId)).Message;
+        Assert.Single(sink.ReceivedBy(nameof(RefusedProbe)));
+        return refusal;
+    }
+
+    /// <summary>No release repository was written: nothing promoted, tagged or signed, and no <see cref="ImagePublished"/>.</summary>
+    private void AssertNothingReleased()
+    {
+        Assert.False(Directory.Exists(Path.Combine(Images, "osha", "haz-fast")), "the release repository osha/haz-fast was written");
+        Assert.Empty(sink.ReceivedBy(nameof(PublishedProbe)));
     }
 }
