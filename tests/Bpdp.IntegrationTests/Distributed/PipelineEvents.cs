@@ -25,11 +25,14 @@ public static class PipelineEvents
 
     public sealed class Rejected(MessageSink sink) : RecordingConsumer<DeploymentRejected>(sink);
 
+    public sealed class Refused(MessageSink sink) : RecordingConsumer<MessageRefused>(sink);
+
     /// <summary>Every probe on a queue named <c>&lt;prefix&gt;-&lt;probe&gt;</c>; returns those queue names, for cleanup.</summary>
     public static string[] AddPipelineProbes(this IBusRegistrationConfigurator bus, string prefix)
     {
         ArgumentNullException.ThrowIfNull(bus);
-        Type[] probes = [typeof(Scanned), typeof(Ready), typeof(CutOver), typeof(Breached), typeof(Back), typeof(Completed), typeof(RolledBackInFull), typeof(Failed), typeof(Rejected)];
+        Type[] probes = [typeof(Scanned), typeof(Ready), typeof(CutOver), typeof(Breached), typeof(Back), typeof(Completed), typeof(RolledBackInFull), typeof(Failed), typeof(Rejected),
+            typeof(Refused)];
         foreach (var probe in probes)
         {
             bus.AddConsumer(probe).Endpoint(e => e.Name = $"{prefix}-{probe.Name.ToLowerInvariant()}");

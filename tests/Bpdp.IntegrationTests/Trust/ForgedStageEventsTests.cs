@@ -14,10 +14,10 @@ namespace Bpdp.IntegrationTests.Trust;
 /// `bpdp up` on the real RabbitMQ, registry and PostgreSQL. A policy with a planted secret is approved and blocked by
 /// the Scanner; then a client that merely has broker access publishes an <see cref="ImagePublished"/> for a new
 /// deployment naming the quarantined digest. It never reaches the Rollout: the saga never saw that deployment approved,
-/// holds the event, and refuses it at its deadline; a <see cref="DeployGreen"/> sent straight to the Rollout for it is
-/// refused there, as the image carries no release signature; an unsigned abort and promotion change nothing; a passed
-/// verdict forged from the blocking one is refused by the Publisher, whose signature check fails. A real deployment
-/// beside them goes live.
+/// holds the event, and refuses it at its deadline. A <see cref="DeployGreen"/> for the same image sent straight to the
+/// Rollout is refused there, as the image carries no release signature; an abort and a promotion of the held deployment
+/// change nothing; a passed verdict forged from the blocking one is refused by the Publisher, whose signature check
+/// fails. A real deployment beside them goes live.
 /// </summary>
 [Collection(RealServersCollection.Name)]
 public sealed class ForgedStageEventsTests(RealServers servers, Xunit.Abstractions.ITestOutputHelper output) : IDisposable
@@ -50,70 +50,63 @@ public sealed class ForgedStageEventsTests(RealServers servers, Xunit.Abstractio
 
     private static async Task Forge(RabbitMqServer rabbit, string run, UpSettings up, ApprovalSigning approvals, ServiceProcess pipeline)
     {
-        string[] probes = [$"green-ready-probe-{run}", $"scan-probe-{run}", $"refusal-probe-{run}", $"end-probe-{run}"];
-        await using var cleanup = new QueueCleanup(rabbit, probes);
         var sink = new MessageSink();
-        await using var attacker = TestHost.Build(rabbit.ServiceSettings(), bus =>
-        {
-            bus.AddConsumer<GreenReadyProbe>().Endpoint(e => e.Name = probes[0]);
-            bus.AddConsumer<ScanProbe>().Endpoint(e => e.Name = probes[1]);
-            bus.AddConsumer<RefusalProbe>().Endpoint(e => e.Name = probes[2]);
-            bus.AddConsumer<RejectedProbe>().Endpoint(e => e.Name = probes[3]);
-            bus.AddConsumer<CompletedProbe>().Endpoint(e => e.Name = $"{probes[3]}-completed");
-            bus.AddConsumer<CutOverProbe>().Endpoint(e => e.Name = $"{probes[3]}-cut-over");
-        }, sink);
+        string[] probes = [];
+        await using var attacker = TestHost.Build(rabbit.ServiceSettings(), bus => probes = bus.AddPipelineProbes($"trust-{run}"), sink);
         await attacker.StartAsync();
-        await using var moreQueues = new QueueCleanup(rabbit, $"{probes[3]}-completed", $"{probes[3]}-cut-over");
+        await using var cleanup = new QueueCleanup(rabbit, probes);
         var bus = attacker.Services.GetRequiredService<IPublishEndpoint>();
         var policy = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "examples", "haz-fast", "v1.1.0.yaml"));
         var token = "ghp_" + new string([.. RandomNumberGenerator.GetItems<char>("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 36)]);
 
         var blocked = approvals.Approve($"{policy.TrimEnd()}\n# deploy token: {token}\n", environment: $"blocked-{run}");
         await bus.Publish(blocked);
-        var scan = (await sink.WaitFor<ImageScanned>(nameof(ScanProbe), s => s.DeploymentId == blocked.DeploymentId, Patience)).Message;
+        var scan = (await sink.WaitFor<ImageScanned>(nameof(PipelineEvents.Scanned), s => s.DeploymentId == blocked.DeploymentId, Patience)).Message;
         Assert.False(scan.Passed);
-        await sink.WaitFor<DeploymentRejected>(nameof(RejectedProbe), r => r.DeploymentId == blocked.DeploymentId && r.Stage == PipelineStage.Scanner, Patience);
+        await sink.WaitFor<DeploymentRejected>(nameof(PipelineEvents.Rejected), r => r.DeploymentId == blocked.DeploymentId && r.Stage == PipelineStage.Scanner, Patience);
 
         var forged = Guid.NewGuid();
         await bus.Publish(new ImagePublished(forged, DateTimeOffset.UtcNow, blocked.Target, scan.Image, blocked.PolicyVersion, "forged"));
-        await bus.Publish(new DeployGreen(forged, DateTimeOffset.UtcNow, blocked.Target, scan.Image));
+        var straightToRollout = Guid.NewGuid();
+        await bus.Publish(new DeployGreen(straightToRollout, DateTimeOffset.UtcNow, blocked.Target, scan.Image));
         await bus.Publish(scan with { OccurredAt = DateTimeOffset.UtcNow, Passed = true, Findings = [] });
         await Eventually.Holds(async () => await StateOf(rabbit, up, forged) == "AwaitingApproval", "the Coordinator holds the forged release", Patience);
         await bus.Publish(new AbortDeployment(forged, DateTimeOffset.UtcNow, "mallory", "let it through"));
         await bus.Publish(new PromoteDeployment(forged, DateTimeOffset.UtcNow, "mallory"));
         var real = approvals.Approve(policy, environment: $"real-{run}");
-        await using (new UsersOfTheLiveService(sink, nameof(CutOverProbe), c => c.DeploymentId == real.DeploymentId))
+        await using (new UsersOfTheLiveService(sink, nameof(PipelineEvents.CutOver), c => c.DeploymentId == real.DeploymentId))
         {
             await bus.Publish(real);
-            await sink.WaitFor<DeploymentCompleted>(nameof(CompletedProbe), c => c.DeploymentId == real.DeploymentId, Patience);
+            await sink.WaitFor<DeploymentCompleted>(nameof(PipelineEvents.Completed), c => c.DeploymentId == real.DeploymentId, Patience);
         }
 
-        var rejected = (await sink.WaitFor<DeploymentRejected>(nameof(RejectedProbe), r => r.DeploymentId == forged, Patience)).Message;
+        var rejected = (await sink.WaitFor<DeploymentRejected>(nameof(PipelineEvents.Rejected), r => r.DeploymentId == forged, Patience)).Message;
         Assert.Equal(PipelineStage.Coordinator, rejected.Stage);
         Assert.StartsWith("no approval the Coordinator could verify arrived within 15 s of ImagePublished", rejected.Reason, StringComparison.Ordinal);
         var status = await StatusOf(rabbit, up, forged);
         Assert.Equal(("Rejected", 3), (status?["state"]?.GetValue<string>(), status?["refusedMessages"]?.GetValue<int>()));
 
-        Guid[] ids = [blocked.DeploymentId, forged, real.DeploymentId];
-        var ready = sink.ReceivedBy(nameof(GreenReadyProbe)).OfType<ConsumeContext<GreenReady>>().Select(c => c.Message).Where(g => ids.Contains(g.DeploymentId)).ToList();
+        Guid[] ids = [blocked.DeploymentId, forged, straightToRollout, real.DeploymentId];
+        var ready = sink.ReceivedBy(nameof(PipelineEvents.Ready)).OfType<ConsumeContext<GreenReady>>().Select(c => c.Message).Where(g => ids.Contains(g.DeploymentId)).ToList();
         Assert.Equal(real.DeploymentId, Assert.Single(ready).DeploymentId);
         Assert.NotEqual(scan.Image.Digest, ready[0].Image.Digest);
         await Eventually.Holds(() => Task.FromResult(Refusals(sink, ids).Count == 5), "the Coordinator, the Publisher and the Rollout refused each forged message", Patience);
         Assert.Equal(
             [
-                (forged, PipelineStage.Coordinator, nameof(AbortDeployment), RefusalReason.MissingSignature),
-                (forged, PipelineStage.Rollout, nameof(DeployGreen), RefusalReason.MissingSignature),
+                (forged, PipelineStage.Coordinator, nameof(AbortDeployment), RefusalReason.NotAuthorized),
+                (straightToRollout, PipelineStage.Rollout, nameof(DeployGreen), RefusalReason.MissingSignature),
                 (forged, PipelineStage.Coordinator, nameof(ImagePublished), RefusalReason.NotApproved),
                 (blocked.DeploymentId, PipelineStage.Publisher, nameof(ImageScanned), RefusalReason.InvalidSignature),
-                (forged, PipelineStage.Coordinator, nameof(PromoteDeployment), RefusalReason.MissingSignature),
+                (forged, PipelineStage.Coordinator, nameof(PromoteDeployment), RefusalReason.NotAuthorized),
             ],
             Refusals(sink, ids).Select(r => (r.DeploymentId, r.Stage, r.MessageType, r.Reason)).OrderBy(r => r.MessageType, StringComparer.Ordinal));
 
         // The ledger holds each refusal beside the forged messages themselves.
-        string[] recorded = [nameof(AbortDeployment), nameof(DeployGreen), nameof(DeploymentFailed), nameof(DeploymentRejected), nameof(ImagePublished),
-            nameof(MessageRefused), nameof(MessageRefused), nameof(MessageRefused), nameof(MessageRefused), nameof(PromoteDeployment), nameof(StageTimedOut)];
+        string[] recorded = [nameof(AbortDeployment), nameof(DeploymentRejected), nameof(ImagePublished),
+            nameof(MessageRefused), nameof(MessageRefused), nameof(MessageRefused), nameof(PromoteDeployment), nameof(StageTimedOut)];
         await Eventually.Holds(async () => (await LedgerTypes(up, forged)).Count == recorded.Length, "the ledger recorded every message of the forged deployment", Patience);
         Assert.Equal(recorded, (await LedgerTypes(up, forged)).Order(StringComparer.Ordinal));
+        Assert.Equal([nameof(DeployGreen), nameof(DeploymentFailed), nameof(MessageRefused)], (await LedgerTypes(up, straightToRollout)).Order(StringComparer.Ordinal));
         Assert.DoesNotContain(token, pipeline.Log, StringComparison.Ordinal);
     }
 
@@ -127,7 +120,7 @@ public sealed class ForgedStageEventsTests(RealServers servers, Xunit.Abstractio
     }
 
     private static List<MessageRefused> Refusals(MessageSink sink, Guid[] ids) =>
-        [.. sink.ReceivedBy(nameof(RefusalProbe)).OfType<ConsumeContext<MessageRefused>>().Select(c => c.Message).Where(r => ids.Contains(r.DeploymentId))];
+        [.. sink.ReceivedBy(nameof(PipelineEvents.Refused)).OfType<ConsumeContext<MessageRefused>>().Select(c => c.Message).Where(r => ids.Contains(r.DeploymentId))];
 
     private static async Task<List<string>> LedgerTypes(UpSettings up, Guid deploymentId)
     {
@@ -136,16 +129,4 @@ public sealed class ForgedStageEventsTests(RealServers servers, Xunit.Abstractio
         return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonNode.Parse(line)!)
             .Where(entry => entry["deploymentId"]?.GetValue<string>() == deploymentId.ToString()).Select(entry => entry["messageType"]!.GetValue<string>())];
     }
-
-    public sealed class GreenReadyProbe(MessageSink sink) : RecordingConsumer<GreenReady>(sink);
-
-    public sealed class ScanProbe(MessageSink sink) : RecordingConsumer<ImageScanned>(sink);
-
-    public sealed class RefusalProbe(MessageSink sink) : RecordingConsumer<MessageRefused>(sink);
-
-    public sealed class RejectedProbe(MessageSink sink) : RecordingConsumer<DeploymentRejected>(sink);
-
-    public sealed class CompletedProbe(MessageSink sink) : RecordingConsumer<DeploymentCompleted>(sink);
-
-    public sealed class CutOverProbe(MessageSink sink) : RecordingConsumer<TrafficCutOver>(sink);
 }
