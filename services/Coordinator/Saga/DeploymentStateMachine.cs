@@ -361,23 +361,24 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
         where T : class
     {
         var saga = context.Saga;
-        IPipelineMessage?[] held = [saga.HeldBuilt, saga.HeldScan, saga.HeldPublished];
+        var held = Held(saga);
         saga.HeldBuilt = null;
         saga.HeldScan = null;
         saga.HeldPublished = null;
-        foreach (var message in held.OfType<IPipelineMessage>())
+        foreach (var message in held)
         {
             saga.RefusedMessages++;
             await context.Refuse(logger, new MessageRefused(saga.CorrelationId, Now, PipelineStage.Coordinator, message.GetType().Name, reason, detail));
         }
     }
 
-    private string NotApprovedReason(DeploymentState saga)
-    {
-        IPipelineMessage?[] held = [saga.HeldBuilt, saga.HeldScan, saga.HeldPublished];
-        return $"no approval the Coordinator could verify arrived within {options.Deadlines.AwaitingApproval:F0} s of " +
-            $"{string.Join(", ", held.OfType<IPipelineMessage>().Select(m => m.GetType().Name))}; refused without acting on it";
-    }
+    private string NotApprovedReason(DeploymentState saga) =>
+        $"no approval the Coordinator could verify arrived within {options.Deadlines.AwaitingApproval:F0} s of " +
+        $"{string.Join(", ", Held(saga).Select(m => m.GetType().Name))}; refused without acting on it";
+
+    /// <summary>The events held for the deployment, in stage order.</summary>
+    private static List<IPipelineMessage> Held(DeploymentState saga) =>
+        [.. new IPipelineMessage?[] { saga.HeldBuilt, saga.HeldScan, saga.HeldPublished }.OfType<IPipelineMessage>()];
 
     /// <summary>The Builder refused the approval: the deployment ends rejected, blaming the Builder.</summary>
     private EventActivityBinder<DeploymentState, ArtifactRejected> OnArtifactRejected(EventActivityBinder<DeploymentState, ArtifactRejected> when) =>
