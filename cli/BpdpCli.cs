@@ -19,6 +19,7 @@ public static class BpdpCli
             ScanCommand.Create(),
             LedgerCommand.Create(),
             KeysCommand.Create(),
+            BrokerCommand.Create(),
             StatusCommand.Create(),
         };
         foreach (var command in OperatorCommands.Create())

@@ -1,3 +1,4 @@
+using Bpdp.Platform.Bus.Identity;
 using System.Security.Cryptography;
 using Bpdp.Contracts;
 using Bpdp.Pipeline.Observing;
@@ -136,7 +137,8 @@ internal sealed class DistributedPipeline : IPipelineUnderTest
     {
         var credentials = Uri.UnescapeDataString(amqp.UserInfo).Split(':', 2);
         var virtualHost = Uri.UnescapeDataString(amqp.AbsolutePath.TrimStart('/'));
-        return new Dictionary<string, string?>
+        // One broker user plays every identity here: every stage accepts its messages as its owner's.
+        return new Dictionary<string, string?>(SenderOptions.AllAs(credentials[0]))
         {
             ["Bus:Transport"] = "RabbitMq",
             ["RabbitMq:Host"] = amqp.Host,

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Bpdp.Contracts;
+using Bpdp.Platform.Bus.Identity;
 using Bpdp.Platform.Metrics;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
@@ -27,6 +28,7 @@ public static class BusRegistration
         services.AddOptions<BusOptions>().BindConfiguration(BusOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RabbitMqOptions>, RabbitMqOptionsValidator>();
+        services.AddBusSenders();
         // A started service has its queues bound: nothing published after start-up is lost to a missing binding.
         services.AddOptions<MassTransitHostOptions>().Configure<IOptions<BusOptions>>((host, bus) =>
         {
@@ -61,6 +63,10 @@ public static class BusRegistration
                             host.Password(rabbit.ResolvePassword());
                         });
                         cfg.PrefetchCount = context.GetRequiredService<IOptions<BusOptions>>().Value.PrefetchCount;
+                        var stamp = new SenderStamp(rabbit.Username!);
+                        cfg.ConfigureSend(send => send.UseFilter(stamp));
+                        cfg.ConfigurePublish(publish => publish.UseFilter(stamp));
+                        cfg.UseConsumeFilter(typeof(SenderCheck<>), context);
                         ConfigureBus(context, cfg);
                     });
                     break;
@@ -104,6 +110,11 @@ public static class BusRegistration
     private static void ConfigureEndpoint(IRegistrationContext context, IReceiveEndpointConfigurator endpoint)
     {
         var options = context.GetRequiredService<IOptions<BusOptions>>().Value;
+        if (options.Transport == TransportKind.RabbitMq)
+        {
+            UnstampedMove.Configure(endpoint);
+        }
+
         endpoint.UseMessageRetry(retry =>
         {
             retry.Exponential(

@@ -12,17 +12,19 @@ public sealed class RabbitMqProbe : IAsyncDisposable
 {
     private readonly IConnection connection;
     private readonly IChannel channel;
+    private readonly string user;
 
-    private RabbitMqProbe(IConnection connection, IChannel channel)
+    private RabbitMqProbe(IConnection connection, IChannel channel, string user)
     {
         this.connection = connection;
         this.channel = channel;
+        this.user = user;
     }
 
     public static async Task<RabbitMqProbe> Connect(RabbitMqServer server)
     {
         var connection = await server.Connect();
-        return new RabbitMqProbe(connection, await connection.CreateChannelAsync());
+        return new RabbitMqProbe(connection, await connection.CreateChannelAsync(), server.User);
     }
 
     /// <summary>Publishes <paramref name="body"/> to the message type's exchange exactly as contracts/README.md tells outside publishers to.</summary>
@@ -32,6 +34,7 @@ public sealed class RabbitMqProbe : IAsyncDisposable
         {
             ContentType = "application/json",
             MessageId = messageId,
+            UserId = user,
             DeliveryMode = DeliveryModes.Persistent,
         };
         await channel.BasicPublishAsync(PipelineMessageTypes.ExchangeName(messageType), routingKey: "", mandatory: false, properties, Encoding.UTF8.GetBytes(body));

@@ -1,0 +1,96 @@
+using Bpdp.Contracts;
+using MassTransit;
+
+namespace Bpdp.Platform.Bus.Identity;
+
+/// <summary>
+/// Who publishes and who consumes each message type: the one table from which consumers decide whose
+/// messages they accept and <see cref="BrokerPermissions"/> decides what each broker user may touch.
+/// </summary>
+public static class MessageRoutes
+{
+    private static readonly BusIdentity[] FailingStages =
+        [BusIdentity.Builder, BusIdentity.Scanner, BusIdentity.Publisher, BusIdentity.Rollout, BusIdentity.KpiGate, BusIdentity.Coordinator];
+
+    private static readonly Dictionary<Type, BusIdentity[]> Publishers = new()
+    {
+        [typeof(ArtifactApproved)] = [BusIdentity.Approver],
+        [typeof(ArtifactRejected)] = [BusIdentity.Builder],
+        [typeof(ImageBuilt)] = [BusIdentity.Builder],
+        [typeof(ImageScanned)] = [BusIdentity.Scanner],
+        [typeof(ImagePublished)] = [BusIdentity.Publisher],
+        [typeof(GreenReady)] = [BusIdentity.Rollout],
+        [typeof(TrafficCutOver)] = [BusIdentity.Rollout],
+        [typeof(RolledBack)] = [BusIdentity.Rollout],
+        [typeof(KpiPassed)] = [BusIdentity.KpiGate],
+        [typeof(KpiFailed)] = [BusIdentity.KpiGate],
+        [typeof(DeployGreen)] = [BusIdentity.Coordinator],
+        [typeof(CutOverTraffic)] = [BusIdentity.Coordinator],
+        [typeof(RollBackDeployment)] = [BusIdentity.Coordinator],
+        [typeof(FinalizeDeployment)] = [BusIdentity.Coordinator],
+        [typeof(DeploymentCompleted)] = [BusIdentity.Coordinator],
+        [typeof(DeploymentRolledBack)] = [BusIdentity.Coordinator],
+        [typeof(DeploymentRejected)] = [BusIdentity.Coordinator],
+        [typeof(StageTimedOut)] = [BusIdentity.Coordinator],
+        [typeof(DeploymentStatus)] = [BusIdentity.Coordinator],
+        [typeof(DeploymentFailed)] = FailingStages,
+        [typeof(MessageRefused)] = FailingStages,
+        [typeof(AbortDeployment)] = [BusIdentity.Operator],
+        [typeof(PromoteDeployment)] = [BusIdentity.Operator],
+        [typeof(GetDeploymentStatus)] = [BusIdentity.Operator, BusIdentity.Approver],
+    };
+
+    private static readonly Dictionary<BusIdentity, Type[]> Consumed = new()
+    {
+        [BusIdentity.Builder] = [typeof(ArtifactApproved)],
+        [BusIdentity.Scanner] = [typeof(ImageBuilt)],
+        [BusIdentity.Publisher] = [typeof(ImageScanned)],
+        [BusIdentity.Rollout] = [typeof(DeployGreen), typeof(CutOverTraffic), typeof(RollBackDeployment), typeof(FinalizeDeployment)],
+        [BusIdentity.KpiGate] = [typeof(GreenReady), typeof(TrafficCutOver), typeof(AbortDeployment), typeof(DeploymentRolledBack), typeof(DeploymentFailed), typeof(DeploymentCompleted)],
+        [BusIdentity.Coordinator] =
+        [
+            typeof(ArtifactApproved), typeof(ArtifactRejected), typeof(ImageBuilt), typeof(ImageScanned), typeof(ImagePublished), typeof(GreenReady),
+            typeof(KpiPassed), typeof(KpiFailed), typeof(TrafficCutOver), typeof(RolledBack), typeof(DeploymentFailed), typeof(StageTimedOut),
+            typeof(AbortDeployment), typeof(PromoteDeployment), typeof(GetDeploymentStatus),
+            typeof(Fault<ArtifactApproved>), typeof(Fault<ImageBuilt>), typeof(Fault<ImageScanned>), typeof(Fault<DeployGreen>),
+            typeof(Fault<CutOverTraffic>), typeof(Fault<RollBackDeployment>),
+        ],
+        [BusIdentity.Ledger] = [typeof(IPipelineMessage)],
+        [BusIdentity.Approver] = [],
+        [BusIdentity.Operator] = [],
+    };
+
+    /// <summary>The message types <paramref name="identity"/> consumes on its queue.</summary>
+    public static IReadOnlyList<Type> ConsumedBy(BusIdentity identity) => Consumed[identity];
+
+    /// <summary>The message types <paramref name="identity"/> publishes, faults of what it consumes included.</summary>
+    public static IReadOnlyList<Type> PublishedBy(BusIdentity identity) =>
+        [.. Publishers.Where(p => p.Value.Contains(identity)).Select(p => p.Key),
+         .. ConsumedBy(identity).Where(IsContract).Select(type => typeof(Fault<>).MakeGenericType(type))];
+
+    /// <summary>
+    /// The identities that may publish <paramref name="messageType"/>, or null for a type that is not the
+    /// pipeline's (a consumer does not judge those). A fault comes from the stages that consume what failed.
+    /// </summary>
+    public static IReadOnlyList<BusIdentity>? PublishersOf(Type messageType)
+    {
+        ArgumentNullException.ThrowIfNull(messageType);
+        if (Publishers.TryGetValue(messageType, out var publishers))
+        {
+            return publishers;
+        }
+
+        if (messageType.IsGenericType && messageType.GetGenericTypeDefinition() == typeof(Fault<>))
+        {
+            var failed = messageType.GetGenericArguments()[0];
+            return Consumed.Where(c => c.Value.Contains(failed)).Select(c => c.Key).ToList();
+        }
+
+        return null;
+    }
+
+    /// <summary>Every message type with known publishers.</summary>
+    public static IEnumerable<Type> Published => Publishers.Keys;
+
+    private static bool IsContract(Type type) => type.Namespace == typeof(IPipelineMessage).Namespace && !type.IsInterface;
+}

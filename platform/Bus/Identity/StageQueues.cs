@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Bpdp.Platform.Bus.Identity;
+
+/// <summary>Which stage owns a queue: <c>&lt;Stage&gt;:Queue</c> as each stage's options read it, or the stage's default name.</summary>
+public sealed class StageQueues
+{
+    private readonly Dictionary<string, BusIdentity> stages;
+
+    public StageQueues(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        stages = Stages.ToDictionary(stage => configuration[$"{stage}:Queue"] ?? DefaultQueue(stage), StringComparer.Ordinal);
+    }
+
+    /// <summary>The identities that own a queue of their own.</summary>
+    public static IReadOnlyList<BusIdentity> Stages { get; } =
+        [BusIdentity.Builder, BusIdentity.Scanner, BusIdentity.Publisher, BusIdentity.Rollout, BusIdentity.KpiGate, BusIdentity.Coordinator, BusIdentity.Ledger];
+
+    /// <summary>A stage's queue when <c>&lt;Stage&gt;:Queue</c> is not set.</summary>
+    public static string DefaultQueue(BusIdentity stage) => stage == BusIdentity.KpiGate ? "kpi-gate" : stage.ToString().ToLowerInvariant();
+
+    /// <summary>The stage whose queue this is, if any.</summary>
+    public BusIdentity? OwnerOf(string queue) => stages.TryGetValue(queue, out var stage) ? stage : null;
+}

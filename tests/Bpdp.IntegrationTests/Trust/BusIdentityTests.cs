@@ -1,0 +1,206 @@
+using System.Text;
+using System.Text.Json;
+using Bpdp.Contracts;
+using Bpdp.IntegrationTests.Bus;
+using Bpdp.IntegrationTests.Distributed;
+using Bpdp.IntegrationTests.Servers;
+using Bpdp.Platform.Bus.Identity;
+using Bpdp.Testing;
+using MassTransit;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+
+namespace Bpdp.IntegrationTests.Trust;
+
+/// <summary>
+/// Every identity is its own broker user, made by <see cref="BrokerUsers"/> as <c>bpdp broker users</c> makes them,
+/// and <c>bpdp up</c> runs the stages as one more: messages forged with another identity's credentials are refused
+/// by the broker (no permission to publish that type, or a <c>user_id</c> that is not the sender's) or by the
+/// consuming stage (a message from a user that does not own its type, a failure named after another stage, a
+/// message without <c>user_id</c>), each refusal recorded; a bad message from a rightful sender still reaches the
+/// error queue; and a real approval, published as plain JSON by the approval system's user, goes live beside them.
+/// </summary>
+[Collection(RealServersCollection.Name)]
+public sealed class BusIdentityTests(RealServers servers, Xunit.Abstractions.ITestOutputHelper output) : IDisposable
+{
+    private const int AccessRefused = 403;
+    private const int PreconditionFailed = 406;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
+    private readonly string folder = Directory.CreateTempSubdirectory("bpdp-identity-").FullName;
+    private readonly string run = Guid.NewGuid().ToString("N")[..8];
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    [Fact]
+    public async Task Each_identity_publishes_only_its_own_messages_while_a_real_deployment_goes_live()
+    {
+        var rabbit = await servers.RabbitMq();
+        using var approvals = new ApprovalSigning();
+        var up = await UpSettings.Create(rabbit, await servers.Registry(), await servers.Postgres(), folder, run, approvals.VerifierSettings(folder));
+        var users = await CreateUsers(rabbit, up);
+        up.Settings["RabbitMq:Username"] = users.Up.Name;
+        up.Settings["RabbitMq:Password"] = users.Up.Password;
+        foreach (var identity in Enum.GetValues<BusIdentity>())
+        {
+            up.Settings[$"{SenderOptions.Section}:{identity}"] = StageQueues.Stages.Contains(identity) ? $"{users[identity].Name},{users.Up.Name}" : users[identity].Name;
+        }
+
+        await using var cleanup = new QueueCleanup(rabbit, up.Queues);
+        var sink = new MessageSink();
+        string[] probes = [];
+        await using var observer = TestHost.Build(rabbit.ServiceSettings(), bus => probes = bus.AddPipelineProbes($"identity-{run}"), sink);
+        await observer.StartAsync();
+        await using var probeCleanup = new QueueCleanup(rabbit, probes);
+        await using var pipeline = await ServiceProcess.Start("bpdp.dll", FreeTcpPort.Next(), up.Settings, "up");
+        try
+        {
+            await Attack(rabbit, up, users, approvals, sink);
+        }
+        finally
+        {
+            output.WriteLine(pipeline.Log);
+        }
+    }
+
+    private async Task Attack(RabbitMqServer rabbit, UpSettings up, Users users, ApprovalSigning approvals, MessageSink sink)
+    {
+        var policy = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "examples", "haz-fast", "v1.1.0.yaml"));
+        var real = approvals.Approve(policy, environment: $"real-{run}");
+        var unstamped = approvals.Approve(policy, environment: $"unstamped-{run}");
+        var forged = Guid.NewGuid();
+
+        // Refused by the broker: a type the user may not publish, and a user_id that is not the connection's.
+        Assert.Equal(AccessRefused, await Publish(rabbit, users.Scanner, typeof(ImagePublished),
+            Json(new ImagePublished(forged, DateTimeOffset.UtcNow, real.Target, Image(), real.PolicyVersion, "forged")), users.Scanner.Name));
+        Assert.Equal(AccessRefused, await Publish(rabbit, users.Approver, typeof(DeployGreen),
+            Json(new DeployGreen(forged, DateTimeOffset.UtcNow, real.Target, Image())), users.Approver.Name));
+        Assert.Equal(PreconditionFailed, await Publish(rabbit, users.Scanner, typeof(ImageScanned),
+            new Body("{}", PlainJson), users[BusIdentity.Publisher].Name));
+
+        // Refused by the consumer: the operators' user may write to the Coordinator's exchange (status requests), not publish as the Publisher.
+        Assert.Equal(0, await Publish(rabbit, users.Operator, up.CoordinatorQueue,
+            Envelope(new ImagePublished(forged, DateTimeOffset.UtcNow, real.Target, Image(), real.PolicyVersion, "forged")), users.Operator.Name, typeof(ImagePublished)));
+        Assert.Equal(0, await Publish(rabbit, users.Approver, typeof(ArtifactApproved), Json(unstamped), userId: null));
+        // A bad body from the rightful sender is not refused but parked, with its sender's user_id, in the error queue.
+        Assert.Equal(0, await Publish(rabbit, users.Approver, typeof(ArtifactApproved), new Body("""{"deploymentId":5}""", PlainJson), users.Approver.Name));
+
+        await using (new UsersOfTheLiveService(sink, nameof(PipelineEvents.CutOver), c => c.DeploymentId == real.DeploymentId))
+        {
+            Assert.Equal(0, await Publish(rabbit, users.Approver, typeof(ArtifactApproved), Json(real), users.Approver.Name));
+            await sink.WaitFor<GreenReady>(nameof(PipelineEvents.Ready), g => g.DeploymentId == real.DeploymentId, Patience);
+            // Any stage may report a failure, but only its own.
+            Assert.Equal(0, await Publish(rabbit, users.Scanner, typeof(DeploymentFailed),
+                Envelope(new DeploymentFailed(real.DeploymentId, DateTimeOffset.UtcNow, real.Target, PipelineStage.Rollout, "forged by the Scanner's user")), users.Scanner.Name));
+            await sink.WaitFor<DeploymentCompleted>(nameof(PipelineEvents.Completed), c => c.DeploymentId == real.DeploymentId, Patience);
+        }
+
+        Guid[] ids = [real.DeploymentId, unstamped.DeploymentId, forged];
+        await Eventually.Holds(() => Task.FromResult(Refusals(sink, ids).Count == 5), "each forged message is refused by every stage it reached", Patience);
+        var refusals = Refusals(sink, ids);
+        Assert.Equal(
+            [
+                (unstamped.DeploymentId, PipelineStage.Builder, nameof(ArtifactApproved)),
+                (unstamped.DeploymentId, PipelineStage.Coordinator, nameof(ArtifactApproved)),
+                (real.DeploymentId, PipelineStage.KpiGate, nameof(DeploymentFailed)),
+                (real.DeploymentId, PipelineStage.Coordinator, nameof(DeploymentFailed)),
+                (forged, PipelineStage.Coordinator, nameof(ImagePublished)),
+            ],
+            refusals.Select(r => (r.DeploymentId, r.Stage, r.MessageType)).OrderBy(r => r.MessageType, StringComparer.Ordinal).ThenBy(r => r.Stage));
+        Assert.All(refusals, r => Assert.Equal(RefusalReason.NotAuthorized, r.Reason));
+        Assert.Contains(refusals, r => r.MessageType == nameof(ImagePublished) && r.Detail.Contains($"sent by broker user '{users.Operator.Name}'", StringComparison.Ordinal));
+        Assert.Contains(refusals, r => r.MessageType == nameof(ArtifactApproved) && r.Detail.StartsWith("ArtifactApproved carries no AMQP user_id", StringComparison.Ordinal));
+        Assert.Contains(refusals, r => r.MessageType == nameof(DeploymentFailed) && r.Detail.StartsWith("DeploymentFailed names the Rollout", StringComparison.Ordinal));
+        Assert.Empty(sink.Of<PipelineEvents.Scanned, ImageScanned>(unstamped.DeploymentId));
+
+        await using var probe = await RabbitMqProbe.Connect(rabbit);
+        var parked = await probe.NextIn($"{up.Queues[0]}_error");
+        Assert.Equal("""{"deploymentId":5}""", Encoding.UTF8.GetString(parked.Body.Span));
+
+        var (exit, status, error) = await CliProcess.Run(rabbit.ServiceSettingsAs(users.Operator.Name, users.Operator.Password),
+            "status", real.DeploymentId.ToString(), "--coordinator-queue", up.CoordinatorQueue, "--output", "json");
+        Assert.True(exit == 0, error);
+        Assert.Equal("Live", JsonDocument.Parse(status).RootElement.GetProperty("state").GetString());
+    }
+
+    private async Task<Users> CreateUsers(RabbitMqServer rabbit, UpSettings up)
+    {
+        using var http = BrokerUsers.Client(rabbit.Management, rabbit.User, rabbit.Password);
+        var broker = new BrokerUsers(http, "/");
+        var passwords = new DirectoryInfo(Path.Combine(folder, "broker-users"));
+        string QueueOf(BusIdentity stage) => up.Settings[$"{stage}:Queue"]!;
+        var users = new Dictionary<BusIdentity, User>();
+        foreach (var identity in Enum.GetValues<BusIdentity>())
+        {
+            var name = SenderOptions.UserName($"t{run}-", identity);
+            var file = await broker.Ensure(name, BrokerPermissions.For(identity, QueueOf), passwords, CancellationToken.None);
+            users[identity] = new User(name, await File.ReadAllTextAsync(file));
+        }
+
+        var upName = $"t{run}-up";
+        var upFile = await broker.Ensure(upName, BrokerPermissions.Union(StageQueues.Stages.Select(s => BrokerPermissions.For(s, QueueOf))), passwords, CancellationToken.None);
+        return new Users(users, new User(upName, await File.ReadAllTextAsync(upFile)));
+    }
+
+    /// <summary>Publishes as <paramref name="user"/> with publisher confirms; the broker's reply code when it closed the channel instead, else 0.</summary>
+    private static Task<int> Publish(RabbitMqServer rabbit, User user, Type messageType, Body body, string? userId) =>
+        Publish(rabbit, user, PipelineMessageTypes.ExchangeName(messageType), body, userId, messageType);
+
+    private static async Task<int> Publish(RabbitMqServer rabbit, User user, string exchange, Body body, string? userId, Type messageType)
+    {
+        await using var connection = await rabbit.ConnectAs(user.Name, user.Password);
+        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        var properties = new BasicProperties
+        {
+            ContentType = body.ContentType,
+            MessageId = Guid.NewGuid().ToString(),
+            UserId = userId,
+            DeliveryMode = DeliveryModes.Persistent,
+            Type = PipelineMessageTypes.MessageUrn(messageType),
+        };
+        try
+        {
+            await channel.BasicPublishAsync(exchange, routingKey: "", mandatory: false, properties, Encoding.UTF8.GetBytes(body.Content));
+            return 0;
+        }
+        catch (Exception e) when (e is OperationInterruptedException or AlreadyClosedException or RabbitMQ.Client.Exceptions.PublishException)
+        {
+            return channel.CloseReason?.ReplyCode ?? -1;
+        }
+    }
+
+    private const string PlainJson = "application/json";
+
+    private static Body Json<T>(T message) => new(JsonSerializer.Serialize(message, ContractJson.Options), PlainJson);
+
+    // As another stage's MassTransit bus would send it, so that a queue that reads several types knows which this is.
+    private const string EnvelopeMarker = "application/vnd.masstransit+json";
+
+    private static Body Envelope<T>(T message) => new(JsonSerializer.Serialize(new Dictionary<string, object?>
+    {
+        ["messageId"] = Guid.NewGuid(),
+        ["messageType"] = new[] { PipelineMessageTypes.MessageUrn(typeof(T)) },
+        ["sentTime"] = DateTime.UtcNow,
+        ["message"] = JsonSerializer.SerializeToElement(message, ContractJson.Options),
+    }), EnvelopeMarker);
+
+    private static ImageReference Image() => new("127.0.0.1:5000/quarantine/forged", "sha256:" + new string('a', 64));
+
+    private static List<MessageRefused> Refusals(MessageSink sink, Guid[] ids) =>
+        [.. sink.ReceivedBy(nameof(PipelineEvents.Refused)).OfType<ConsumeContext<MessageRefused>>().Select(c => c.Message).Where(r => ids.Contains(r.DeploymentId))
+            .DistinctBy(r => (r.DeploymentId, r.Stage, r.MessageType, r.Reason))];
+
+    private sealed record Body(string Content, string ContentType);
+
+    private sealed record User(string Name, string Password);
+
+    private sealed record Users(Dictionary<BusIdentity, User> All, User Up)
+    {
+        public User this[BusIdentity identity] => All[identity];
+
+        public User Scanner => All[BusIdentity.Scanner];
+
+        public User Approver => All[BusIdentity.Approver];
+
+        public User Operator => All[BusIdentity.Operator];
+    }
+}
