@@ -1,5 +1,6 @@
 using Bpdp.Contracts;
 using Bpdp.Platform.Bus;
+using Bpdp.Platform.Bus.Identity;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,7 +25,7 @@ public sealed class PipelineClient : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddJsonFile(Path.Combine(Environment.CurrentDirectory, "appsettings.json"), optional: true);
         builder.Logging.ClearProviders();
-        builder.AddBpdpBus(bus => bus.AddRequestClient<GetDeploymentStatus>(new Uri($"exchange:{coordinatorQueue}"), RequestTimeout.After(s: 10)));
+        builder.AddBpdpBus(bus => bus.AddRequestClient<GetDeploymentStatus>(new Uri($"exchange:{StageQueues.StatusExchange(coordinatorQueue)}"), RequestTimeout.After(s: 10)));
         var host = builder.Build();
         await host.StartAsync(cancel);
         return new PipelineClient(host);

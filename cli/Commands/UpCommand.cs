@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Bpdp.Pipeline;
+using Bpdp.Platform.Bus;
+using Bpdp.Platform.Bus.Identity;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -21,6 +23,7 @@ internal static class UpCommand
         {
             var builder = WebApplication.CreateBuilder();
             builder.Configuration.AddJsonFile(Path.Combine(Environment.CurrentDirectory, "appsettings.json"), optional: true).AddEnvironmentVariables();
+            builder.Configuration.AddInMemoryCollection(EveryStageAsItsOwnUser(builder.Configuration));
             await using var app = PipelineHost.Build(builder);
             try
             {
@@ -37,4 +40,15 @@ internal static class UpCommand
         });
         return command;
     }
+
+    /// <summary>
+    /// Every stage runs on this process's one connection, so each stage's messages come from its broker user:
+    /// that user is each stage's sender unless <c>Bus:Senders:&lt;Stage&gt;</c> says otherwise. The approval system
+    /// and the operators keep their own users.
+    /// </summary>
+    private static IEnumerable<KeyValuePair<string, string?>> EveryStageAsItsOwnUser(IConfiguration configuration) =>
+        configuration[$"{RabbitMqOptions.Section}:Username"] is { Length: > 0 } user
+            ? StageQueues.Stages.Where(stage => configuration[$"{SenderOptions.Section}:{stage}"] is null)
+                .Select(stage => KeyValuePair.Create($"{SenderOptions.Section}:{stage}", (string?)user))
+            : [];
 }

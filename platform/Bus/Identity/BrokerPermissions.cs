@@ -14,7 +14,8 @@ public sealed record BrokerPermissions(string Configure, string Write, string Re
     /// The least an identity needs to run: its own queues (<c>Q</c>, <c>Q_error</c>, <c>Q_skipped</c>) and temporary
     /// bus endpoint; the exchanges of what it consumes (declare, bind from) and of what it publishes, faults of what
     /// it consumes included; the ledger's feed (<c>Bpdp.Contracts:IPipelineMessage</c>) to write into but not read,
-    /// except for the Ledger; and, for the operators' tools, the Coordinator's exchange that status requests are sent to.
+    /// except for the Ledger; and the exchange status requests are sent to (<see cref="StageQueues.StatusExchange"/>): the operators' tools
+    /// write to it, the Coordinator binds it to its queue.
     /// </summary>
     /// <param name="identity">Whose permissions.</param>
     /// <param name="queueOf">The queue of each stage, as the stages are configured.</param>
@@ -27,6 +28,9 @@ public sealed record BrokerPermissions(string Configure, string Write, string Re
             var queue = Regex.Escape(queueOf(identity));
             own.AddRange([queue, $"{queue}_error", $"{queue}_skipped", Regex.Escape("MassTransit:ReceiveFault"), Regex.Escape("MassTransit:Fault")]);
         }
+
+        var statusExchange = Regex.Escape(StageQueues.StatusExchange(queueOf(BusIdentity.Coordinator)));
+        var statusBinding = identity == BusIdentity.Coordinator ? [statusExchange] : new List<string>();
 
         var consumed = MessageRoutes.ConsumedBy(identity).Select(Exchange).ToList();
         var publishedTypes = MessageRoutes.PublishedBy(identity);
@@ -42,12 +46,12 @@ public sealed record BrokerPermissions(string Configure, string Write, string Re
         }
 
         var feed = publishedTypes.Any(type => !IsFault(type) && typeof(IPipelineMessage).IsAssignableFrom(type)) ? [Exchange(typeof(IPipelineMessage))] : new List<string>();
-        var status = identity is BusIdentity.Operator or BusIdentity.Approver ? [Regex.Escape(queueOf(BusIdentity.Coordinator))] : new List<string>();
+        var status = identity is BusIdentity.Operator or BusIdentity.Approver ? [statusExchange] : new List<string>();
 
         return new BrokerPermissions(
-            Configure: Pattern([.. own, .. consumed, .. published, .. feed, .. status]),
+            Configure: Pattern([.. own, .. consumed, .. published, .. feed, .. status, .. statusBinding]),
             Write: Pattern([.. own, .. published, .. feed, .. status]),
-            Read: Pattern([.. own, .. consumed, .. published]));
+            Read: Pattern([.. own, .. consumed, .. published, .. statusBinding]));
     }
 
     /// <summary>The permissions of one user that runs several identities, e.g. <c>bpdp up</c>'s.</summary>

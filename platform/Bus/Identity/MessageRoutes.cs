@@ -92,5 +92,5 @@ public static class MessageRoutes
     /// <summary>Every message type with known publishers.</summary>
     public static IEnumerable<Type> Published => Publishers.Keys;
 
-    private static bool IsContract(Type type) => type.Namespace == typeof(IPipelineMessage).Namespace && !type.IsInterface;
+    private static bool IsContract(Type type) => type.Namespace == typeof(IPipelineMessage).Namespace;
 }

@@ -20,6 +20,12 @@ public sealed class StageQueues
     /// <summary>A stage's queue when <c>&lt;Stage&gt;:Queue</c> is not set.</summary>
     public static string DefaultQueue(BusIdentity stage) => stage == BusIdentity.KpiGate ? "kpi-gate" : stage.ToString().ToLowerInvariant();
 
+    /// <summary>
+    /// The exchange operators' tools send status requests to, bound to the Coordinator's queue. It has a name of its
+    /// own because RabbitMQ grants by name: a user allowed to declare an exchange named like the queue could delete the queue.
+    /// </summary>
+    public static string StatusExchange(string coordinatorQueue) => $"{coordinatorQueue}-status";
+
     /// <summary>The stage whose queue this is, if any.</summary>
     public BusIdentity? OwnerOf(string queue) => stages.TryGetValue(queue, out var stage) ? stage : null;
 }

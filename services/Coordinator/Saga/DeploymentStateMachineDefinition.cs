@@ -1,3 +1,4 @@
+using Bpdp.Platform.Bus.Identity;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -10,10 +11,21 @@ namespace Bpdp.Coordinator.Saga;
 /// </summary>
 public sealed class DeploymentStateMachineDefinition : SagaDefinition<DeploymentState>
 {
-    public DeploymentStateMachineDefinition(IOptions<CoordinatorOptions> options) => EndpointName = options.Value.Queue;
+    private readonly string queue;
+
+    public DeploymentStateMachineDefinition(IOptions<CoordinatorOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        queue = options.Value.Queue;
+        EndpointName = queue;
+    }
 
     protected override void ConfigureSaga(IReceiveEndpointConfigurator endpointConfigurator, ISagaConfigurator<DeploymentState> sagaConfigurator, IRegistrationContext context)
     {
         endpointConfigurator.UseMessageRetry(retry => retry.Intervals(20, 50, 100, 200, 500, 1000));
+        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
+        {
+            rabbit.Bind(StageQueues.StatusExchange(queue));
+        }
     }
 }

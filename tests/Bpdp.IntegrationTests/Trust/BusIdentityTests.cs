@@ -59,6 +59,10 @@ public sealed class BusIdentityTests(RealServers servers, Xunit.Abstractions.ITe
         finally
         {
             output.WriteLine(pipeline.Log);
+            foreach (var (queue, depth) in await QueueDepths(rabbit, up))
+            {
+                output.WriteLine($"queue {queue}: {depth}");
+            }
         }
     }
 
@@ -77,8 +81,8 @@ public sealed class BusIdentityTests(RealServers servers, Xunit.Abstractions.ITe
         Assert.Equal(PreconditionFailed, await Publish(rabbit, users.Scanner, typeof(ImageScanned),
             new Body("{}", PlainJson), users[BusIdentity.Publisher].Name));
 
-        // Refused by the consumer: the operators' user may write to the Coordinator's exchange (status requests), not publish as the Publisher.
-        Assert.Equal(0, await Publish(rabbit, users.Operator, up.CoordinatorQueue,
+        // Refused by the consumer: the operators' user may write to the Coordinator's status exchange, not publish as the Publisher.
+        Assert.Equal(0, await Publish(rabbit, users.Operator, StageQueues.StatusExchange(up.CoordinatorQueue),
             Envelope(new ImagePublished(forged, DateTimeOffset.UtcNow, real.Target, Image(), real.PolicyVersion, "forged")), users.Operator.Name, typeof(ImagePublished)));
         Assert.Equal(0, await Publish(rabbit, users.Approver, typeof(ArtifactApproved), Json(unstamped), userId: null));
         // A bad body from the rightful sender is not refused but parked, with its sender's user_id, in the error queue.
@@ -120,6 +124,14 @@ public sealed class BusIdentityTests(RealServers servers, Xunit.Abstractions.ITe
             "status", real.DeploymentId.ToString(), "--coordinator-queue", up.CoordinatorQueue, "--output", "json");
         Assert.True(exit == 0, error);
         Assert.Equal("Live", JsonDocument.Parse(status).RootElement.GetProperty("state").GetString());
+    }
+
+    private static async Task<List<(string Queue, string Depth)>> QueueDepths(RabbitMqServer rabbit, UpSettings up)
+    {
+        using var http = BrokerUsers.Client(rabbit.Management, rabbit.User, rabbit.Password);
+        var queues = JsonDocument.Parse(await http.GetStringAsync("api/queues")).RootElement.EnumerateArray()
+            .Where(q => up.Queues.Any(name => q.GetProperty("name").GetString()!.StartsWith(name, StringComparison.Ordinal)));
+        return [.. queues.Select(q => (q.GetProperty("name").GetString()!, q.ToString().Length > 0 && q.TryGetProperty("messages", out var m) ? m.ToString() : "?"))];
     }
 
     private async Task<Users> CreateUsers(RabbitMqServer rabbit, UpSettings up)
