@@ -14,6 +14,7 @@ set -euo pipefail
 STATE="${BPDP_SERVICES_DIR:-${TMPDIR:-/tmp}/bpdp-services}"
 RABBITMQ_PORT="${BPDP_RABBITMQ_PORT:-5672}"
 RABBITMQ_UI_PORT="${BPDP_RABBITMQ_UI_PORT:-15672}"
+RABBITMQ_TLS_PORT="${BPDP_RABBITMQ_TLS_PORT:-5671}"
 POSTGRES_PORT="${BPDP_POSTGRES_PORT:-5432}"
 PROMETHEUS_PORT="${BPDP_PROMETHEUS_PORT:-9090}"
 REGISTRY_PORT="${BPDP_REGISTRY_PORT:-5000}"
@@ -42,6 +43,7 @@ install_packages() {
   [ -x /usr/sbin/dockerd ] || missing+=(docker.io)
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
   command -v curl >/dev/null || missing+=(curl)
+  command -v openssl >/dev/null || missing+=(openssl)
   if ((${#missing[@]})); then
     log "installing: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
@@ -50,13 +52,32 @@ install_packages() {
   fi
 }
 
+make_broker_certificate() { # a private CA and the broker's certificate for 127.0.0.1, made once
+  local tls=$1
+  [ -f "$tls/server.pem" ] && return
+  mkdir -p "$tls"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 365 -subj "/CN=BPDP test broker CA" \
+    -addext basicConstraints=critical,CA:TRUE -keyout "$tls/ca.key" -out "$tls/ca.pem" 2>/dev/null
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=127.0.0.1" -keyout "$tls/server.key" -out "$tls/server.csr" 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' >"$tls/server.ext"
+  openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -CAcreateserial -days 365 \
+    -extfile "$tls/server.ext" -out "$tls/server.pem" 2>/dev/null
+}
+
 start_rabbitmq() {
   if port_open "$RABBITMQ_PORT"; then log "rabbitmq: already listening on $RABBITMQ_PORT"; return; fi
   local dir="$STATE/rabbitmq" server
   server=$(compgen -G '/usr/lib/rabbitmq/lib/rabbitmq_server-*/sbin/rabbitmq-server' | sort -V | tail -n 1)
   mkdir -p "$dir/mnesia" "$dir/log"
+  make_broker_certificate "$dir/tls"
   cat >"$dir/rabbitmq.conf" <<EOF
 listeners.tcp.default = 127.0.0.1:$RABBITMQ_PORT
+listeners.ssl.default = 127.0.0.1:$RABBITMQ_TLS_PORT
+ssl_options.cacertfile = $dir/tls/ca.pem
+ssl_options.certfile = $dir/tls/server.pem
+ssl_options.keyfile = $dir/tls/server.key
+ssl_options.verify = verify_none
+ssl_options.fail_if_no_peer_cert = false
 management.tcp.ip = 127.0.0.1
 management.tcp.port = $RABBITMQ_UI_PORT
 loopback_users.guest = true
@@ -70,7 +91,7 @@ EOF
     RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS='-kernel inet_dist_use_interface {127,0,0,1}' \
     "$server" -detached >"$dir/log/start.out" 2>&1
   wait_until 90 "rabbitmq" curl -fsS -u guest:guest "http://127.0.0.1:$RABBITMQ_UI_PORT/api/overview"
-  log "rabbitmq: ready (amqp $RABBITMQ_PORT, management http://127.0.0.1:$RABBITMQ_UI_PORT)"
+  log "rabbitmq: ready (amqp $RABBITMQ_PORT, amqps $RABBITMQ_TLS_PORT, management http://127.0.0.1:$RABBITMQ_UI_PORT)"
 }
 
 stop_rabbitmq() {
@@ -186,6 +207,8 @@ print_env() {
   cat <<EOF
 export BPDP_TEST_RABBITMQ='amqp://guest:guest@127.0.0.1:$RABBITMQ_PORT/'
 export BPDP_TEST_RABBITMQ_MANAGEMENT='http://127.0.0.1:$RABBITMQ_UI_PORT/'
+export BPDP_TEST_RABBITMQ_TLS_PORT='$RABBITMQ_TLS_PORT'
+export BPDP_TEST_RABBITMQ_CA='$STATE/rabbitmq/tls/ca.pem'
 export BPDP_TEST_POSTGRES='Host=127.0.0.1;Port=$POSTGRES_PORT;Username=postgres;Database=postgres'
 export BPDP_TEST_REGISTRY='127.0.0.1:$REGISTRY_PORT'
 export BPDP_TEST_PROMETHEUS='http://127.0.0.1:$PROMETHEUS_PORT'

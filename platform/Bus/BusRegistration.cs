@@ -61,6 +61,7 @@ public static class BusRegistration
                         {
                             host.Username(rabbit.Username!);
                             host.Password(rabbit.ResolvePassword());
+                            BrokerTls.Configure(host, rabbit);
                         });
                         cfg.PrefetchCount = context.GetRequiredService<IOptions<BusOptions>>().Value.PrefetchCount;
                         var stamp = new SenderStamp(rabbit.Username!);

@@ -35,6 +35,15 @@ internal sealed class RabbitMqOptionsValidator(IOptions<BusOptions> bus) : IVali
             errors.Add($"RabbitMq:PasswordFile names '{options.PasswordFile}', which does not exist.");
         }
 
+        if (options.CaCertificateFile is { } ca && !options.UseTls)
+        {
+            errors.Add("RabbitMq:CaCertificateFile is set but RabbitMq:UseTls is not: set RabbitMq:UseTls=true to connect with AMQPS.");
+        }
+        else if (options.CaCertificateFile is { } caFile && !File.Exists(caFile))
+        {
+            errors.Add($"RabbitMq:CaCertificateFile names '{caFile}', which does not exist.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

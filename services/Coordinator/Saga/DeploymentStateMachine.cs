@@ -188,7 +188,7 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
         // The final states are the state table's: Live, Rejected, Failed and RolledBack.
         State[] ended = [.. StateTable.Rows.Where(row => row.IsFinal).Select(row => GetState(row.Name))];
         During(ended,
-            When(ArtifactApproved).Then(Late), When(ArtifactRejected).Then(Late), When(ImageBuilt).Then(Late),
+            When(ArtifactApproved).ThenAsync(RefuseReplay), When(ArtifactRejected).Then(Late), When(ImageBuilt).Then(Late),
             When(ImageScanned).Then(Late), When(ImagePublished).Then(Late), When(GreenReady).Then(Late),
             When(KpiPassed).Then(Late), When(KpiFailed).Then(Late), When(TrafficCutOver).Then(Late),
             When(TrafficRolledBack).Then(Late), When(StageFailed, ReportedByAStage).Then(Late),
@@ -449,6 +449,11 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
         await context.Publish(new FinalizeDeployment(saga.CorrelationId, Now, saga.Target!), Once);
         await context.Publish(new DeploymentCompleted(saga.CorrelationId, Now, saga.Target!, saga.Image!, saga.NewColor ?? Color.Green), Once);
     }
+
+    /// <summary>An approval of a deployment that has ended, e.g. replayed from the broker after every service restarted: it is acted on once.</summary>
+    private Task RefuseReplay(BehaviorContext<DeploymentState, ArtifactApproved> context) =>
+        RefuseEvent(context, new EvidenceProblem(RefusalReason.Stale,
+            $"deployment {context.Saga.CorrelationId} already ended {context.Saga.CurrentState}: an approval is acted on once; approve again under a new deployment id"));
 
     private static void Late<T>(BehaviorContext<DeploymentState, T> context)
         where T : class => context.Saga.LateEvents++;
