@@ -4,7 +4,9 @@ using Bpdp.Platform.Bus;
 using Bpdp.Platform.Bus.Identity;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Bpdp.Cli.Commands;
 
@@ -29,6 +31,9 @@ internal static class UpCommand
             {
                 await app.StartAsync(cancel);
                 await result.InvocationConfiguration.Output.WriteLineAsync($"bpdp up: every stage is running ({string.Join(", ", app.Urls)}); Ctrl+C stops them");
+                var senders = app.Services.GetRequiredService<IOptions<SenderOptions>>().Value;
+                await result.InvocationConfiguration.Output.WriteLineAsync(
+                    $"bpdp up: approvals are accepted from broker user {Users(senders, BusIdentity.Approver)}, operator commands from {Users(senders, BusIdentity.Operator)} (Bus:Senders)");
                 await app.WaitForShutdownAsync(cancel);
                 return 0;
             }
@@ -40,6 +45,9 @@ internal static class UpCommand
         });
         return command;
     }
+
+    private static string Users(SenderOptions senders, BusIdentity identity) =>
+        string.Join(" or ", senders.UsersOf(identity).Order(StringComparer.Ordinal).Select(user => $"'{user}'"));
 
     /// <summary>
     /// Every stage runs on this process's one connection, so each stage's messages come from its broker user:
