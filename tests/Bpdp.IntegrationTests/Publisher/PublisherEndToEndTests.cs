@@ -10,7 +10,6 @@ using Bpdp.IntegrationTests.Images;
 using Bpdp.IntegrationTests.Servers;
 using Bpdp.Policy;
 using Bpdp.Publisher;
-using Bpdp.Publisher.Referrers;
 using Bpdp.Scanner.Sbom;
 using Bpdp.Testing;
 using Bpdp.Trust.Release;

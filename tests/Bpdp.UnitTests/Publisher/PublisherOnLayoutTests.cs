@@ -6,7 +6,6 @@ using Bpdp.Images;
 using Bpdp.Images.Layout;
 using Bpdp.Policy;
 using Bpdp.Publisher;
-using Bpdp.Publisher.Referrers;
 using Bpdp.Testing;
 using Bpdp.Trust.Release;
 using Bpdp.UnitTests.Policy;
