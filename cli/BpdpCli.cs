@@ -20,6 +20,7 @@ public static class BpdpCli
             LedgerCommand.Create(),
             KeysCommand.Create(),
             StatusCommand.Create(),
+            VerifyCommand.Create(),
         };
         foreach (var command in OperatorCommands.Create())
         {
