@@ -33,7 +33,8 @@ internal static class VerifyCommand
         var environment = new Option<string?>("--environment") { Description = "The environment the image must have been approved for (default: any, as the approval names it)." };
         var deployment = new Option<Guid?>("--deployment") { Description = "The deployment the image must have been approved as (default: the one the approval names)." };
         var plainHttp = new Option<bool>("--plain-http") { Description = "Talk to the registry over HTTP rather than HTTPS (a local registry)." };
-        var verify = new Command("verify", "Check a released image as the Rollout does before it deploys: release signature, provenance, approval, policy hash, scan verdict; exit 0 verified, 1 not, 2 error.")
+        var verify = new Command("verify",
+            "Check a released image as the Rollout does before it deploys: release signature, provenance, approval, policy hash, scan verdict; exit 0 verified, 1 not, 2 error.")
         {
             reference, workdir, releaseKeys, approvalKeys, scannerKeys, environment, deployment, plainHttp,
         };

@@ -153,7 +153,8 @@ public sealed class ReleaseVerifier(IImageStore store, ReleaseSignatures signatu
         var size = layer["size"] is JsonValue sizeValue && sizeValue.TryGetValue<long>(out var declared) ? declared : -1;
         if (!ImageDigest.IsValid(digest) || size < 0 || size > CosignAttestations.MaxBytes)
         {
-            return (Refused(RefusalReason.InvalidSignature, name, $"the {predicateType} layer of {where} has no valid sha256 digest and size (at most {CosignAttestations.MaxBytes / 1024} KiB)"), null);
+            return (Refused(RefusalReason.InvalidSignature, name,
+                $"the {predicateType} layer of {where} has no valid sha256 digest and size (at most {CosignAttestations.MaxBytes / 1024} KiB)"), null);
         }
 
         byte[] content;

@@ -161,7 +161,8 @@ public sealed class PublisherEndToEndTests(RealServers servers) : IAsyncLifetime
     }
 
     private ImageScanned Scanned(IImageStore store, string agency, OciImage image, string sbomDigest) => scans.Sign(
-        new ImageScanned(approvedAs[image.Digest], DateTimeOffset.UtcNow, new DeploymentTarget(agency, "production", "haz-fast", image.Annotations["org.opencontainers.image.version"]!.GetValue<string>()),
+        new ImageScanned(approvedAs[image.Digest], DateTimeOffset.UtcNow,
+            new DeploymentTarget(agency, "production", "haz-fast", image.Annotations["org.opencontainers.image.version"]!.GetValue<string>()),
             new ImageReference(store.Qualify($"quarantine/{agency}/haz-fast"), image.Digest), Passed: true, Findings: [], sbomDigest));
 
     private async Task<WebApplication> StartPublisher(string registry, MessageSink sink)

@@ -170,7 +170,8 @@ public sealed class VerifyCommandTests(RealServers servers) : IAsyncLifetime
         var (exit, lines, _) = await Verify($"{registry}/{Repository}:1.1.0");
 
         Assert.Equal(1, exit);
-        AssertLines(lines, $"FAIL release signature: {CosignSignature.TagFor(published.Image.Digest)} in {registry}/{Repository} does not verify with any trusted release key (--release-key: {ReleaseSigning.KeyId})",
+        AssertLines(lines,
+            $"FAIL release signature: {CosignSignature.TagFor(published.Image.Digest)} in {registry}/{Repository} does not verify with any trusted release key (--release-key: {ReleaseSigning.KeyId})",
             "ok   provenance: ", "ok   approval: ", "ok   policy hash: ", "ok   scan verdict: ");
     }
 

@@ -203,7 +203,8 @@ public sealed class ReleaseVerifierTests : IDisposable
     public async Task An_approval_given_long_ago_still_verifies_since_a_rollback_deploys_an_old_release()
     {
         var image = await Signed();
-        var old = release.Approvals.Sign(release.Approval(Target, deploymentId, PolicyOf(Target)) with { ApprovedAt = DateTimeOffset.UtcNow.AddDays(-400).AddTicks(-(DateTimeOffset.UtcNow.Ticks % TimeSpan.TicksPerMillisecond)) });
+        var longAgo = new DateTimeOffset(2025, 10, 1, 9, 15, 0, TimeSpan.Zero);
+        var old = release.Approvals.Sign(release.Approval(Target, deploymentId, PolicyOf(Target)) with { ApprovedAt = longAgo });
         await release.Attest(store, image, old, release.Verdict(image, Target, deploymentId));
 
         Assert.True(Named(await Verify(image), "approval").IsVerified);
