@@ -29,6 +29,14 @@ public sealed class ReleaseVerifier(IImageStore store, ReleaseSignatures signatu
 {
     public const string RevisionAnnotation = "org.opencontainers.image.revision";
 
+    private const string Provenance = "provenance";
+    private const string Approval = "approval";
+    private const string PolicyHash = "policy hash";
+    private const string ScanVerdict = "scan verdict";
+
+    /// <summary>The checks by name, in the order they run.</summary>
+    public static readonly IReadOnlyList<string> Names = ["release signature", Provenance, Approval, PolicyHash, ScanVerdict];
+
     /// <summary>Every check of <paramref name="image"/>, in order; with <paramref name="stopAtFirstFailure"/>, up to the first that fails.</summary>
     public async Task<IReadOnlyList<ReleaseCheck>> Verify(ImageReference image, ReleaseExpectation expected, bool stopAtFirstFailure = false, CancellationToken cancel = default)
     {
@@ -87,14 +95,6 @@ public sealed class ReleaseVerifier(IImageStore store, ReleaseSignatures signatu
         checks.Add(scanStatement is null ? scan : CheckVerdict(scanStatement, image, expected, approval));
         return checks;
     }
-
-    private const string Provenance = "provenance";
-    private const string Approval = "approval";
-    private const string PolicyHash = "policy hash";
-    private const string ScanVerdict = "scan verdict";
-
-    /// <summary>The checks by name, in the order they run.</summary>
-    public static readonly IReadOnlyList<string> Names = ["release signature", Provenance, Approval, PolicyHash, ScanVerdict];
 
     /// <summary>The attestation manifest's layers, or the refusal that stands for every attestation when there is none to read.</summary>
     private async Task<(List<JsonObject> Layers, string Where, Func<string, ReleaseCheck>? Refusal)> Attestations(string repository, ImageReference image, CancellationToken cancel)
