@@ -35,46 +35,45 @@ public static class ApprovalAttestation
             : null;
     }
 
-    /// <summary>Attaches the approval to <paramref name="image"/> in <paramref name="repository"/> and lists it in the image's referrers; the same approval again changes nothing.</summary>
+    /// <summary>The tag the approval of a deployment is found by: a deployment has one image, and the tag names no other approval.</summary>
+    public static string TagFor(Guid deploymentId) => $"approval-{deploymentId:D}";
+
+    /// <summary>
+    /// Attaches the approval to <paramref name="image"/> in <paramref name="repository"/>: tagged <see cref="TagFor"/> its
+    /// deployment, and listed in the image's referrers for tools. The tag is what the Publisher reads: the referrers
+    /// index is rewritten whole, so two Builders attaching to one image at once can lose an entry, never a tag. The
+    /// same approval again changes nothing.
+    /// </summary>
     public static async Task Attach(IImageStore store, string repository, Blob image, SignedForm approval, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(store);
+        var deploymentId = Approvals.ApprovalForm.Parse(approval.CanonicalForm, out var problem)?.DeploymentId
+            ?? throw new ArgumentException($"The approval's canonical form cannot be read: {problem}.", nameof(approval));
         var (manifest, config, content) = Create(image, store.Qualify(repository), approval);
         await store.PutBlob(repository, config, cancel);
         await store.PutBlob(repository, content, cancel);
-        await store.PutManifest(repository, manifest, cancel: cancel);
+        await store.PutManifest(repository, manifest, TagFor(deploymentId), cancel);
         await ReferrersTag.Add(store, repository, image.Digest, manifest, ArtifactType, cancel);
     }
 
     /// <summary>
-    /// The approval of deployment <paramref name="deploymentId"/> among the image's referrers in <paramref name="repository"/>,
-    /// with the referrer's manifest; null when none names that deployment. An image built for several deployments
-    /// (the same policy approved again within the second) has one approval each.
+    /// The approval of deployment <paramref name="deploymentId"/> attached to the image <paramref name="digest"/> in
+    /// <paramref name="repository"/>, with the referrer's manifest; null when there is none, or it is not an approval
+    /// statement about that image naming that deployment.
     /// </summary>
     public static async Task<(SignedForm Approval, Blob Manifest)?> Find(IImageStore store, string repository, string digest, Guid deploymentId, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(store);
-        foreach (var (referrer, artifactType) in await ReferrersTag.List(store, repository, digest, cancel))
+        if (await store.FindManifest(repository, TagFor(deploymentId), cancel) is not { } manifest
+            || Json.Member(Json.Parse(manifest.Content), "layers") is not JsonArray { Count: 1 } layers
+            || Json.Text(Json.Member(layers[0], "digest")) is not { } content || !ImageDigest.IsValid(content))
         {
-            if (artifactType != ArtifactType)
-            {
-                continue;
-            }
-
-            var manifest = await store.GetManifest(repository, referrer, cancel);
-            if (Json.Member(Json.Parse(manifest.Content), "layers") is not JsonArray { Count: 1 } layers || Json.Text(Json.Member(layers[0], "digest")) is not { } content
-                || !ImageDigest.IsValid(content))
-            {
-                continue;
-            }
-
-            if (Read(await store.GetBlob(repository, content, cancel), digest) is { } approval
-                && Approvals.ApprovalForm.Parse(approval.CanonicalForm, out _) is { } form && form.DeploymentId == deploymentId)
-            {
-                return (approval, manifest);
-            }
+            return null;
         }
 
-        return null;
+        return Read(await store.GetBlob(repository, content, cancel), digest) is { } approval
+            && Approvals.ApprovalForm.Parse(approval.CanonicalForm, out _) is { } form && form.DeploymentId == deploymentId
+            ? (approval, manifest)
+            : null;
     }
 }
