@@ -20,6 +20,9 @@ public static class CosignAttestations
     /// <summary>The most read of an attestation manifest or one envelope: ours are a few KiB.</summary>
     public const int MaxBytes = 256 * 1024;
 
+    /// <summary>One turn per attested image at a time in this process (a semaphore each: a few hundred bytes per released digest).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> Turns = new(StringComparer.Ordinal);
+
     public static string TagFor(string digest)
     {
         ArgumentNullException.ThrowIfNull(digest);
@@ -36,6 +39,23 @@ public static class CosignAttestations
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(envelopes);
+        // The manifest is read, extended and written whole, and registries offer no compare-and-set: two deployments of one
+        // digest attested at once in this process take turns, so neither loses its layers (across processes they still could).
+        var turn = Turns.GetOrAdd($"{store.Qualify(repository)}@{digest}", _ => new SemaphoreSlim(1, 1));
+        await turn.WaitAsync(cancel);
+        try
+        {
+            return await AddInTurn(store, repository, digest, deploymentId, envelopes, cancel);
+        }
+        finally
+        {
+            turn.Release();
+        }
+    }
+
+    private static async Task<string> AddInTurn(IImageStore store, string repository, string digest, Guid deploymentId,
+        IReadOnlyList<(string PredicateType, byte[] Envelope)> envelopes, CancellationToken cancel)
+    {
         var tag = TagFor(digest);
         var deployment = deploymentId.ToString("D");
         var existing = await store.FindManifest(repository, tag, MaxBytes, cancel);

@@ -333,4 +333,21 @@ public sealed class ReleaseVerifierTests : IDisposable
         Assert.All(await Verify(image), c => Assert.True(c.IsVerified, c.Detail));
         Assert.All(await Verify(image, Expected with { DeploymentId = earlier }), c => Assert.True(c.IsVerified, c.Detail));
     }
+
+    [Fact]
+    public async Task Attestations_of_several_deployments_added_at_once_keep_every_layer_and_a_redelivery_adds_none()
+    {
+        var image = await Signed();
+        var deployments = Enumerable.Range(0, 8).Select(_ => Guid.NewGuid()).ToList();
+
+        await Task.WhenAll(deployments.Select(id => Task.Run(() => release.Attest(store, image, release.Approval(Target, id, PolicyOf(Target)), release.Verdict(image, Target, id)))));
+        await release.Attest(store, image, release.Approval(Target, deployments[0], PolicyOf(Target)), release.Verdict(image, Target, deployments[0]));
+
+        var layers = JsonNode.Parse((await store.GetManifest(Repository, CosignAttestations.TagFor(image.Digest))).Content)!["layers"]!.AsArray();
+        Assert.Equal(16, layers.Count);
+        foreach (var id in deployments)
+        {
+            Assert.All(await Verify(image, Expected with { DeploymentId = id }), c => Assert.True(c.IsVerified, c.Detail));
+        }
+    }
 }
