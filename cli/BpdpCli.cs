@@ -21,6 +21,7 @@ public static class BpdpCli
             KeysCommand.Create(),
             BrokerCommand.Create(),
             StatusCommand.Create(),
+            VerifyCommand.Create(),
         };
         foreach (var command in OperatorCommands.Create())
         {

@@ -32,4 +32,7 @@ public enum RefusalReason
 
     /// <summary>The artifact is in another registry than the one this stage reads and deploys releases from.</summary>
     UntrustedRegistry,
+
+    /// <summary>The image's signed scan verdict does not say it passed.</summary>
+    ScanNotPassed,
 }

@@ -43,7 +43,7 @@ internal static class PipelineBenchmark
         }
 
         Print(embedded);
-        Console.WriteLine($"verification per deployment (the Builder's and the Coordinator's approval checks, the Rollout's release signature): {verification:F2} ms " +
+        Console.WriteLine($"verification per deployment (the Builder's and the Coordinator's approval checks, the Rollout's release checks): {verification:F2} ms " +
             $"= {verification / embedded.ToGreenReady.P50:P2} of embedded approval → green ready p50 ({embedded.ToGreenReady.P50:F0} ms)");
         var baseLayout = BenchArgs.Option(args, "--base") ?? Path.Combine(root, "artifacts", "base", "layout");
         var baseImage = await PushBase(baseLayout);

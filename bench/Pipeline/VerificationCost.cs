@@ -10,7 +10,7 @@ namespace Bpdp.Bench.Pipeline;
 /// <summary>
 /// What verification adds to approval → green ready, measured in the process the embedded pipeline ran in, on the
 /// evidence of the deployments it just ran: the checks on each deployment's path — the Builder's and the Coordinator's
-/// approval checks and the Rollout's release signature check, read from the same image store — repeated and timed.
+/// approval checks and the Rollout's release checks (signature, provenance, approval, policy hash, scan verdict), read from the same image store — repeated and timed.
 /// </summary>
 internal static class VerificationCost
 {
@@ -20,7 +20,7 @@ internal static class VerificationCost
         ArgumentNullException.ThrowIfNull(pipeline);
         var builder = pipeline.Services.GetRequiredService<ApprovalEvidence>();
         var coordinator = pipeline.Services.GetRequiredKeyedService<ApprovalEvidence>(CoordinatorStage.ApprovalEvidenceKey);
-        var release = pipeline.Services.GetRequiredService<ReleaseSignatures>();
+        var release = pipeline.Services.GetRequiredService<ReleaseVerifier>();
         var evidence = pipeline.Approved
             .Select(approval => (approval, released: pipeline.Recorder.For(approval.DeploymentId).Select(m => m.Message).OfType<ImagePublished>().FirstOrDefault()))
             .Where(pair => pair.released is not null)
@@ -42,7 +42,7 @@ internal static class VerificationCost
     }
 
     private static async Task VerifyAll(List<(ArtifactApproved Approval, ImageReference Image)> evidence, ApprovalEvidence builder, ApprovalEvidence coordinator,
-        ReleaseSignatures release)
+        ReleaseVerifier release)
     {
         foreach (var (approval, image) in evidence)
         {
@@ -56,7 +56,8 @@ internal static class VerificationCost
                 throw new InvalidOperationException($"the Coordinator's check refused {approval.DeploymentId}: {refusedByCoordinator.Message}");
             }
 
-            if (await release.Verify(image) is { IsVerified: false } refusedByRollout)
+            var expected = new ReleaseExpectation(approval.Agency, approval.PolicyName, approval.PolicyVersion, approval.Environment, approval.DeploymentId);
+            if ((await release.Verify(image, expected, stopAtFirstFailure: true)).FirstOrDefault(c => !c.IsVerified) is { } refusedByRollout)
             {
                 throw new InvalidOperationException($"the Rollout's check refused {image}: {refusedByRollout.Detail}");
             }

@@ -9,7 +9,9 @@ namespace Bpdp.Pipeline.Embedded;
 /// <summary>
 /// Every stage in one process, in the embedded mode: in-memory bus, SQLite ledger, OCI-layout image store,
 /// local blue/green executors behind the proxy, KPIs scraped directly. Keys are made fresh in the work directory; the
-/// Publisher trusts the public half of the Scanner's key, the Rollout that of the Publisher's release key.
+/// Publisher trusts the public half of the Scanner's key, the Rollout those of the release, approval and Scanner keys.
+/// The public halves stay in <c>keys/</c> (<c>release.pub.pem</c>, <c>approvals.pub.pem</c>, <c>scanner.pub.pem</c>) for
+/// <c>bpdp verify --workdir</c>.
 /// </summary>
 public static class EmbeddedPipeline
 {
@@ -56,6 +58,10 @@ public static class EmbeddedPipeline
             ["Publisher:SigningKeyFile"] = releaseKey,
             [$"Publisher:ScannerKeys:{ScannerKeyId}:PublicKeyFile"] = scannerPublic,
             [$"Rollout:ReleaseKeys:{ReleaseKeyId}:PublicKeyFile"] = releasePublic,
+            [$"Rollout:TrustedKeys:{ApproverKeyId}:PublicKeyFile"] = approverPublic,
+            [$"Rollout:TrustedKeys:{ApproverKeyId}:Agencies:0"] = "osha",
+            [$"Rollout:TrustedKeys:{ApproverKeyId}:Environments:0"] = "*",
+            [$"Rollout:ScannerKeys:{ScannerKeyId}:PublicKeyFile"] = scannerPublic,
             ["Rollout:Runner"] = "InProcess",
             ["Rollout:WorkDirectory"] = Path.Combine(workdir, "rollout"),
             ["Rollout:ScaleDownDelaySeconds"] = "2",

@@ -1,7 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using Bpdp.Platform.Bus;
 using Bpdp.Rollout.Targets;
+using Bpdp.Trust.Approvals;
 using Bpdp.Trust.Release;
+using Bpdp.Trust.Scans;
 
 namespace Bpdp.Rollout;
 
@@ -56,6 +58,19 @@ public sealed class RolloutOptions : IValidatableObject, IStageOptions
     /// </summary>
     public Dictionary<string, ReleaseKeyOptions> ReleaseKeys { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// <c>Rollout:TrustedKeys:&lt;keyId&gt;</c>: the approval system's keys, as <c>Builder:TrustedKeys</c> (<c>PublicKeyFile</c>, <c>Agencies</c>,
+    /// <c>Environments</c>, optionally <c>NotBefore</c> / <c>NotAfter</c>). At least one is required: the approval a release's provenance carries must
+    /// verify with one, and name the deployment, before it is deployed.
+    /// </summary>
+    public Dictionary<string, ApprovalKeyOptions> TrustedKeys { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// <c>Rollout:ScannerKeys:&lt;keyId&gt;:PublicKeyFile</c> (and optional <c>NotBefore</c>, <c>NotAfter</c>), as <c>Publisher:ScannerKeys</c>. At least one
+    /// is required: the scan verdict attested with a release must verify with one, and say passed for its digest.
+    /// </summary>
+    public Dictionary<string, ScannerKeyOptions> ScannerKeys { get; set; } = new(StringComparer.Ordinal);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (ReleaseKeys.Count == 0)
@@ -65,6 +80,28 @@ public sealed class RolloutOptions : IValidatableObject, IStageOptions
         }
 
         foreach (var problem in ReleaseKeys.SelectMany(key => key.Value.Problems($"{Section}:{nameof(ReleaseKeys)}:{key.Key}")))
+        {
+            yield return new ValidationResult(problem);
+        }
+
+        if (TrustedKeys.Count == 0)
+        {
+            yield return new ValidationResult($"{Section}:{nameof(TrustedKeys)} is required: the Rollout deploys only releases whose approval verifies, so give it the approval " +
+                $"system's public key as {Section}:{nameof(TrustedKeys)}:<keyId>:PublicKeyFile, with its Agencies and Environments (as Builder:TrustedKeys).");
+        }
+
+        foreach (var problem in TrustedKeys.SelectMany(key => key.Value.Problems($"{Section}:{nameof(TrustedKeys)}:{key.Key}")))
+        {
+            yield return new ValidationResult(problem);
+        }
+
+        if (ScannerKeys.Count == 0)
+        {
+            yield return new ValidationResult($"{Section}:{nameof(ScannerKeys)} is required: the Rollout deploys only releases whose scan verdict the Scanner signed, so give it " +
+                $"the Scanner's public key as {Section}:{nameof(ScannerKeys)}:<keyId>:PublicKeyFile (openssl ec -in scanner.key.pem -pubout -out scanner.pub.pem).");
+        }
+
+        foreach (var problem in ScannerKeys.SelectMany(key => key.Value.Problems($"{Section}:{nameof(ScannerKeys)}:{key.Key}")))
         {
             yield return new ValidationResult(problem);
         }

@@ -44,9 +44,9 @@ public sealed class ApprovalSigning(DateTimeOffset? approvedAt = null) : IDispos
         return Sign(approval with { ApproverKeyId = KeyId, ApprovedAt = approvedAt ?? ApprovedNow() });
     }
 
-    /// <summary>The trusted-key settings of every stage that verifies approvals (the Builder and the Coordinator), the public key written to <paramref name="directory"/>.</summary>
+    /// <summary>The trusted-key settings of every stage that verifies approvals (the Builder, the Coordinator and the Rollout), the public key written to <paramref name="directory"/>.</summary>
     public Dictionary<string, string?> VerifierSettings(string directory) =>
-        new([.. TrustedKeySettings(directory, "Builder"), .. TrustedKeySettings(directory, "Coordinator")]);
+        new([.. TrustedKeySettings(directory, "Builder"), .. TrustedKeySettings(directory, "Coordinator"), .. TrustedKeySettings(directory, "Rollout")]);
 
     public ArtifactApproved Sign(ArtifactApproved approval, ECDsa? signer = null)
     {

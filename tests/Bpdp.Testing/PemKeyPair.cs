@@ -25,7 +25,15 @@ public abstract class PemKeyPair(string name) : IDisposable
 
     public void Dispose()
     {
-        Key.Dispose();
+        Dispose(disposing: true);
         GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Key.Dispose();
+        }
     }
 }

@@ -28,7 +28,7 @@ public sealed class ReleaseSignatures(IImageStore store, ReleaseKeyRing keys)
             return Refused(RefusalReason.MissingSignature, $"'{image.Digest}' is not a sha256 digest, so no release signature can name it");
         }
 
-        if (RepositoryOf(image.Repository) is not { } repository)
+        if (RepositoryOf(store, image.Repository) is not { } repository)
         {
             return Refused(RefusalReason.UntrustedRegistry,
                 $"{image.Repository} is not a repository of the image store releases are read from (Images:Store, Registry:Url); deploy an image by the name the Publisher released it under");
@@ -121,7 +121,7 @@ public sealed class ReleaseSignatures(IImageStore store, ReleaseKeyRing keys)
     }
 
     /// <summary>The store's path of a full name it gave out; null for a name it would not give (another registry's, or no repository name).</summary>
-    private string? RepositoryOf(string name)
+    internal static string? RepositoryOf(IImageStore store, string name)
     {
         try
         {

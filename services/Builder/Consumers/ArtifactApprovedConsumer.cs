@@ -6,13 +6,15 @@ using Bpdp.Contracts;
 using Bpdp.Images;
 using Bpdp.Images.Registry;
 using Bpdp.Platform.Bus;
+using Bpdp.Trust.Attestations;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
 namespace Bpdp.Builder.Consumers;
 
 /// <summary>
-/// Verifies an approval, builds its image into the quarantine repository and says so: <see cref="ImageBuilt"/>,
+/// Verifies an approval, builds its image into the quarantine repository, attaches the approval it verified beside
+/// the image (<see cref="ApprovalAttestation"/>) and says so: <see cref="ImageBuilt"/>,
 /// or <see cref="ArtifactRejected"/> with the specific reason, or <see cref="DeploymentFailed"/> when the
 /// image store fails after its retries. A redelivered approval builds the same image (same digest; blobs
 /// already stored are skipped) and publishes the same event under the same message id.
@@ -47,6 +49,8 @@ public sealed class ArtifactApprovedConsumer(
             var (executor, baseImage) = await inputs.Get(context.CancellationToken);
             image = builder.Build(policy, approval.PolicyYaml, executor, approval.ApprovedAt, baseImage);
             await store.PushImage(repository, image, tag: null, context.CancellationToken);
+            // Beside the image, not in it: the digest stays the policy's alone, and every later stage reads the approval from the store.
+            await ApprovalAttestation.Attach(store, repository, image.Manifest, SignedForm.Of(approval), context.CancellationToken);
         }
         catch (Exception error) when (ImageStoreFailure.Is(error, context.CancellationToken))
         {

@@ -5,8 +5,8 @@ using Bpdp.Images;
 using Bpdp.Images.Registry;
 using Bpdp.Platform.Bus;
 using Bpdp.Platform.Security;
-using Bpdp.Publisher.Attestation;
-using Bpdp.Publisher.Referrers;
+using Bpdp.Trust.Approvals;
+using Bpdp.Trust.Attestations;
 using Bpdp.Trust.Release;
 using Bpdp.Trust.Scans;
 using MassTransit;
@@ -15,8 +15,9 @@ using Microsoft.Extensions.Options;
 namespace Bpdp.Publisher.Consumers;
 
 /// <summary>
-/// Releases a scanned image whose passed verdict the Scanner signed: promote it by digest into <c>&lt;agency&gt;/&lt;policy&gt;</c>, sign it, attach the SBOM
-/// and the provenance as referrers, and only then tag the version — so a version tag never points at an
+/// Releases a scanned image whose passed verdict the Scanner signed and whose approval the Builder attached: promote it by digest into
+/// <c>&lt;agency&gt;/&lt;policy&gt;</c>, sign it, attach the SBOM and the approval as referrers, sign the provenance (which carries the approval)
+/// and the scan verdict as attestations, and only then tag the version — so a version tag never points at an
 /// unsigned image, and a failure leaves no tag. Versions are immutable: a tag that names another digest is
 /// refused; the same digest again publishes the same event and signs nothing twice. Failed scans are not
 /// this stage's business: the Coordinator ends those deployments. A passed verdict whose signature does not
@@ -57,10 +58,17 @@ public sealed class ImageScannedConsumer(IImageStore store, ECDsa signingKey, Sc
             }
 
             var quarantine = store.Unqualify(scanned.Image.Repository);
+            if (await ApprovalOf(quarantine, scanned, context) is not { } approval)
+            {
+                return;
+            }
+
             var manifest = await ImagePromoter.Promote(store, quarantine, release, digest, cancel);
             var signature = await Sign(release, digest, cancel);
             var sbom = scanned.SbomDigest is { } sbomDigest ? await AttachSbom(quarantine, release, digest, sbomDigest, cancel) : null;
-            var provenance = await AttachProvenance(release, manifest, scanned, cancel);
+            await ReferrersTag.Add(store, release, digest, await ImagePromoter.Promote(store, quarantine, release, approval.Manifest.Digest, cancel),
+                ApprovalAttestation.ArtifactType, cancel);
+            var provenance = await Attest(release, manifest, scanned, approval.Approval, cancel);
             if (tagged is null)
             {
                 // Checked again just before the write: another Publisher may have released this version meanwhile.
@@ -107,17 +115,47 @@ public sealed class ImageScannedConsumer(IImageStore store, ECDsa signingKey, Sc
         return sbom.Digest;
     }
 
-    private async Task<string> AttachProvenance(string release, Blob image, ImageScanned scanned, CancellationToken cancel)
+    /// <summary>
+    /// The approval the Builder attached for this deployment, when it names the verdict's target and the policy in the
+    /// image; otherwise the deployment fails, naming why, and null. Its signature is not checked here: the Publisher
+    /// holds no approval keys, and the Rollout checks it again from the release before anything runs.
+    /// </summary>
+    private async Task<(SignedForm Approval, Blob Manifest)?> ApprovalOf(string quarantine, ImageScanned scanned, ConsumeContext<ImageScanned> context)
+    {
+        var cancel = context.CancellationToken;
+        var found = await ApprovalAttestation.Find(store, quarantine, scanned.Image.Digest, scanned.DeploymentId, cancel);
+        if (found is not { } approval || ApprovalForm.Parse(approval.Approval.CanonicalForm, out _) is not { } form)
+        {
+            await Fail(context, $"{scanned.Image} carries no approval of deployment {scanned.DeploymentId} ({ApprovalAttestation.ArtifactType} referrer): " +
+                "the Builder attaches the approval it verified beside every image it builds, and only an approved image is released.");
+            return null;
+        }
+
+        var revision = JsonNode.Parse((await store.GetManifest(quarantine, scanned.Image.Digest, cancel)).Content)?["annotations"]?[ReleaseVerifier.RevisionAnnotation]?.GetValue<string>();
+        if (form.Target != scanned.Target || form.PolicySha256 != revision)
+        {
+            await Fail(context, $"the approval attached to {scanned.Image} is for {form.Target} with policy SHA-256 {form.PolicySha256}, " +
+                $"but the verdict is for {scanned.Target} and the image's policy is {revision ?? "unnamed"}: nothing was released.");
+            return null;
+        }
+
+        return approval;
+    }
+
+    /// <summary>
+    /// The provenance (with the approval in its external parameters) and the verified scan verdict, each an in-toto
+    /// statement in a DSSE envelope signed with the release key, in cosign's attestation layout; once per deployment.
+    /// </summary>
+    private async Task<string> Attest(string release, Blob image, ImageScanned scanned, SignedForm approval, CancellationToken cancel)
     {
         var imageConfig = JsonNode.Parse(image.Content)!["config"]!;
         var configBlob = new Blob(imageConfig["mediaType"]!.GetValue<string>(), await store.GetBlob(release, imageConfig["digest"]!.GetValue<string>(), cancel));
-        var statement = SlsaProvenance.Statement(image, configBlob, store.Qualify(release), scanned.Target, scanned.DeploymentId, options.Value.BuilderId);
-        var (manifest, config, content) = ArtifactManifest.Create(image, SlsaProvenance.MediaType, new Blob(SlsaProvenance.MediaType, statement));
-        await store.PutBlob(release, config, cancel);
-        await store.PutBlob(release, content, cancel);
-        await store.PutManifest(release, manifest, cancel: cancel);
-        await ReferrersTag.Add(store, release, image.Digest, manifest, SlsaProvenance.MediaType, cancel);
-        return manifest.Digest;
+        var releasedAs = store.Qualify(release);
+        var provenance = SlsaProvenance.Statement(image, configBlob, releasedAs, scanned.Target, scanned.DeploymentId, options.Value.BuilderId, approval);
+        var verdict = ScanAttestation.Statement(releasedAs, image.Digest, SignedForm.Of(scanned));
+        return await CosignAttestations.Add(store, release, image.Digest, scanned.DeploymentId,
+            [(SlsaProvenance.PredicateType, Dsse.Sign(Dsse.InTotoPayloadType, provenance, signingKey)), (ScanAttestation.PredicateType, Dsse.Sign(Dsse.InTotoPayloadType, verdict, signingKey))],
+            cancel);
     }
 
     private async Task Fail(ConsumeContext<ImageScanned> context, string reason)

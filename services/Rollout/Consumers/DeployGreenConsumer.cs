@@ -10,8 +10,8 @@ namespace Bpdp.Rollout.Consumers;
 
 /// <summary>
 /// Brings up the new version in the idle color and says where to preview it, or why it could not. No target is
-/// asked anything until the image shows it is a release (<see cref="ReleaseGate"/>); one that does not is refused
-/// and the deployment fails naming the check.
+/// asked anything until the image shows it is a release approved for exactly this deployment (<see cref="ReleaseGate"/>);
+/// one that does not is refused and the deployment fails naming the check.
 /// </summary>
 public sealed class DeployGreenConsumer(RolloutTargets targets, ReleaseGate gate, TimeProvider time, ILogger<DeployGreenConsumer> logger) : IConsumer<DeployGreen>
 {
@@ -20,7 +20,7 @@ public sealed class DeployGreenConsumer(RolloutTargets targets, ReleaseGate gate
         var command = context.Message;
         try
         {
-            var release = await gate.Check(command.Image, targets.EntryFor(command.Target), context.CancellationToken);
+            var release = await gate.Check(command, targets.EntryFor(command.Target), context.CancellationToken);
             if (release.Refusal is { } refusal)
             {
                 await Refuse(context, refusal, release.Detail);

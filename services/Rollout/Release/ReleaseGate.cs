@@ -8,17 +8,19 @@ using Microsoft.Extensions.Options;
 namespace Bpdp.Rollout.Release;
 
 /// <summary>
-/// What an image must show before any target is asked to run it, the same for every kind of target: a release
-/// signature that verifies (<see cref="ReleaseSignatures"/>), and, where the target pulls the image itself (a
-/// Docker engine, a Kubernetes cluster), a name in the registry releases are read from (<c>Registry:Url</c>),
-/// since the signature was checked there and nowhere else.
+/// What an image must show before any target is asked to run it, the same for every kind of target: where the
+/// target pulls the image itself (a Docker engine, a Kubernetes cluster), a name in the registry releases are read
+/// from (<c>Registry:Url</c>), since the evidence was checked there and nowhere else; then every check of
+/// <see cref="ReleaseVerifier"/> — release signature, provenance, the approval it carries naming exactly this
+/// deployment, the policy hash, the scan verdict — up to the first that fails.
 /// </summary>
-public sealed class ReleaseGate(ReleaseSignatures signatures, IOptions<RegistryOptions> registry)
+public sealed class ReleaseGate(ReleaseVerifier verifier, IOptions<RegistryOptions> registry)
 {
-    public async Task<ReleaseCheck> Check(ImageReference image, TargetOptions target, CancellationToken cancel)
+    public async Task<ReleaseCheck> Check(DeployGreen command, TargetOptions target, CancellationToken cancel)
     {
-        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(target);
+        var image = command.Image;
         if (target.Kind != TargetKind.Local && !FromReleaseRegistry(image, out var host))
         {
             var release = registry.Value.Url?.Authority;
@@ -27,7 +29,13 @@ public sealed class ReleaseGate(ReleaseSignatures signatures, IOptions<RegistryO
                 (release is null ? "the registry Registry:Url names, and it names none" : $"{release} (Registry:Url)"));
         }
 
-        return await signatures.Verify(image, cancel);
+        var checks = await verifier.Verify(image, ReleaseExpectation.For(command), stopAtFirstFailure: true, cancel);
+        return checks.FirstOrDefault(c => !c.IsVerified) switch
+        {
+            null => ReleaseCheck.Passed(string.Join("; ", checks.Select(c => c.Detail))),
+            { Refusal: null } skipped => ReleaseCheck.Refused(RefusalReason.MissingSignature, skipped.Detail), // fail closed: a check not made is not passed
+            var refused => refused,
+        };
     }
 
     private bool FromReleaseRegistry(ImageReference image, out string? host)

@@ -40,6 +40,9 @@ public sealed class DistributedPipelineTests(RealServers servers) : IDisposable
             ["Coordinator:TrustedKeys:approvals-e2e:PublicKeyFile"] = Path.Combine(folder, "approvals-e2e.pub.pem"),
             ["Coordinator:TrustedKeys:approvals-e2e:Agencies:0"] = "*",
             ["Coordinator:TrustedKeys:approvals-e2e:Environments:0"] = "*",
+            ["Rollout:TrustedKeys:approvals-e2e:PublicKeyFile"] = Path.Combine(folder, "approvals-e2e.pub.pem"),
+            ["Rollout:TrustedKeys:approvals-e2e:Agencies:0"] = "*",
+            ["Rollout:TrustedKeys:approvals-e2e:Environments:0"] = "*",
         });
         await using var cleanup = new QueueCleanup(rabbit, up.Queues);
         var settings = up.Settings;

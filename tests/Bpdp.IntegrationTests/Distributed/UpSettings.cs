@@ -24,7 +24,7 @@ internal sealed class UpSettings
 
     public string LedgerPath => Settings["Ledger:SqlitePath"]!;
 
-    /// <param name="approvalKeys">The trusted-key settings of the Builder and the Coordinator.</param>
+    /// <param name="approvalKeys">The trusted-key settings of the Builder, the Coordinator and the Rollout.</param>
     public static async Task<UpSettings> Create(RabbitMqServer rabbit, string registry, string postgres, string folder, string run,
         IReadOnlyDictionary<string, string?> approvalKeys)
     {
@@ -61,6 +61,7 @@ internal sealed class UpSettings
             ["Publisher:ScannerKeys:scanner:PublicKeyFile"] = Path.Combine(folder, "scanner.pub.pem"),
             ["Publisher:ReleaseRepositoryPrefix"] = $"e2e-{run}",
             ["Rollout:ReleaseKeys:release:PublicKeyFile"] = Path.Combine(folder, "release.pub.pem"),
+            ["Rollout:ScannerKeys:scanner:PublicKeyFile"] = Path.Combine(folder, "scanner.pub.pem"),
             ["Rollout:Runner"] = "Process",
             ["Rollout:WorkDirectory"] = Path.Combine(folder, "rollout"),
             ["Rollout:ScaleDownDelaySeconds"] = "1",

@@ -10,9 +10,9 @@ using Bpdp.IntegrationTests.Images;
 using Bpdp.IntegrationTests.Servers;
 using Bpdp.Policy;
 using Bpdp.Publisher;
-using Bpdp.Publisher.Referrers;
 using Bpdp.Scanner.Sbom;
 using Bpdp.Testing;
+using Bpdp.Trust.Attestations;
 using Bpdp.Trust.Release;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
@@ -32,6 +32,8 @@ public sealed class PublisherEndToEndTests(RealServers servers) : IAsyncLifetime
     private readonly string folder = Directory.CreateTempSubdirectory("bpdp-publisher-e2e-").FullName;
     private readonly string run = Guid.NewGuid().ToString("N")[..8];
     private readonly ScanSigning scans = new();
+    private readonly ApprovalSigning approvals = new();
+    private readonly Dictionary<string, Guid> approvedAs = new(StringComparer.Ordinal);
 
     public sealed class PublishedProbe(MessageSink sink) : RecordingConsumer<ImagePublished>(sink);
 
@@ -49,6 +51,7 @@ public sealed class PublisherEndToEndTests(RealServers servers) : IAsyncLifetime
         }
 
         scans.Dispose();
+        approvals.Dispose();
         Directory.Delete(folder, recursive: true);
     }
 
@@ -85,10 +88,13 @@ public sealed class PublisherEndToEndTests(RealServers servers) : IAsyncLifetime
 
         var referrers = await ReferrersTag.List(store, release, image.Digest, CancellationToken.None);
         Assert.Contains(referrers, r => r.ArtifactType == CycloneDxSbom.MediaType && r.Digest == sbomDigest);
-        var provenanceDigest = Assert.Single(referrers, r => r.ArtifactType == "application/vnd.in-toto+json").Digest;
-        var provenanceManifest = JsonNode.Parse((await store.GetManifest(release, provenanceDigest)).Content)!;
-        Assert.Equal(image.Digest, provenanceManifest["subject"]!["digest"]!.GetValue<string>());
-        var statement = JsonNode.Parse(await store.GetBlob(release, provenanceManifest["layers"]![0]!["digest"]!.GetValue<string>()))!;
+        Assert.Contains(referrers, r => r.ArtifactType == ApprovalAttestation.ArtifactType);
+        var attestations = JsonNode.Parse((await store.GetManifest(release, CosignAttestations.TagFor(image.Digest))).Content)!;
+        Assert.Equal($"{registry}/{release}@{Blob.DigestOf((await store.GetManifest(release, CosignAttestations.TagFor(image.Digest))).Content)}", published.ProvenanceReference);
+        var provenanceLayer = attestations["layers"]!.AsArray().Single(l => l!["annotations"]!["predicateType"]!.GetValue<string>() == SlsaProvenance.PredicateType)!;
+        Assert.Equal(Dsse.EnvelopeMediaType, provenanceLayer["mediaType"]!.GetValue<string>());
+        var envelope = JsonNode.Parse(await store.GetBlob(release, provenanceLayer["digest"]!.GetValue<string>()))!;
+        var statement = JsonNode.Parse(Convert.FromBase64String(envelope["payload"]!.GetValue<string>()))!;
         Assert.Equal("https://slsa.dev/provenance/v1", statement["predicateType"]!.GetValue<string>());
         Assert.Equal(image.Digest[7..], statement["subject"]![0]!["digest"]!["sha256"]!.GetValue<string>());
         Assert.Contains(statement["predicate"]!["buildDefinition"]!["resolvedDependencies"]!.AsArray(), d => d!["uri"]!.GetValue<string>() == "urn:bpdp:executor");
@@ -100,6 +106,7 @@ public sealed class PublisherEndToEndTests(RealServers servers) : IAsyncLifetime
         Assert.Equal(published.SignatureReference, again.SignatureReference);
         Assert.Equal(published.ProvenanceReference, again.ProvenanceReference);
         Assert.Equal(2, (await ReferrersTag.List(store, release, image.Digest, CancellationToken.None)).Count);
+        Assert.Equal(2, JsonNode.Parse((await store.GetManifest(release, CosignAttestations.TagFor(image.Digest))).Content)!["layers"]!.AsArray().Count);
 
         var (other, otherSbom) = await Quarantined(store, agency, "1.1.0", variant: "# rebuilt\n");
         var conflicting = Scanned(store, agency, other, otherSbom);
@@ -147,11 +154,15 @@ public sealed class PublisherEndToEndTests(RealServers servers) : IAsyncLifetime
         await store.PutBlob(repository, config);
         await store.PutBlob(repository, sbom);
         await store.PutManifest(repository, manifest);
+        var deploymentId = Guid.NewGuid();
+        approvedAs[image.Digest] = deploymentId;
+        await ApprovalAttestation.Attach(store, repository, image.Manifest, SignedForm.Of(approvals.Sign(approvals.Approve(yaml, deploymentId) with { Agency = agency })));
         return (image, manifest.Digest);
     }
 
     private ImageScanned Scanned(IImageStore store, string agency, OciImage image, string sbomDigest) => scans.Sign(
-        new ImageScanned(Guid.NewGuid(), DateTimeOffset.UtcNow, new DeploymentTarget(agency, "production", "haz-fast", image.Annotations["org.opencontainers.image.version"]!.GetValue<string>()),
+        new ImageScanned(approvedAs[image.Digest], DateTimeOffset.UtcNow,
+            new DeploymentTarget(agency, "production", "haz-fast", image.Annotations["org.opencontainers.image.version"]!.GetValue<string>()),
             new ImageReference(store.Qualify($"quarantine/{agency}/haz-fast"), image.Digest), Passed: true, Findings: [], sbomDigest));
 
     private async Task<WebApplication> StartPublisher(string registry, MessageSink sink)

@@ -178,7 +178,7 @@ public sealed class DockerTargetTests(RealServers servers) : IAsyncLifetime
         return probes;
     }
 
-    private Dictionary<string, string?> Settings(RabbitMqServer rabbit, string registry, string queue) => new(rabbit.ServiceSettings())
+    private Dictionary<string, string?> Settings(RabbitMqServer rabbit, string registry, string queue) => new([.. rabbit.ServiceSettings(), .. release.RolloutSettings(folder)])
     {
         ["Rollout:Queue"] = queue,
         ["Rollout:ScaleDownDelaySeconds"] = "0",
@@ -187,7 +187,6 @@ public sealed class DockerTargetTests(RealServers servers) : IAsyncLifetime
         ["Rollout:Targets:0:Environment"] = Environment,
         ["Rollout:Targets:0:Kind"] = "Docker",
         ["Rollout:Targets:0:DockerHost"] = DockerEngine.Endpoint.ToString(),
-        ["Rollout:ReleaseKeys:release-test:PublicKeyFile"] = release.WritePublicKey(folder),
         ["Images:Store"] = "Registry",
         ["Registry:Url"] = $"http://{registry}",
     };
@@ -209,6 +208,8 @@ public sealed class DockerTargetTests(RealServers servers) : IAsyncLifetime
 
     private async Task<GreenReady> Deploy(WebApplication probes, Guid id, string version, ImageReference image, ServiceProcess rollout)
     {
+        // Released for this deployment, as the Publisher releases it: the Rollout deploys an image only as the deployment its approval names.
+        await release.Release(Store(image.Repository.Split('/')[0]), image, Target(version), id);
         await probes.Services.GetRequiredService<IPublishEndpoint>().Publish(new DeployGreen(id, DateTimeOffset.UtcNow, Target(version), image));
         var ready = sink.WaitFor<GreenReady>(nameof(ReadyProbe), m => m.DeploymentId == id, TimeSpan.FromSeconds(120));
         await Logged(ready, rollout);

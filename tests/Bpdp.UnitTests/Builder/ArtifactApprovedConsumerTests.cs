@@ -4,6 +4,7 @@ using Bpdp.Contracts;
 using Bpdp.Images;
 using Bpdp.Images.Layout;
 using Bpdp.Testing;
+using Bpdp.Trust.Attestations;
 using Bpdp.UnitTests.Policy;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
@@ -76,6 +77,29 @@ public sealed class ArtifactApprovedConsumerTests : IAsyncLifetime, IDisposable
         Assert.Equal("1.1.0", stored.Annotations["org.opencontainers.image.version"]!.GetValue<string>());
         Assert.Equal("2026-11-27T09:15:00Z", stored.Annotations["org.opencontainers.image.created"]!.GetValue<string>());
         Assert.Empty(sink.ReceivedBy(nameof(BuilderOutcomeProbe.RejectedProbe)));
+    }
+
+    [Fact]
+    public async Task The_approval_it_verified_is_attached_beside_the_image_and_two_deployments_of_one_image_have_one_each()
+    {
+        var first = signing.Approve(PolicyExamples.HazFast("1.1.0"));
+        var second = signing.Approve(PolicyExamples.HazFast("1.1.0"));
+        await Publish(first);
+        await Publish(second);
+
+        var built = (await sink.WaitFor<ImageBuilt>(nameof(BuilderOutcomeProbe.BuiltProbe), m => m.DeploymentId == first.DeploymentId)).Message;
+        Assert.Equal(built.Image, (await sink.WaitFor<ImageBuilt>(nameof(BuilderOutcomeProbe.BuiltProbe), m => m.DeploymentId == second.DeploymentId)).Message.Image);
+        var store = new OciLayoutImageStore(Images);
+        foreach (var approval in new[] { first, second })
+        {
+            var (attached, _) = (await ApprovalAttestation.Find(store, built.Image.Repository, built.Image.Digest, approval.DeploymentId))!.Value;
+            Assert.Equal(ApprovalCanonicalForm.ToBytes(approval), attached.CanonicalForm);
+            Assert.Equal((approval.Signature, approval.ApproverKeyId), (attached.Signature, attached.KeyId));
+        }
+
+        Assert.Null(await ApprovalAttestation.Find(store, built.Image.Repository, built.Image.Digest, Guid.NewGuid()));
+        Assert.DoesNotContain(first.DeploymentId.ToString(), System.Text.Encoding.UTF8.GetString((await store.GetManifest(built.Image.Repository, built.Image.Digest)).Content),
+            StringComparison.Ordinal);
     }
 
     [Fact]

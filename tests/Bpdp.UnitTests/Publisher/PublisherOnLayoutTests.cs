@@ -6,9 +6,11 @@ using Bpdp.Images;
 using Bpdp.Images.Layout;
 using Bpdp.Policy;
 using Bpdp.Publisher;
-using Bpdp.Publisher.Referrers;
 using Bpdp.Testing;
+using Bpdp.Trust.Approvals;
+using Bpdp.Trust.Attestations;
 using Bpdp.Trust.Release;
+using Bpdp.Trust.Scans;
 using Bpdp.UnitTests.Policy;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
@@ -26,11 +28,15 @@ public sealed class PublisherOnLayoutTests : IAsyncLifetime
     private readonly MessageSink sink = new();
     private readonly ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly ScanSigning scans = new();
+    private readonly ApprovalSigning approvals = new();
+    private readonly Dictionary<string, Guid> approvedAs = new(StringComparer.Ordinal);
     private WebApplication? host;
 
     public sealed class PublishedProbe(MessageSink sink) : RecordingConsumer<ImagePublished>(sink);
 
     public sealed class RefusedProbe(MessageSink sink) : RecordingConsumer<MessageRefused>(sink);
+
+    public sealed class FailedProbe(MessageSink sink) : RecordingConsumer<DeploymentFailed>(sink);
 
     private string Images => Path.Combine(folder, "images");
 
@@ -49,6 +55,7 @@ public sealed class PublisherOnLayoutTests : IAsyncLifetime
             bus.AddPublisherStage();
             bus.AddConsumer<PublishedProbe>();
             bus.AddConsumer<RefusedProbe>();
+            bus.AddConsumer<FailedProbe>();
             bus.AddSingleton<ConsumedMessages>();
             bus.AddConsumeObserver(provider => provider.GetRequiredService<ConsumedMessages>());
         }, sink);
@@ -61,21 +68,31 @@ public sealed class PublisherOnLayoutTests : IAsyncLifetime
         await host.DisposeAsync();
         key.Dispose();
         scans.Dispose();
+        approvals.Dispose();
         Directory.Delete(folder, recursive: true);
     }
 
-    private async Task<OciImage> Quarantine(string version)
+    /// <summary>The version's image in quarantine with the approval of a new deployment beside it, as the Builder leaves it.</summary>
+    private async Task<OciImage> Quarantine(string version, bool approved = true)
     {
         var yaml = PolicyExamples.HazFast(version);
         var image = new PolicyImageBuilder().Build(PolicyValidator.Validate(yaml).Policy!, yaml, new ExecutorArtifact([1, 2, 3]), DateTimeOffset.UnixEpoch);
-        await new OciLayoutImageStore(Images).PushImage("quarantine/osha/haz-fast", image);
+        var store = new OciLayoutImageStore(Images);
+        await store.PushImage("quarantine/osha/haz-fast", image);
+        var deploymentId = Guid.NewGuid();
+        approvedAs[image.Digest] = deploymentId;
+        if (approved)
+        {
+            await ApprovalAttestation.Attach(store, "quarantine/osha/haz-fast", image.Manifest, SignedForm.Of(approvals.Approve(yaml, deploymentId)));
+        }
+
         return image;
     }
 
     private ImageScanned Scanned(OciImage image, string version, bool passed) => scans.Sign(Unsigned(image, version, passed));
 
-    private static ImageScanned Unsigned(OciImage image, string version, bool passed) =>
-        new(Guid.NewGuid(), DateTimeOffset.UtcNow, new DeploymentTarget("osha", "production", "haz-fast", version),
+    private ImageScanned Unsigned(OciImage image, string version, bool passed) =>
+        new(approvedAs[image.Digest], DateTimeOffset.UtcNow, new DeploymentTarget("osha", "production", "haz-fast", version),
             new ImageReference("quarantine/osha/haz-fast", image.Digest), passed, []);
 
     [Fact]
@@ -102,7 +119,8 @@ public sealed class PublisherOnLayoutTests : IAsyncLifetime
         Assert.True(key.VerifyData(payload, Convert.FromBase64String(signature["annotations"]![CosignSignature.SignatureAnnotation]!.GetValue<string>()),
             HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
         var store = new OciLayoutImageStore(Images);
-        Assert.Contains(await ReferrersTag.List(store, "osha/haz-fast", accepted.Digest, CancellationToken.None), r => r.ArtifactType == "application/vnd.in-toto+json");
+        Assert.Contains(await ReferrersTag.List(store, "osha/haz-fast", accepted.Digest, CancellationToken.None), r => r.ArtifactType == ApprovalAttestation.ArtifactType);
+        Assert.NotNull(await layout.Resolve(CosignAttestations.TagFor(accepted.Digest)));
         Assert.True(File.Exists(layout.BlobPath(accepted.Layers[0].Digest)));
     }
 
@@ -155,6 +173,48 @@ public sealed class PublisherOnLayoutTests : IAsyncLifetime
         var ids = sink.ReceivedBy(nameof(RefusedProbe)).Select(c => c.MessageId).ToList();
         Assert.Equal(ids[0], ids[1]);
         Assert.NotNull(ids[0]);
+        AssertNothingReleased();
+    }
+
+    [Fact]
+    public async Task A_release_carries_its_approval_and_verdict_and_passes_every_check_the_Rollout_makes()
+    {
+        var image = await Quarantine("1.1.0");
+        var scanned = Scanned(image, "1.1.0", passed: true);
+
+        await host!.Services.GetRequiredService<IPublishEndpoint>().Publish(scanned);
+        var published = (await sink.WaitFor<ImagePublished>(nameof(PublishedProbe), m => m.DeploymentId == scanned.DeploymentId)).Message;
+
+        var store = new OciLayoutImageStore(Images);
+        Assert.Equal($"osha/haz-fast@{(await store.GetManifest("osha/haz-fast", CosignAttestations.TagFor(image.Digest))).Digest}", published.ProvenanceReference);
+        Assert.Contains(await ReferrersTag.List(store, "osha/haz-fast", image.Digest, CancellationToken.None), r => r.ArtifactType == ApprovalAttestation.ArtifactType);
+        await File.WriteAllTextAsync(Path.Combine(folder, "release.pub.pem"), key.ExportSubjectPublicKeyInfoPem());
+        using var release = ReleaseKeyRing.Load("Rollout:ReleaseKeys", new Dictionary<string, ReleaseKeyOptions> { ["release"] = new() { PublicKeyFile = Path.Combine(folder, "release.pub.pem") } });
+        using var approvalKeys = ApprovalKeyRing.Load("Rollout:TrustedKeys", new Dictionary<string, ApprovalKeyOptions>
+        {
+            [ApprovalSigning.KeyId] = new() { PublicKeyFile = approvals.WritePublicKey(folder), Agencies = ["osha"], Environments = ["production"] },
+        });
+        using var scannerKeys = ScannerKeyRing.Load("Rollout:ScannerKeys", new Dictionary<string, ScannerKeyOptions> { [ScanSigning.KeyId] = new() { PublicKeyFile = scans.WritePublicKey(folder) } });
+        var verifier = new ReleaseVerifier(store, new ReleaseSignatures(store, release), release, new ApprovalEvidence(approvalKeys, TimeProvider.System, TimeSpan.MaxValue, "Rollout:TrustedKeys"),
+            new ScanVerdictEvidence(scannerKeys, TimeProvider.System));
+
+        var checks = await verifier.Verify(published.Image, new ReleaseExpectation("osha", "haz-fast", "1.1.0", "production", scanned.DeploymentId));
+
+        Assert.All(checks, c => Assert.True(c.IsVerified, c.Detail));
+        Assert.Equal(ReleaseVerifier.Names, checks.Select(c => c.Detail[..c.Detail.IndexOf(':', StringComparison.Ordinal)]));
+    }
+
+    [Fact]
+    public async Task A_passed_image_without_the_approval_beside_it_fails_and_nothing_is_released()
+    {
+        var image = await Quarantine("1.1.0", approved: false);
+        var scanned = Scanned(image, "1.1.0", passed: true);
+
+        await host!.Services.GetRequiredService<IPublishEndpoint>().Publish(scanned);
+        var failed = (await sink.WaitFor<DeploymentFailed>(nameof(FailedProbe), m => m.DeploymentId == scanned.DeploymentId)).Message;
+
+        Assert.Equal((PipelineStage.Publisher, $"{scanned.Image} carries no approval of deployment {scanned.DeploymentId} ({ApprovalAttestation.ArtifactType} referrer): " +
+            "the Builder attaches the approval it verified beside every image it builds, and only an approved image is released."), (failed.Stage, failed.Reason));
         AssertNothingReleased();
     }
 

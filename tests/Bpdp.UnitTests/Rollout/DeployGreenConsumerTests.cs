@@ -7,6 +7,7 @@ using Bpdp.Images.Layout;
 using Bpdp.Rollout;
 using Bpdp.Rollout.Targets;
 using Bpdp.Testing;
+using Bpdp.Trust.Attestations;
 using Bpdp.Trust.Release;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
@@ -143,6 +144,14 @@ public sealed class DeployGreenConsumerTests : IAsyncLifetime
 
     private static DeployGreen Command(ImageReference image) => new(Guid.NewGuid(), DateTimeOffset.UtcNow, Osha, image);
 
+    /// <summary>A command for <paramref name="target"/> naming an image of <paramref name="repository"/> released as the Publisher releases one, for the command's own deployment.</summary>
+    private async Task<DeployGreen> Released(string repository = "osha/haz-fast", DeploymentTarget? target = null)
+    {
+        var id = Guid.NewGuid();
+        var image = await release.Release(Store, await ReleaseSigning.PushImage(Store, repository, target ?? Osha), target ?? Osha, id);
+        return new DeployGreen(id, DateTimeOffset.UtcNow, Osha, image);
+    }
+
     [Fact]
     public async Task An_unsigned_image_fails_naming_the_check_is_refused_once_and_no_target_is_asked()
     {
@@ -178,10 +187,10 @@ public sealed class DeployGreenConsumerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_signed_image_is_deployed_on_its_target()
+    public async Task A_released_image_is_deployed_on_its_target()
     {
         await Start();
-        var command = Command(await release.Sign(Store, Image()));
+        var command = await Released();
 
         var published = await Deploy(command);
 
@@ -224,16 +233,77 @@ public sealed class DeployGreenConsumerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task On_kubernetes_a_signed_image_of_the_release_registry_is_deployed()
+    public async Task On_kubernetes_a_released_image_of_the_release_registry_is_deployed()
     {
         await Start(TargetKind.Kubernetes);
-        var command = Command(await release.Sign(Store, Image($"{Registry}/osha/haz-fast")));
+        var command = await Released($"{Registry}/osha/haz-fast");
 
         var published = await Deploy(command);
 
         Assert.Equal((command.DeploymentId, command.Image), (Assert.Single(target.Asked).DeploymentId, target.Asked.Single().Image));
         Assert.Single(published.Of<GreenReady>());
         Assert.Empty(published.Of<MessageRefused>());
+    }
+
+    [Fact]
+    public async Task A_signed_image_without_provenance_is_refused_naming_the_provenance_and_no_target_is_asked()
+    {
+        await Start();
+        var pushed = await ReleaseSigning.PushImage(Store, "osha/haz-fast", Osha);
+        var command = Command(await release.Sign(Store, pushed));
+
+        var published = await Deploy(command);
+
+        var refused = Assert.Single(published.Of<MessageRefused>());
+        Assert.Equal((RefusalReason.MissingSignature, $"provenance: no attestation tag {CosignAttestations.TagFor(pushed.Digest)} in osha/haz-fast: " +
+            "the Publisher signs the provenance and the scan verdict of every release there"), (refused.Reason, refused.Detail));
+        Assert.Equal($"{command.Image} was not deployed: {refused.Detail}", Assert.Single(published.Of<DeploymentFailed>()).Reason);
+        Assert.Empty(target.Asked);
+    }
+
+    [Fact]
+    public async Task A_command_naming_the_release_of_another_version_is_refused_as_a_target_mismatch()
+    {
+        await Start();
+        var older = await Released(target: Osha with { PolicyVersion = "1.0.0" });
+        var command = new DeployGreen(Guid.NewGuid(), DateTimeOffset.UtcNow, Osha, older.Image);
+
+        var published = await Deploy(command);
+
+        var refused = Assert.Single(published.Of<MessageRefused>());
+        Assert.Equal(RefusalReason.TargetMismatch, refused.Reason);
+        Assert.Equal($"approval: the image was approved as osha/production haz-fast 1.0.0 (deployment {older.DeploymentId}), " +
+            $"not as osha/production haz-fast 1.1.0 (deployment {command.DeploymentId})", refused.Detail);
+        Assert.Empty(target.Asked);
+    }
+
+    [Fact]
+    public async Task A_command_naming_the_release_of_another_policy_is_refused_as_a_target_mismatch()
+    {
+        await Start();
+        var other = await Released("osha/lab-safety", Osha with { PolicyName = "lab-safety" });
+        var command = other with { DeploymentId = Guid.NewGuid() };
+
+        var published = await Deploy(command);
+
+        var refused = Assert.Single(published.Of<MessageRefused>());
+        Assert.Equal(RefusalReason.TargetMismatch, refused.Reason);
+        Assert.Equal($"approval: the image was approved as osha/production lab-safety 1.1.0 (deployment {other.DeploymentId}), " +
+            $"not as osha/production haz-fast 1.1.0 (deployment {command.DeploymentId})", refused.Detail);
+        Assert.Empty(target.Asked);
+    }
+
+    [Fact]
+    public async Task A_release_replayed_for_another_deployment_of_the_same_target_is_refused()
+    {
+        await Start();
+        var first = await Released();
+        var replay = first with { DeploymentId = Guid.NewGuid() };
+
+        var published = await Deploy(replay);
+
+        Assert.Equal(RefusalReason.TargetMismatch, Assert.Single(published.Of<MessageRefused>()).Reason);
+        Assert.Empty(target.Asked);
     }
 
     [Fact]

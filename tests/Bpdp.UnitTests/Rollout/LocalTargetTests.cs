@@ -59,18 +59,18 @@ public sealed class LocalTargetTests : IAsyncLifetime
         Directory.Delete(folder, recursive: true);
     }
 
-    private async Task<ImageReference> Image(string version)
+    private async Task<ImageReference> Image(string version, Guid deploymentId)
     {
         var yaml = PolicyExamples.HazFast(version);
         var image = new PolicyImageBuilder().Build(PolicyValidator.Validate(yaml).Policy!, yaml, new ExecutorArtifact([1, 2, 3]), DateTimeOffset.UnixEpoch);
         var store = new OciLayoutImageStore(Path.Combine(folder, "images"));
         await store.PushImage("osha/haz-fast", image, version);
-        return await release.Sign(store, new ImageReference("osha/haz-fast", image.Digest));
+        return await release.Release(store, new ImageReference("osha/haz-fast", image.Digest), V100 with { PolicyVersion = version }, deploymentId);
     }
 
     private async Task<GreenReady> Deploy(Guid id, string version)
     {
-        await Send(new DeployGreen(id, DateTimeOffset.UtcNow, V100 with { PolicyVersion = version }, await Image(version)));
+        await Send(new DeployGreen(id, DateTimeOffset.UtcNow, V100 with { PolicyVersion = version }, await Image(version, id)));
         return (await sink.WaitFor<GreenReady>(nameof(ReadyProbe), m => m.DeploymentId == id)).Message;
     }
 

@@ -88,4 +88,26 @@ public sealed class ReleaseKeysTests : IDisposable
 
         Assert.Contains($"Rollout:ReleaseKeys:release:PublicKeyFile: '{path}' is not an ECDSA public key (", await Start(Key(path)), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_rollout_without_approval_or_scanner_keys_refuses_to_start_naming_both()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var failure = await Start(Key(Write("release.pub.pem", key.ExportSubjectPublicKeyInfoPem())));
+
+        Assert.Contains("Rollout:TrustedKeys is required: the Rollout deploys only releases whose approval verifies, so give it the approval system's public key as " +
+            "Rollout:TrustedKeys:<keyId>:PublicKeyFile, with its Agencies and Environments (as Builder:TrustedKeys).", failure, StringComparison.Ordinal);
+        Assert.Contains("Rollout:ScannerKeys is required: the Rollout deploys only releases whose scan verdict the Scanner signed, so give it the Scanner's public key as " +
+            "Rollout:ScannerKeys:<keyId>:PublicKeyFile (openssl ec -in scanner.key.pem -pubout -out scanner.pub.pem).", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_approval_key_without_a_scope_is_named_with_its_key()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var settings = Key(Write("release.pub.pem", key.ExportSubjectPublicKeyInfoPem()));
+        settings["Rollout:TrustedKeys:approvals:PublicKeyFile"] = Write("approvals.pub.pem", key.ExportSubjectPublicKeyInfoPem());
+
+        Assert.Contains("Rollout:TrustedKeys:approvals:Agencies must list the agencies this key approves for ('*' for every agency).", await Start(settings), StringComparison.Ordinal);
+    }
 }

@@ -81,15 +81,18 @@ public sealed class KubernetesRollout : IAsyncDisposable
         await StartHost();
     }
 
-    public static ImageReference Image(string version) =>
-        new($"{Registry}/osha/haz-fast", "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(version))));
+    public static ImageReference Image(string version) => new($"{Registry}/osha/haz-fast", ReleaseSigning.DigestOf(Version(version)));
 
     public static DeploymentTarget Version(string version) => HazFast with { PolicyVersion = version };
 
-    /// <summary>The version's image with its release signature in the image store the Rollout reads (the cluster never pulls it).</summary>
-    public Task<ImageReference> Signed(string version) => release.Sign(new OciLayoutImageStore(Path.Combine(folder, "images")), Image(version));
+    /// <summary>The version's image (in miniature), released for the deployment in the image store the Rollout reads (the cluster never pulls it).</summary>
+    public async Task<ImageReference> Released(string version, Guid id)
+    {
+        var store = new OciLayoutImageStore(Path.Combine(folder, "images"));
+        return await release.Release(store, await ReleaseSigning.PushImage(store, $"{Registry}/osha/haz-fast", Version(version)), Version(version), id);
+    }
 
-    public async Task SendDeploy(Guid id, string version) => await Send(new DeployGreen(id, DateTimeOffset.UtcNow, Version(version), await Signed(version)));
+    public async Task SendDeploy(Guid id, string version) => await Send(new DeployGreen(id, DateTimeOffset.UtcNow, Version(version), await Released(version, id)));
 
     public async Task<GreenReady> Deploy(Guid id, string version)
     {

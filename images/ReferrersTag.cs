@@ -1,8 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Bpdp.Images;
 
-namespace Bpdp.Publisher.Referrers;
+namespace Bpdp.Images;
 
 /// <summary>
 /// The distribution spec's referrers tag schema, for registries without the referrers API (and for OCI
