@@ -35,4 +35,7 @@ public enum ApprovalRejectionReason
 
     /// <summary>The approval's own fields are unusable (bad names, versions, line breaks).</summary>
     MalformedApproval,
+
+    /// <summary>The deployment id was already built from another approval: a deployment is approved once.</summary>
+    ReusedDeploymentId,
 }

@@ -48,6 +48,15 @@ public sealed class ArtifactApprovedConsumer(
         {
             var (executor, baseImage) = await inputs.Get(context.CancellationToken);
             image = builder.Build(policy, approval.PolicyYaml, executor, approval.ApprovedAt, baseImage);
+            if (await OtherApprovalOf(repository, image, approval, context.CancellationToken) is { } other)
+            {
+                logger.LogWarning("Deployment {DeploymentId}: refused, {Other}", approval.DeploymentId, other);
+                await context.PublishOnce(new ArtifactRejected(approval.DeploymentId, time.GetUtcNow(), approval.Target, ApprovalRejectionReason.ReusedDeploymentId,
+                    $"Deployment {approval.DeploymentId} was already built from {other}; a deployment is approved once: approve again under a new deployment id."),
+                    PipelineStage.Builder);
+                return;
+            }
+
             await store.PushImage(repository, image, tag: null, context.CancellationToken);
             // Beside the image, not in it: the digest stays the policy's alone, and every later stage reads the approval from the store.
             await ApprovalAttestation.Attach(store, repository, image.Manifest, SignedForm.Of(approval), context.CancellationToken);
@@ -71,5 +80,25 @@ public sealed class ArtifactApprovedConsumer(
             approval.DeploymentId, store.Qualify(repository), image.Digest, image.Size, (int)elapsed.TotalMilliseconds);
         await context.PublishOnce(new ImageBuilt(approval.DeploymentId, time.GetUtcNow(), approval.Target,
             new ImageReference(store.Qualify(repository), image.Digest), image.Size, [.. image.Layers.Select(l => l.Digest)], elapsed), PipelineStage.Builder);
+    }
+
+    /// <summary>
+    /// The Builder's memory of what it built is in the image store: the approval attached, by deployment, beside each
+    /// image. The same approval again is a redelivery (or a replay, which the Coordinator refuses): built again, the
+    /// same. Another approval, or another image, under a deployment id already built is refused.
+    /// </summary>
+    private async Task<string?> OtherApprovalOf(string repository, OciImage image, ArtifactApproved approval, CancellationToken cancel)
+    {
+        if (await store.FindManifest(repository, ApprovalAttestation.TagFor(approval.DeploymentId), cancel) is null)
+        {
+            return null;
+        }
+
+        var signed = SignedForm.Of(approval);
+        return await ApprovalAttestation.Find(store, repository, image.Digest, approval.DeploymentId, cancel) is not { } previous
+            ? $"another image than {image.Digest} (its approval is tagged {ApprovalAttestation.TagFor(approval.DeploymentId)} in {store.Qualify(repository)})"
+            : previous.Approval.Signature != signed.Signature || !previous.Approval.CanonicalForm.AsSpan().SequenceEqual(signed.CanonicalForm)
+                ? $"another approval of the same image (approved by key '{previous.Approval.KeyId}')"
+                : null;
     }
 }

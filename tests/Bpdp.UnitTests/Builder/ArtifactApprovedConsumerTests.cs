@@ -116,6 +116,30 @@ public sealed class ArtifactApprovedConsumerTests : IAsyncLifetime, IDisposable
         Assert.Single(Directory.GetFiles(Path.Combine(Images, "quarantine", "osha", "haz-fast", "blobs", "sha256")), f => f.EndsWith(answers[0].Message.Image.Digest[7..], StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("re-signed", "another approval of the same image")]
+    [InlineData("another version", "another image than")]
+    public async Task A_deployment_id_already_built_from_another_approval_is_refused_and_the_first_build_stays(string kind, string detail)
+    {
+        var first = signing.Approve(PolicyExamples.HazFast("1.0.0"));
+        await Publish(first);
+        await Eventually.Holds(() => Task.FromResult(Built(first).Count == 1), "the first approval was built");
+
+        var second = kind == "re-signed"
+            ? signing.Sign(first)
+            : signing.Approve(PolicyExamples.HazFast("1.0.1"), deploymentId: first.DeploymentId);
+        Assert.NotEqual(first.Signature, second.Signature);
+        await Publish(second);
+
+        var rejected = (await sink.WaitFor<ArtifactRejected>(nameof(BuilderOutcomeProbe.RejectedProbe), m => m.DeploymentId == first.DeploymentId)).Message;
+        Assert.Equal(ApprovalRejectionReason.ReusedDeploymentId, rejected.Reason);
+        Assert.Contains(detail, rejected.Message, StringComparison.Ordinal);
+        Assert.Single(Built(first));
+        var store = new OciLayoutImageStore(Images);
+        var attached = await ApprovalAttestation.Find(store, Built(first)[0].Message.Image.Repository, Built(first)[0].Message.Image.Digest, first.DeploymentId);
+        Assert.Equal(first.Signature, attached?.Approval.Signature);
+    }
+
     public static TheoryData<string, ApprovalRejectionReason> Defects => new()
     {
         { "unsigned", ApprovalRejectionReason.MissingSignature },
