@@ -14,8 +14,9 @@ namespace Bpdp.IntegrationTests.Trust;
 
 /// <summary>
 /// Every identity is its own broker user, made by <see cref="BrokerUsers"/> as <c>bpdp broker users</c> makes them,
-/// and <c>bpdp up</c> runs the stages as one more: messages forged with another identity's credentials are refused
-/// by the broker (no permission to publish that type, or a <c>user_id</c> that is not the sender's) or by the
+/// and <c>bpdp up</c> runs the stages as one more: messages forged with another identity's credentials — an
+/// <c>ImagePublished</c>, a passed <c>ImageScanned</c>, a <c>DeployGreen</c>, a <c>CutOverTraffic</c>, an abort, a
+/// promotion — are refused by the broker (no permission to publish that type, or a <c>user_id</c> that is not the sender's) or by the
 /// consuming stage (a message from a user that does not own its type, a failure named after another stage, a
 /// message without <c>user_id</c>), each refusal recorded; a bad message from a rightful sender still reaches the
 /// error queue; and a real approval, published as plain JSON by the approval system's user, goes live beside them.
@@ -80,6 +81,14 @@ public sealed class BusIdentityTests(RealServers servers, Xunit.Abstractions.ITe
             Json(new DeployGreen(forged, DateTimeOffset.UtcNow, real.Target, Image())), users.Approver.Name));
         Assert.Equal(PreconditionFailed, await Publish(rabbit, users.Scanner, typeof(ImageScanned),
             new Body("{}", PlainJson), users[BusIdentity.Publisher].Name));
+        Assert.Equal(AccessRefused, await Publish(rabbit, users[BusIdentity.Publisher], typeof(ImageScanned),
+            Envelope(new ImageScanned(forged, DateTimeOffset.UtcNow, real.Target, Image(), Passed: true, Findings: [], SbomDigest: null)), users[BusIdentity.Publisher].Name));
+        Assert.Equal(AccessRefused, await Publish(rabbit, users[BusIdentity.KpiGate], typeof(CutOverTraffic),
+            Envelope(new CutOverTraffic(forged, DateTimeOffset.UtcNow, real.Target, Color.Green)), users[BusIdentity.KpiGate].Name));
+        Assert.Equal(AccessRefused, await Publish(rabbit, users.Scanner, typeof(AbortDeployment),
+            Envelope(new AbortDeployment(forged, DateTimeOffset.UtcNow, "mallory", "forged")), users.Scanner.Name));
+        Assert.Equal(AccessRefused, await Publish(rabbit, users.Approver, typeof(PromoteDeployment),
+            Envelope(new PromoteDeployment(forged, DateTimeOffset.UtcNow, "mallory")), users.Approver.Name));
 
         // Refused by the consumer: the operators' user may write to the Coordinator's status exchange, not publish as the Publisher.
         Assert.Equal(0, await Publish(rabbit, users.Operator, StageQueues.StatusExchange(up.CoordinatorQueue),
