@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Bpdp.Platform.Bus;
+using Bpdp.Trust.Approvals;
 using Bpdp.Trust.Scans;
 
 namespace Bpdp.Publisher;
@@ -31,8 +32,26 @@ public sealed class PublisherOptions : IStageOptions, IValidatableObject
     /// <summary><c>Publisher:BuilderId</c>: the SLSA builder id written into provenance.</summary>
     public string BuilderId { get; set; } = "urn:bpdp:builder";
 
+    /// <summary>
+    /// <c>Publisher:TrustedKeys:&lt;keyId&gt;</c>: the approval system's keys, as <c>Builder:TrustedKeys</c> (<c>PublicKeyFile</c>, <c>Agencies</c>,
+    /// <c>Environments</c>, optionally <c>NotBefore</c> / <c>NotAfter</c>). At least one is required: only an image whose attached approval
+    /// verifies with one, for the verdict's target, is released.
+    /// </summary>
+    public Dictionary<string, ApprovalKeyOptions> TrustedKeys { get; set; } = new(StringComparer.Ordinal);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (TrustedKeys.Count == 0)
+        {
+            yield return new ValidationResult($"{Section}:{nameof(TrustedKeys)} is required: the Publisher releases only images whose attached approval verifies, so give it the " +
+                $"approval system's public key as {Section}:{nameof(TrustedKeys)}:<keyId>:PublicKeyFile, with its Agencies and Environments (as Builder:TrustedKeys).");
+        }
+
+        foreach (var problem in TrustedKeys.SelectMany(key => key.Value.Problems($"{Section}:{nameof(TrustedKeys)}:{key.Key}")))
+        {
+            yield return new ValidationResult(problem);
+        }
+
         if (ScannerKeys.Count == 0)
         {
             yield return new ValidationResult($"{Section}:{nameof(ScannerKeys)} is required: the Publisher releases only verdicts the Scanner signed, so give it " +

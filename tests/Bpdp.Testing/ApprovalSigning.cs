@@ -46,7 +46,8 @@ public sealed class ApprovalSigning(DateTimeOffset? approvedAt = null) : IDispos
 
     /// <summary>The trusted-key settings of every stage that verifies approvals (the Builder, the Coordinator and the Rollout), the public key written to <paramref name="directory"/>.</summary>
     public Dictionary<string, string?> VerifierSettings(string directory) =>
-        new([.. TrustedKeySettings(directory, "Builder"), .. TrustedKeySettings(directory, "Coordinator"), .. TrustedKeySettings(directory, "Rollout")]);
+        new([.. TrustedKeySettings(directory, "Builder"), .. TrustedKeySettings(directory, "Coordinator"), .. TrustedKeySettings(directory, "Rollout"),
+            .. TrustedKeySettings(directory, "Publisher")]);
 
     public ArtifactApproved Sign(ArtifactApproved approval, ECDsa? signer = null)
     {

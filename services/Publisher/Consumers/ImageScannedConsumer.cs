@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Bpdp.Contracts;
-using Bpdp.Images;
 using Bpdp.Images.Registry;
+using Bpdp.Images;
 using Bpdp.Platform.Bus;
 using Bpdp.Platform.Security;
 using Bpdp.Trust.Approvals;
@@ -10,6 +10,7 @@ using Bpdp.Trust.Attestations;
 using Bpdp.Trust.Release;
 using Bpdp.Trust.Scans;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Bpdp.Publisher.Consumers;
@@ -24,7 +25,8 @@ namespace Bpdp.Publisher.Consumers;
 /// verify is refused (<see cref="MessageRefused"/>) and nothing else: no image is promoted or signed, and the
 /// deployment is not failed, since a forged verdict must not be able to end a real deployment.
 /// </summary>
-public sealed class ImageScannedConsumer(IImageStore store, ECDsa signingKey, ScanVerdictEvidence verdicts, IOptions<PublisherOptions> options, TimeProvider time, ILogger<ImageScannedConsumer> logger)
+public sealed class ImageScannedConsumer(IImageStore store, ECDsa signingKey, ScanVerdictEvidence verdicts,
+    [FromKeyedServices(PublisherStage.EvidenceKey)] ApprovalEvidence approvals, IOptions<PublisherOptions> options, TimeProvider time, ILogger<ImageScannedConsumer> logger)
     : IConsumer<ImageScanned>
 {
     public async Task Consume(ConsumeContext<ImageScanned> context)
@@ -116,9 +118,9 @@ public sealed class ImageScannedConsumer(IImageStore store, ECDsa signingKey, Sc
     }
 
     /// <summary>
-    /// The approval the Builder attached for this deployment, when it names the verdict's target and the policy in the
-    /// image; otherwise the deployment fails, naming why, and null. Its signature is not checked here: the Publisher
-    /// holds no approval keys, and the Rollout checks it again from the release before anything runs.
+    /// The approval the Builder attached for this deployment, when its signature verifies with a key of
+    /// <c>Publisher:TrustedKeys</c> that may approve for its target, and it names the verdict's target and the policy in
+    /// the image; otherwise the deployment fails, naming why, and null. The Rollout checks it again from the release.
     /// </summary>
     private async Task<(SignedForm Approval, Blob Manifest)?> ApprovalOf(string quarantine, ImageScanned scanned, ConsumeContext<ImageScanned> context)
     {
@@ -128,6 +130,13 @@ public sealed class ImageScannedConsumer(IImageStore store, ECDsa signingKey, Sc
         {
             await Fail(context, $"{scanned.Image} carries no approval of deployment {scanned.DeploymentId} ({ApprovalAttestation.ArtifactType} referrer): " +
                 "the Builder attaches the approval it verified beside every image it builds, and only an approved image is released.");
+            return null;
+        }
+
+        var check = approvals.CheckSigned(approval.Approval, out _);
+        if (!check.IsAccepted)
+        {
+            await Fail(context, $"the approval attached to {scanned.Image} does not verify ({check.Reason}): {check.Message} Nothing was released.");
             return null;
         }
 

@@ -177,7 +177,7 @@ public sealed class PublisherEndToEndTests(RealServers servers) : IAsyncLifetime
         }
 
         var queue = $"publisher-{run}-{Guid.NewGuid():N}"[..30];
-        var settings = new Dictionary<string, string?>([.. rabbit.ServiceSettings(), .. scans.PublisherSettings(folder)])
+        var settings = new Dictionary<string, string?>([.. rabbit.ServiceSettings(), .. scans.PublisherSettings(folder), .. approvals.TrustedKeySettings(folder, "Publisher")])
         {
             ["Publisher:SigningKeyFile"] = keyFile,
             ["Publisher:Queue"] = queue,

@@ -44,7 +44,7 @@ public sealed class PublisherOnLayoutTests : IAsyncLifetime
     {
         var keyFile = Path.Combine(folder, "release.key.pem");
         await File.WriteAllTextAsync(keyFile, key.ExportPkcs8PrivateKeyPem());
-        host = TestHost.Build(new Dictionary<string, string?>(scans.PublisherSettings(folder))
+        host = TestHost.Build(new Dictionary<string, string?>([.. scans.PublisherSettings(folder), .. approvals.TrustedKeySettings(folder, "Publisher")])
         {
             ["Bus:Transport"] = "InMemory",
             ["Images:Store"] = "Layout",
@@ -73,7 +73,7 @@ public sealed class PublisherOnLayoutTests : IAsyncLifetime
     }
 
     /// <summary>The version's image in quarantine with the approval of a new deployment beside it, as the Builder leaves it.</summary>
-    private async Task<OciImage> Quarantine(string version, bool approved = true)
+    private async Task<OciImage> Quarantine(string version, bool approved = true, ECDsa? approvedWith = null)
     {
         var yaml = PolicyExamples.HazFast(version);
         var image = new PolicyImageBuilder().Build(PolicyValidator.Validate(yaml).Policy!, yaml, new ExecutorArtifact([1, 2, 3]), DateTimeOffset.UnixEpoch);
@@ -83,7 +83,7 @@ public sealed class PublisherOnLayoutTests : IAsyncLifetime
         approvedAs[image.Digest] = deploymentId;
         if (approved)
         {
-            await ApprovalAttestation.Attach(store, "quarantine/osha/haz-fast", image.Manifest, SignedForm.Of(approvals.Approve(yaml, deploymentId)));
+            await ApprovalAttestation.Attach(store, "quarantine/osha/haz-fast", image.Manifest, SignedForm.Of(approvals.Approve(yaml, deploymentId, signer: approvedWith)));
         }
 
         return image;
@@ -215,6 +215,21 @@ public sealed class PublisherOnLayoutTests : IAsyncLifetime
 
         Assert.Equal((PipelineStage.Publisher, $"{scanned.Image} carries no approval of deployment {scanned.DeploymentId} ({ApprovalAttestation.ArtifactType} referrer): " +
             "the Builder attaches the approval it verified beside every image it builds, and only an approved image is released."), (failed.Stage, failed.Reason));
+        AssertNothingReleased();
+    }
+
+    [Fact]
+    public async Task A_passed_image_whose_attached_approval_another_key_signed_fails_and_nothing_is_released()
+    {
+        using var mallory = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var image = await Quarantine("1.1.0", approvedWith: mallory);
+        var scanned = Scanned(image, "1.1.0", passed: true);
+
+        await host!.Services.GetRequiredService<IPublishEndpoint>().Publish(scanned);
+        var failed = (await sink.WaitFor<DeploymentFailed>(nameof(FailedProbe), m => m.DeploymentId == scanned.DeploymentId)).Message;
+
+        Assert.Equal(PipelineStage.Publisher, failed.Stage);
+        Assert.StartsWith($"the approval attached to {scanned.Image} does not verify (InvalidSignature): ", failed.Reason, StringComparison.Ordinal);
         AssertNothingReleased();
     }
 

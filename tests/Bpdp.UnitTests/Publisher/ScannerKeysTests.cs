@@ -38,6 +38,10 @@ public sealed class ScannerKeysTests : IDisposable
             "Publisher:ScannerKeys:<keyId>:PublicKeyFile (openssl ec -in scanner.key.pem -pubout -out scanner.pub.pem).", await StartFailure([]), StringComparison.Ordinal);
 
     [Fact]
+    public async Task A_publisher_without_any_approval_key_refuses_to_start() =>
+        Assert.Contains("Publisher:TrustedKeys is required: the Publisher releases only images whose attached approval verifies", await StartFailure([]), StringComparison.Ordinal);
+
+    [Fact]
     public async Task A_scanner_key_file_that_does_not_exist_is_named_with_its_key()
     {
         var missing = Path.Combine(folder, "absent.pub.pem");
