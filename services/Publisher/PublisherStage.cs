@@ -10,7 +10,10 @@ using Microsoft.Extensions.Options;
 
 namespace Bpdp.Publisher;
 
-/// <summary>Registers the Publisher: the <c>ImageScanned</c> consumer on <c>Publisher:Queue</c>, the signing key, the Scanner keys its verdicts must verify with, the approval keys the attached approval must verify with, and the image store.</summary>
+/// <summary>
+/// Registers the Publisher: the <c>ImageScanned</c> consumer on <c>Publisher:Queue</c>, the signing key, the Scanner keys its verdicts
+/// must verify with, the approval keys the attached approval must verify with, and the image store.
+/// </summary>
 public static class PublisherStage
 {
     public static IBusRegistrationConfigurator AddPublisherStage(this IBusRegistrationConfigurator bus)

@@ -52,7 +52,8 @@ public sealed class VerifyCommandTests(RealServers servers) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         registry = await servers.Registry();
-        var settings = new Dictionary<string, string?>([.. approvals.TrustedKeySettings(folder, "Builder"), .. approvals.TrustedKeySettings(folder, "Publisher"), .. scans.ScannerSettings(folder), .. scans.PublisherSettings(folder)])
+        var settings = new Dictionary<string, string?>([.. approvals.TrustedKeySettings(folder, "Builder"), .. approvals.TrustedKeySettings(folder, "Publisher"),
+            .. scans.ScannerSettings(folder), .. scans.PublisherSettings(folder)])
         {
             ["Bus:Transport"] = "InMemory",
             ["Images:Store"] = "Registry",
