@@ -7,6 +7,7 @@
 #   scripts/services.sh env     print the environment variables the tests read
 #   scripts/services.sh status  say which servers answer
 #   scripts/services.sh down    stop what this script started
+#   scripts/services.sh users DIR   one broker user per identity (`bpdp broker users`), passwords in DIR
 #
 # State (data, logs, sockets) lives in $BPDP_SERVICES_DIR (default: $TMPDIR/bpdp-services).
 set -euo pipefail
@@ -239,6 +240,13 @@ case "${1:-}" in
     start_rabbitmq
     print_env
     ;;
+  users)
+    dir=${2:?usage: $0 users DIR}
+    admin=$(mktemp); trap 'rm -f "$admin"' EXIT
+    printf guest >"$admin"
+    dotnet run --project "$(dirname "$0")/../cli" -c Release -- broker users --management "http://127.0.0.1:$RABBITMQ_UI_PORT/" \
+      --admin-user guest --admin-password-file "$admin" --passwords "$dir" --all-in-one bpdp-up
+    ;;
   env) print_env ;;
   status) status ;;
   down)
@@ -248,5 +256,5 @@ case "${1:-}" in
     stop_pidfile registry "$STATE/registry/registry.pid"
     stop_pidfile docker "$STATE/docker/dockerd.pid"
     ;;
-  *) echo "usage: $0 up|env|status|down" >&2; exit 2 ;;
+  *) echo "usage: $0 up|env|status|down|users DIR" >&2; exit 2 ;;
 esac

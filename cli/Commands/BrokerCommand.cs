@@ -11,7 +11,7 @@ internal static class BrokerCommand
 {
     public static Command Create()
     {
-        var management = new Option<Uri>("--management") { Description = "RabbitMQ's management API, e.g. http://127.0.0.1:15672/.", Required = true };
+        var management = new Option<string>("--management") { Description = "RabbitMQ's management API, e.g. http://127.0.0.1:15672/.", Required = true };
         var adminUser = new Option<string>("--admin-user") { Description = "A broker administrator, used only to create the users.", Required = true };
         var adminPassword = new Option<FileInfo>("--admin-password-file") { Description = "A file holding the administrator's password.", Required = true };
         var passwords = new Option<DirectoryInfo>("--passwords") { Description = "Where each user's password file <user>.password is kept (mode 600; kept when it exists).", Required = true };
@@ -32,6 +32,12 @@ internal static class BrokerCommand
                 return 2;
             }
 
+            if (!Uri.TryCreate(result.GetRequiredValue(management), UriKind.Absolute, out var managementUrl) || managementUrl.Scheme is not ("http" or "https"))
+            {
+                await error.WriteLineAsync($"bpdp broker users: --management takes the management API's URL, e.g. http://127.0.0.1:15672/, not '{result.GetRequiredValue(management)}'.");
+                return 2;
+            }
+
             var adminFile = result.GetRequiredValue(adminPassword);
             if (!adminFile.Exists)
             {
@@ -39,7 +45,7 @@ internal static class BrokerCommand
                 return 2;
             }
 
-            using var http = BrokerUsers.Client(result.GetRequiredValue(management), result.GetRequiredValue(adminUser), (await File.ReadAllTextAsync(adminFile.FullName, cancel)).Trim());
+            using var http = BrokerUsers.Client(managementUrl, result.GetRequiredValue(adminUser), (await File.ReadAllTextAsync(adminFile.FullName, cancel)).Trim());
             var broker = new BrokerUsers(http, result.GetRequiredValue(virtualHost));
             var folder = result.GetRequiredValue(passwords);
             var namePrefix = result.GetRequiredValue(prefix);
