@@ -43,6 +43,9 @@ public sealed class DistributedPipelineTests(RealServers servers) : IDisposable
             ["Rollout:TrustedKeys:approvals-e2e:PublicKeyFile"] = Path.Combine(folder, "approvals-e2e.pub.pem"),
             ["Rollout:TrustedKeys:approvals-e2e:Agencies:0"] = "*",
             ["Rollout:TrustedKeys:approvals-e2e:Environments:0"] = "*",
+            ["Publisher:TrustedKeys:approvals-e2e:PublicKeyFile"] = Path.Combine(folder, "approvals-e2e.pub.pem"),
+            ["Publisher:TrustedKeys:approvals-e2e:Agencies:0"] = "*",
+            ["Publisher:TrustedKeys:approvals-e2e:Environments:0"] = "*",
         });
         await using var cleanup = new QueueCleanup(rabbit, up.Queues);
         var settings = up.Settings;
