@@ -20,10 +20,11 @@ internal static class BrokerTls
         {
             ssl.Protocol = SslProtocols.Tls12 | SslProtocols.Tls13;
             ssl.ServerName = options.Host;
-            if (authority is not null)
-            {
-                ssl.CertificateValidationCallback = (_, certificate, _, errors) => SignedBy(authority, certificate, errors);
-            }
+            // MassTransit accepts chain errors by default, so a self-signed certificate naming the host would pass: decide here.
+            ssl.EnforcePolicyErrors(SslPolicyErrors.RemoteCertificateChainErrors | SslPolicyErrors.RemoteCertificateNameMismatch);
+            ssl.CertificateValidationCallback = authority is null
+                ? (_, _, _, errors) => errors == SslPolicyErrors.None
+                : (_, certificate, _, errors) => SignedBy(authority, certificate, errors);
         });
     }
 

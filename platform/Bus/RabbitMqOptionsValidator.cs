@@ -35,6 +35,11 @@ internal sealed class RabbitMqOptionsValidator(IOptions<BusOptions> bus) : IVali
             errors.Add($"RabbitMq:PasswordFile names '{options.PasswordFile}', which does not exist.");
         }
 
+        if (options.Port == 5671 && !options.UseTls)
+        {
+            errors.Add("RabbitMq:Port is 5671, the AMQPS port, but RabbitMq:UseTls is not set: set RabbitMq:UseTls=true, so that the broker's certificate is checked.");
+        }
+
         if (options.CaCertificateFile is { } ca && !options.UseTls)
         {
             errors.Add("RabbitMq:CaCertificateFile is set but RabbitMq:UseTls is not: set RabbitMq:UseTls=true to connect with AMQPS.");

@@ -26,8 +26,14 @@ public sealed record BrokerPermissions(string Configure, string Write, string Re
         if (StageQueues.Stages.Contains(identity))
         {
             var queue = Regex.Escape(queueOf(identity));
-            own.AddRange([queue, $"{queue}_error", $"{queue}_skipped", Regex.Escape("MassTransit:ReceiveFault"), Regex.Escape("MassTransit:Fault")]);
+            own.AddRange([queue, $"{queue}_error", $"{queue}_skipped"]);
         }
+
+        // Every fault lands in MassTransit:Fault, which a stage writes into and never reads; MassTransit:ReceiveFault is
+        // also the source of its binding to MassTransit:Fault, which takes reading it.
+        var stage = StageQueues.Stages.Contains(identity);
+        var receiveFault = stage ? [Regex.Escape("MassTransit:ReceiveFault")] : new List<string>();
+        var faultSinks = stage ? [.. receiveFault, Regex.Escape("MassTransit:Fault")] : new List<string>();
 
         var statusExchange = Regex.Escape(StageQueues.StatusExchange(queueOf(BusIdentity.Coordinator)));
         var statusBinding = identity == BusIdentity.Coordinator ? [statusExchange] : new List<string>();
@@ -36,22 +42,18 @@ public sealed record BrokerPermissions(string Configure, string Write, string Re
         var publishedTypes = MessageRoutes.PublishedBy(identity);
         var published = publishedTypes.Select(Exchange).ToList();
         var faults = publishedTypes.Where(IsFault).Select(type => type.GetGenericArguments()[0]).ToList();
-        if (faults.Count > 0)
+        if (faults.Any(typeof(IPipelineMessage).IsAssignableFrom))
         {
-            published.Add(Regex.Escape("MassTransit:Fault"));
-            if (faults.Any(typeof(IPipelineMessage).IsAssignableFrom))
-            {
-                published.Add(Exchange(typeof(Fault<IPipelineMessage>)));
-            }
+            published.Add(Exchange(typeof(Fault<IPipelineMessage>)));
         }
 
         var feed = publishedTypes.Any(type => !IsFault(type) && typeof(IPipelineMessage).IsAssignableFrom(type)) ? [Exchange(typeof(IPipelineMessage))] : new List<string>();
         var status = identity is BusIdentity.Operator or BusIdentity.Approver ? [statusExchange] : new List<string>();
 
         return new BrokerPermissions(
-            Configure: Pattern([.. own, .. consumed, .. published, .. feed, .. status, .. statusBinding]),
-            Write: Pattern([.. own, .. published, .. feed, .. status]),
-            Read: Pattern([.. own, .. consumed, .. published, .. statusBinding]));
+            Configure: Pattern([.. own, .. consumed, .. published, .. feed, .. faultSinks, .. status, .. statusBinding]),
+            Write: Pattern([.. own, .. published, .. feed, .. faultSinks, .. status]),
+            Read: Pattern([.. own, .. consumed, .. published, .. receiveFault, .. statusBinding]));
     }
 
     /// <summary>The permissions of one user that runs several identities, e.g. <c>bpdp up</c>'s.</summary>

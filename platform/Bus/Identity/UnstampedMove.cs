@@ -9,11 +9,13 @@ namespace Bpdp.Platform.Bus.Identity;
 /// <summary>
 /// MassTransit moves a message to an error or skipped queue with its properties copied, <c>user_id</c>
 /// included, and RabbitMQ refuses a <c>user_id</c> that is not the mover's own user. These filters hand the
-/// move a view of the message without it; the sender stays in the moved copy's <c>MT-Host</c> headers and
-/// the ledger's record.
+/// move a view of the message without it; the original sender stays in the moved copy's <c>BPDP-Sender</c> header.
 /// </summary>
 internal static class UnstampedMove
 {
+    /// <summary>The header of a moved copy that names the broker user who sent the original.</summary>
+    public const string SenderHeader = "BPDP-Sender";
+
     public static void Configure(IReceiveEndpointConfigurator endpoint)
     {
         endpoint.ConfigureError(error =>
@@ -84,6 +86,17 @@ internal static class UnstampedMove
 
         public string? RoutingKey => inner.RoutingKey;
 
-        public IReadOnlyBasicProperties Properties { get; } = new BasicProperties(inner.Properties) { UserId = null };
+        public IReadOnlyBasicProperties Properties { get; } = Without(inner.Properties);
+
+        private static BasicProperties Without(IReadOnlyBasicProperties original)
+        {
+            var properties = new BasicProperties(original) { UserId = null };
+            if (original.UserId is { } sender)
+            {
+                properties.Headers = new Dictionary<string, object?>(original.Headers ?? new Dictionary<string, object?>(), StringComparer.OrdinalIgnoreCase) { [SenderHeader] = sender };
+            }
+
+            return properties;
+        }
     }
 }

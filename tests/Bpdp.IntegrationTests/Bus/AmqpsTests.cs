@@ -13,8 +13,8 @@ namespace Bpdp.IntegrationTests.Bus;
 
 /// <summary>
 /// AMQPS to the real RabbitMQ, whose TLS listener has a certificate of its own CA (scripts/services.sh makes both):
-/// a service that trusts that CA connects over TLS and its messages flow; one that trusts a CA generated here
-/// refuses the broker's certificate and does not start.
+/// a service that trusts that CA connects over TLS and its messages flow; one that trusts a CA generated here, or
+/// only the system's store, refuses the broker's certificate and does not start.
 /// </summary>
 [Collection(RealServersCollection.Name)]
 public sealed class AmqpsTests(RealServers servers) : IDisposable
@@ -65,12 +65,28 @@ public sealed class AmqpsTests(RealServers servers) : IDisposable
         Assert.Contains("certificate", Messages(error), StringComparison.OrdinalIgnoreCase);
     }
 
-    private static Dictionary<string, string?> TlsSettings(RabbitMqServer rabbit, string ca)
+    [Fact]
+    public async Task A_service_that_trusts_only_the_systems_store_refuses_a_broker_certificate_of_a_private_CA()
+    {
+        var rabbit = await servers.RabbitMq();
+        var settings = TlsSettings(rabbit, ca: null);
+        settings["Bus:StartTimeoutSeconds"] = "5";
+        await using var host = TestHost.Build(settings, _ => { });
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
+        Assert.Contains("certificate", Messages(error), StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static Dictionary<string, string?> TlsSettings(RabbitMqServer rabbit, string? ca)
     {
         var settings = rabbit.ServiceSettings();
         settings["RabbitMq:UseTls"] = "true";
         settings["RabbitMq:Port"] = Environment.GetEnvironmentVariable("BPDP_TEST_RABBITMQ_TLS_PORT") ?? "5671";
-        settings["RabbitMq:CaCertificateFile"] = ca;
+        if (ca is not null)
+        {
+            settings["RabbitMq:CaCertificateFile"] = ca;
+        }
+
         return settings;
     }
 

@@ -37,6 +37,26 @@ public sealed class StartupValidationTests
         Assert.Contains("/nonexistent/rabbitmq-password", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("5671", null, null, "RabbitMq:Port is 5671, the AMQPS port, but RabbitMq:UseTls is not set")]
+    [InlineData("5672", null, "/tmp/ca.pem", "RabbitMq:CaCertificateFile is set but RabbitMq:UseTls is not")]
+    [InlineData("5671", "true", "/nonexistent/ca.pem", "RabbitMq:CaCertificateFile names '/nonexistent/ca.pem', which does not exist.")]
+    public async Task Tls_settings_that_would_not_check_the_brokers_certificate_are_refused(string port, string? useTls, string? ca, string message)
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => BuildAndStart(new Dictionary<string, string?>
+        {
+            ["Bus:Transport"] = "RabbitMq",
+            ["RabbitMq:Host"] = "localhost",
+            ["RabbitMq:Port"] = port,
+            ["RabbitMq:Username"] = "bpdp",
+            ["RabbitMq:Password"] = "secret",
+            ["RabbitMq:UseTls"] = useTls,
+            ["RabbitMq:CaCertificateFile"] = ca,
+        }));
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Invalid_log_format_is_refused_at_start()
     {
