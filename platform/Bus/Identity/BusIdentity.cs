@@ -16,3 +16,10 @@ public enum BusIdentity
     Coordinator,
     Ledger,
 }
+
+/// <summary>How an identity is spelt in broker names: its queue and its user.</summary>
+public static class BusIdentityNames
+{
+    /// <summary><c>builder</c>, <c>kpi-gate</c>, <c>approver</c>, ….</summary>
+    public static string Kebab(this BusIdentity identity) => identity == BusIdentity.KpiGate ? "kpi-gate" : identity.ToString().ToLowerInvariant();
+}

@@ -17,8 +17,7 @@ public sealed class SenderOptions
     public static string DefaultUser(BusIdentity identity) => UserName("bpdp-", identity);
 
     /// <summary>An identity's user name under a prefix: <c>&lt;prefix&gt;builder</c>, <c>&lt;prefix&gt;kpi-gate</c>, ….</summary>
-    public static string UserName(string prefix, BusIdentity identity) =>
-        prefix + (identity == BusIdentity.KpiGate ? "kpi-gate" : identity.ToString().ToLowerInvariant());
+    public static string UserName(string prefix, BusIdentity identity) => prefix + identity.Kebab();
 
     /// <summary>The users that publish as <paramref name="identity"/>.</summary>
     public IReadOnlySet<string> UsersOf(BusIdentity identity) =>

@@ -18,7 +18,7 @@ public sealed class StageQueues
         [BusIdentity.Builder, BusIdentity.Scanner, BusIdentity.Publisher, BusIdentity.Rollout, BusIdentity.KpiGate, BusIdentity.Coordinator, BusIdentity.Ledger];
 
     /// <summary>A stage's queue when <c>&lt;Stage&gt;:Queue</c> is not set.</summary>
-    public static string DefaultQueue(BusIdentity stage) => stage == BusIdentity.KpiGate ? "kpi-gate" : stage.ToString().ToLowerInvariant();
+    public static string DefaultQueue(BusIdentity stage) => stage.Kebab();
 
     /// <summary>
     /// The exchange operators' tools send status requests to, bound to the Coordinator's queue. It has a name of its
