@@ -7,6 +7,9 @@ namespace Bpdp.Images;
 /// </summary>
 public interface IImageStore
 {
+    /// <summary>How much this store reads of one manifest or blob, and how much of a layer its readers unpack.</summary>
+    ImageLimits Limits => ImageLimits.Default;
+
     /// <summary>The repository's full name, e.g. <c>registry.example:5000/quarantine/agency/policy</c>.</summary>
     string Qualify(string repository);
 
@@ -24,7 +27,7 @@ public interface IImageStore
     /// <summary>Stores a manifest whose blobs are all present, under its digest and, when given, a tag.</summary>
     Task PutManifest(string repository, Blob manifest, string? tag = null, CancellationToken cancel = default);
 
-    /// <summary>The manifest a tag or digest names; <see cref="ImageNotFoundException"/> when there is none.</summary>
+    /// <summary>The manifest a tag or digest names, up to <see cref="ImageLimits.MaxManifestBytes"/>; <see cref="ImageNotFoundException"/> when there is none.</summary>
     Task<Blob> GetManifest(string repository, string reference, CancellationToken cancel = default);
 
     /// <summary>
@@ -33,7 +36,7 @@ public interface IImageStore
     /// </summary>
     Task<Blob> GetManifest(string repository, string reference, int maxBytes, CancellationToken cancel = default);
 
-    /// <summary>A blob's content, checked against its digest.</summary>
+    /// <summary>A blob's content, checked against its digest, up to <see cref="ImageLimits.MaxBlobBytes"/>.</summary>
     Task<byte[]> GetBlob(string repository, string digest, CancellationToken cancel = default);
 
     /// <summary>A blob's content, checked against its digest, read only up to <paramref name="maxBytes"/> (else <see cref="InvalidDataException"/>).</summary>

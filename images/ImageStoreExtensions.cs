@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Bpdp.Images;
 
 /// <summary>Whole-image operations every store gets from its blob and manifest primitives.</summary>
@@ -24,28 +22,35 @@ public static class ImageStoreExtensions
         await store.PutManifest(repository, image.Manifest, tag, cancel);
     }
 
-    /// <summary>Reads an image by tag or digest, with its config and layers, each checked against its digest.</summary>
+    /// <summary>
+    /// Reads an image by tag or digest, with its config and layers, each checked against its digest and declared size,
+    /// and each read bounded by the store's <see cref="ImageLimits"/>.
+    /// </summary>
     public static async Task<OciImage> PullImage(this IImageStore store, string repository, string reference, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(store);
+        var where = $"{store.Qualify(repository)}@{reference}";
         var manifest = await store.GetManifest(repository, reference, cancel);
-        var document = JsonNode.Parse(manifest.Content)!;
-        if (manifest.MediaType == OciMediaTypes.Index)
-        {
-            throw new InvalidDataException($"{store.Qualify(repository)}@{reference} is an image index; name the linux/amd64 image manifest's digest instead.");
-        }
-
-        var config = await Fetch(document["config"]!);
+        var parsed = ImageManifest.Parse(manifest, where, store.Limits);
+        var config = await store.GetBlob(repository, parsed.Config, where, cancel);
         var layers = new List<Blob>();
-        foreach (var layer in document["layers"]!.AsArray())
+        foreach (var layer in parsed.Layers)
         {
-            layers.Add(await Fetch(layer!));
+            layers.Add(await store.GetBlob(repository, layer, where, cancel));
         }
 
         return new OciImage(manifest, config, layers);
+    }
 
-        async Task<Blob> Fetch(JsonNode descriptor) =>
-            new(descriptor["mediaType"]!.GetValue<string>(), await store.GetBlob(repository, descriptor["digest"]!.GetValue<string>(), cancel));
+    /// <summary>The blob a descriptor points at, refused when it is larger than the descriptor says or than the store's limit.</summary>
+    public static async Task<Blob> GetBlob(this IImageStore store, string repository, BlobDescriptor descriptor, string where, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(descriptor);
+        var content = await store.GetBlob(repository, descriptor.Digest, (int)Math.Min(descriptor.Size, store.Limits.MaxBlobBytes), cancel);
+        return content.LongLength == descriptor.Size
+            ? new Blob(descriptor.MediaType, content)
+            : throw new InvalidDataException($"{where}: blob {descriptor.Digest} is {content.LongLength} bytes, not the {descriptor.Size} its descriptor says.");
     }
 
     /// <summary>The manifest a tag or digest names, or null when there is none.</summary>

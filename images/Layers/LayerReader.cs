@@ -12,35 +12,71 @@ public static class LayerReader
     /// <summary>
     /// The layer's tar stream. A media type ending in <c>+gzip</c> or <c>.gzip</c> (OCI, Docker) is
     /// decompressed; a plain <c>.tar</c> layer is read as it is; any other (zstd, foreign types) is refused
-    /// rather than guessed at.
+    /// rather than guessed at. Reading past <see cref="ImageLimits.MaxLayerBytes"/> fails.
     /// </summary>
-    public static Stream Open(Blob layer)
+    public static Stream Open(Blob layer, ImageLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(layer);
+        var bounds = limits ?? ImageLimits.Default;
         var content = new MemoryStream(layer.Content, writable: false);
         var type = layer.MediaType;
+        Stream tar;
         if (type.EndsWith("+gzip", StringComparison.Ordinal) || type.EndsWith(".gzip", StringComparison.Ordinal))
         {
-            return new GZipStream(content, CompressionMode.Decompress);
+            tar = new GZipStream(content, CompressionMode.Decompress);
         }
-
-        if (type.EndsWith(".tar", StringComparison.Ordinal))
+        else if (type.EndsWith(".tar", StringComparison.Ordinal))
         {
-            return content;
+            tar = content;
+        }
+        else
+        {
+            content.Dispose();
+            throw new InvalidDataException($"layer {layer.Digest} has media type '{type}', which is neither a gzip-compressed nor a plain tar layer");
         }
 
-        content.Dispose();
-        throw new InvalidDataException($"layer {layer.Digest} has media type '{type}', which is neither a gzip-compressed nor a plain tar layer");
+        return new BoundedReadStream(tar, bounds.MaxLayerBytes, () =>
+            $"layer {layer.Digest} is more than {bounds.MaxLayerBytes} bytes once decompressed ({ImageLimits.Key(nameof(ImageLimits.MaxLayerBytes))}): refused as a decompression bomb");
     }
 
-    /// <summary>Every entry of the layer in tar order. An entry's data stream is valid only until the next entry is read.</summary>
-    public static IEnumerable<LayerEntry> Entries(Blob layer)
+    /// <summary>
+    /// Every entry of the layer in tar order, within <paramref name="limits"/> (entries, path and link lengths, decompressed
+    /// size); a broken tar is <see cref="InvalidDataException"/> naming the layer. An entry's data stream is valid only until
+    /// the next entry is read.
+    /// </summary>
+    public static IEnumerable<LayerEntry> Entries(Blob layer, ImageLimits? limits = null)
     {
-        using var content = Open(layer);
+        var bounds = limits ?? ImageLimits.Default;
+        using var content = Open(layer, bounds);
         using var reader = new TarReader(content);
-        while (reader.GetNextEntry() is { } entry)
+        var count = 0;
+        while (Next(reader, layer) is { } entry)
         {
+            if (++count > bounds.MaxLayerEntries)
+            {
+                throw new InvalidDataException($"layer {layer.Digest} has more than {bounds.MaxLayerEntries} entries ({ImageLimits.Key(nameof(ImageLimits.MaxLayerEntries))}).");
+            }
+
+            if (entry.Name.Length > bounds.MaxPathLength || entry.LinkName.Length > bounds.MaxPathLength)
+            {
+                throw new InvalidDataException($"layer {layer.Digest} has an entry whose path or link target is longer than {bounds.MaxPathLength} characters " +
+                    $"({ImageLimits.Key(nameof(ImageLimits.MaxPathLength))}): {entry.Name[..Math.Min(entry.Name.Length, 80)]}…");
+            }
+
             yield return new LayerEntry(PathOf(entry.Name), KindOf(entry.EntryType), entry);
+        }
+    }
+
+    /// <summary>The next entry; the tar reader's own complaints (bad checksum, truncated header, bad PAX record) say which layer.</summary>
+    private static TarEntry? Next(TarReader reader, Blob layer)
+    {
+        try
+        {
+            return reader.GetNextEntry();
+        }
+        catch (Exception error) when (error is FormatException or EndOfStreamException or ArgumentException or OverflowException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"layer {layer.Digest} is not a valid tar: {error.Message}", error);
         }
     }
 

@@ -10,13 +10,15 @@ namespace Bpdp.Images.Layout;
 /// or once without a name. Blobs are written once and atomically (temporary file, then rename); the
 /// index is rewritten atomically, one writer at a time within a process.
 /// </summary>
-public sealed class OciLayout(string root)
+public sealed class OciLayout(string root, ImageLimits? limits = null)
 {
     public const string RefName = "org.opencontainers.image.ref.name";
 
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> IndexLocks = new(StringComparer.Ordinal);
 
     public string Root { get; } = Path.GetFullPath(root);
+
+    public ImageLimits Limits { get; } = limits ?? ImageLimits.Default;
 
     private string IndexPath => Path.Combine(Root, "index.json");
 
@@ -36,7 +38,7 @@ public sealed class OciLayout(string root)
         }
     }
 
-    public Task<byte[]> GetBlob(string digest, CancellationToken cancel = default) => GetBlob(digest, int.MaxValue, cancel);
+    public Task<byte[]> GetBlob(string digest, CancellationToken cancel = default) => GetBlob(digest, Limits.MaxBlobBytes, cancel);
 
     /// <summary>A blob's content, checked against its digest; a file larger than <paramref name="maxBytes"/> is refused unread.</summary>
     public async Task<byte[]> GetBlob(string digest, int maxBytes, CancellationToken cancel = default)
@@ -48,7 +50,7 @@ public sealed class OciLayout(string root)
         }
 
         return file.Length > maxBytes
-            ? throw new InvalidDataException($"{file.FullName} is {file.Length} bytes, more than the {maxBytes} bytes this read allows.")
+            ? throw new InvalidDataException($"{file.FullName} is {file.Length} bytes, more than the {maxBytes} bytes this read allows{Limits.NameOf(maxBytes)}.")
             : ImageStoreExtensions.Verified(await File.ReadAllBytesAsync(file.FullName, cancel), digest, file.FullName);
     }
 
@@ -91,7 +93,7 @@ public sealed class OciLayout(string root)
     }
 
     /// <summary>The manifest a name or digest refers to.</summary>
-    public Task<Blob> GetManifest(string reference, CancellationToken cancel = default) => GetManifest(reference, int.MaxValue, cancel);
+    public Task<Blob> GetManifest(string reference, CancellationToken cancel = default) => GetManifest(reference, Limits.MaxManifestBytes, cancel);
 
     /// <summary>The manifest a name or digest refers to, refused unread when larger than <paramref name="maxBytes"/>.</summary>
     public async Task<Blob> GetManifest(string reference, int maxBytes, CancellationToken cancel = default)
@@ -125,10 +127,56 @@ public sealed class OciLayout(string root)
     /// <summary>Reads an image by name or digest, every blob checked.</summary>
     public Task<OciImage> Pull(string reference, CancellationToken cancel = default) => new SingleLayoutStore(this).PullImage("", reference, cancel);
 
-    private async Task<List<JsonNode>> Entries(CancellationToken cancel) =>
-        File.Exists(IndexPath)
-            ? [.. (JsonNode.Parse(await File.ReadAllTextAsync(IndexPath, cancel))?["manifests"] as JsonArray ?? []).OfType<JsonNode>()]
-            : [];
+    /// <summary>The index's manifest entries; an index too large, not JSON or not shaped as an index is refused naming the file.</summary>
+    private async Task<List<JsonNode>> Entries(CancellationToken cancel)
+    {
+        var index = new FileInfo(IndexPath);
+        if (!index.Exists)
+        {
+            return [];
+        }
+
+        if (index.Length > Limits.MaxManifestBytes)
+        {
+            throw new InvalidDataException($"{IndexPath} is {index.Length} bytes, more than {Limits.MaxManifestBytes} ({ImageLimits.Key(nameof(ImageLimits.MaxManifestBytes))}).");
+        }
+
+        JsonNode? document;
+        try
+        {
+            document = JsonNode.Parse(await File.ReadAllBytesAsync(IndexPath, cancel));
+        }
+        catch (System.Text.Json.JsonException error)
+        {
+            throw new InvalidDataException($"{IndexPath} is not JSON: {error.Message}", error);
+        }
+
+        if (document is not JsonObject { } root || root["manifests"] is not JsonArray manifests)
+        {
+            throw new InvalidDataException($"{IndexPath} is not an OCI image index: it has no \"manifests\" array.");
+        }
+
+        var entries = manifests.OfType<JsonObject>().ToList<JsonNode>();
+        return entries.Count == manifests.Count && entries.All(IsEntry)
+            ? entries
+            : throw new InvalidDataException($"{IndexPath} has a manifest entry that is not a descriptor with a sha256 digest and string annotations.");
+    }
+
+    private static bool IsEntry(JsonNode entry) =>
+        IsString(entry["digest"], out var digest) && ImageDigest.IsValid(digest)
+        && (entry["mediaType"] is null || IsString(entry["mediaType"], out _))
+        && entry["annotations"] switch
+        {
+            null => true,
+            JsonObject annotations => annotations[RefName] is null || IsString(annotations[RefName], out _),
+            _ => false,
+        };
+
+    private static bool IsString(JsonNode? node, out string? text)
+    {
+        text = null;
+        return node is JsonValue value && value.TryGetValue(out text);
+    }
 
     private static string? Digest(JsonNode entry) => (string?)entry["digest"];
 

@@ -2,8 +2,10 @@
 namespace Bpdp.Images.Layout;
 
 /// <summary>The embedded image store: one OCI image layout directory per repository under a root folder.</summary>
-public sealed class OciLayoutImageStore(string root) : IImageStore
+public sealed class OciLayoutImageStore(string root, ImageLimits? limits = null) : IImageStore
 {
+    public ImageLimits Limits { get; } = limits ?? ImageLimits.Default;
+
     public string Root { get; } = Path.GetFullPath(root);
 
     public string Qualify(string repository) => RepositoryName.Validate(repository);
@@ -11,7 +13,7 @@ public sealed class OciLayoutImageStore(string root) : IImageStore
     public string Unqualify(string name) => RepositoryName.Validate(name);
 
     /// <summary>The layout directory of a repository, for tools such as <c>skopeo … oci:DIR</c>.</summary>
-    public OciLayout Layout(string repository) => new(Path.Combine(Root, RepositoryName.Validate(repository)));
+    public OciLayout Layout(string repository) => new(Path.Combine(Root, RepositoryName.Validate(repository)), Limits);
 
     public Task<bool> HasBlob(string repository, string digest, CancellationToken cancel = default) => Task.FromResult(Layout(repository).HasBlob(digest));
 

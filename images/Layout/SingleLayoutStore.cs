@@ -4,6 +4,8 @@ namespace Bpdp.Images.Layout;
 /// <summary>One OCI layout directory seen as a store with a single repository, whatever its name.</summary>
 internal sealed class SingleLayoutStore(OciLayout layout) : IImageStore
 {
+    public ImageLimits Limits => layout.Limits;
+
     public string Qualify(string repository) => layout.Root;
 
     public string Unqualify(string name) => name;

@@ -17,6 +17,8 @@ namespace Bpdp.Images.Registry;
 /// <param name="registryAuthority">The configured registry's host:port: challenges from any other host (an upload location elsewhere) are not answered.</param>
 public sealed class RegistryAuthHandler(string? username, string? password, string? registryAuthority = null) : DelegatingHandler
 {
+    private const int MaxTokenResponseBytes = 1024 * 1024;
+
     private readonly ConcurrentDictionary<string, AuthenticationHeaderValue> answers = new(StringComparer.Ordinal);
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -83,9 +85,11 @@ public sealed class RegistryAuthHandler(string? username, string? password, stri
                 $"{(int)tokenResponse.StatusCode} {tokenResponse.ReasonPhrase}; check Registry:Username and the password.");
         }
 
-        using var document = JsonDocument.Parse(await tokenResponse.Content.ReadAsStringAsync(cancel));
-        var token = document.RootElement.TryGetProperty("token", out var t) ? t.GetString()
-            : document.RootElement.TryGetProperty("access_token", out var a) ? a.GetString() : null;
+        using var document = JsonDocument.Parse(await BoundedBody.Read(tokenResponse, MaxTokenResponseBytes, "the registry's token response", "", cancel));
+        var root = document.RootElement;
+        var token = root.ValueKind != JsonValueKind.Object ? null
+            : root.TryGetProperty("token", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()
+            : root.TryGetProperty("access_token", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
         return token is null
             ? throw new RegistryException(tokenResponse.StatusCode, ["UNAUTHORIZED"], $"the registry's token service answered without a token for {scope}.")
             : new AuthenticationHeaderValue("Bearer", token);

@@ -5,9 +5,12 @@ namespace Bpdp.Images.Registry;
 /// <summary>Turns a refusal into a <see cref="RegistryException"/> that says what was asked and what the registry answered.</summary>
 internal static class RegistryErrors
 {
+    /// <summary>An error body is read only this far: enough for the registry's error codes, never a hostile registry's gigabytes.</summary>
+    private const int MaxErrorBytes = 64 * 1024;
+
     public static async Task<RegistryException> From(HttpResponseMessage response, string operation, CancellationToken cancel)
     {
-        var body = await response.Content.ReadAsStringAsync(cancel);
+        var body = await BoundedBody.Start(response, MaxErrorBytes, cancel);
         var codes = new List<string>();
         var messages = new List<string>();
         try

@@ -22,8 +22,9 @@ public sealed class RegistryImageStore : IImageStore
     private readonly ResiliencePipeline retry;
     private readonly ConcurrentDictionary<string, string> seenIn = new(StringComparer.Ordinal);
 
-    public RegistryImageStore(HttpClient http, RegistryOptions options, ILogger<RegistryImageStore> logger)
+    public RegistryImageStore(HttpClient http, RegistryOptions options, ILogger<RegistryImageStore> logger, ImageLimits? limits = null)
     {
+        Limits = limits ?? ImageLimits.Default;
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(options);
         this.http = http;
@@ -34,6 +35,7 @@ public sealed class RegistryImageStore : IImageStore
         {
             ShouldHandle = new PredicateBuilder()
                 .Handle<HttpRequestException>()
+                .Handle<HttpIOException>()
                 .Handle<RegistryException>(e => e.Transient)
                 .Handle<TaskCanceledException>(e => e.InnerException is TimeoutException),
             MaxRetryAttempts = Math.Max(options.RetryLimit, 0),
@@ -49,6 +51,8 @@ public sealed class RegistryImageStore : IImageStore
             },
         }).Build();
     }
+
+    public ImageLimits Limits { get; }
 
     /// <summary>The registry's host (and port), the prefix of every repository's full name.</summary>
     public string Host { get; }
@@ -152,16 +156,16 @@ public sealed class RegistryImageStore : IImageStore
         }, cancel).AsTask();
     }
 
-    public Task<Blob> GetManifest(string repository, string reference, CancellationToken cancel = default) => ReadManifest(repository, reference, null, cancel);
+    public Task<Blob> GetManifest(string repository, string reference, CancellationToken cancel = default) => ReadManifest(repository, reference, Limits.MaxManifestBytes, cancel);
 
     public Task<Blob> GetManifest(string repository, string reference, int maxBytes, CancellationToken cancel = default) =>
         ReadManifest(repository, reference, maxBytes, cancel);
 
-    public Task<byte[]> GetBlob(string repository, string digest, CancellationToken cancel = default) => ReadBlob(repository, digest, null, cancel);
+    public Task<byte[]> GetBlob(string repository, string digest, CancellationToken cancel = default) => ReadBlob(repository, digest, Limits.MaxBlobBytes, cancel);
 
     public Task<byte[]> GetBlob(string repository, string digest, int maxBytes, CancellationToken cancel = default) => ReadBlob(repository, digest, maxBytes, cancel);
 
-    private Task<Blob> ReadManifest(string repository, string reference, int? maxBytes, CancellationToken cancel)
+    private Task<Blob> ReadManifest(string repository, string reference, int maxBytes, CancellationToken cancel)
     {
         RepositoryName.Validate(repository);
         return retry.ExecuteAsync(async token =>
@@ -172,14 +176,14 @@ public sealed class RegistryImageStore : IImageStore
                 request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
             }
 
-            using var response = await http.SendAsync(request, Completion(maxBytes), token);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
                 throw new ImageNotFoundException($"{Qualify(repository)} has no manifest '{reference}'.");
             }
 
             await Expect(response, $"GET {repository} manifest {reference}", token, HttpStatusCode.OK);
-            var content = await Content(response, maxBytes, $"{Qualify(repository)} manifest '{reference}'", token);
+            var content = await BoundedBody.Read(response, maxBytes, $"{Qualify(repository)} manifest '{reference}'", Limits.NameOf(maxBytes), token);
             if (reference.StartsWith("sha256:", StringComparison.Ordinal))
             {
                 ImageStoreExtensions.Verified(content, reference, $"{Qualify(repository)}@{reference}");
@@ -189,12 +193,12 @@ public sealed class RegistryImageStore : IImageStore
         }, cancel).AsTask();
     }
 
-    private Task<byte[]> ReadBlob(string repository, string digest, int? maxBytes, CancellationToken cancel)
+    private Task<byte[]> ReadBlob(string repository, string digest, int maxBytes, CancellationToken cancel)
     {
         RepositoryName.Validate(repository);
         return retry.ExecuteAsync(async token =>
         {
-            using var response = await Send(HttpMethod.Get, $"/v2/{repository}/blobs/{digest}", token, Completion(maxBytes));
+            using var response = await Send(HttpMethod.Get, $"/v2/{repository}/blobs/{digest}", token, HttpCompletionOption.ResponseHeadersRead);
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
                 throw new ImageNotFoundException($"{Qualify(repository)} has no blob {digest}.");
@@ -202,43 +206,10 @@ public sealed class RegistryImageStore : IImageStore
 
             await Expect(response, $"GET {repository} blob {digest}", token, HttpStatusCode.OK);
             var what = $"{Qualify(repository)} blob {digest}";
-            var content = ImageStoreExtensions.Verified(await Content(response, maxBytes, what, token), digest, what);
+            var content = ImageStoreExtensions.Verified(await BoundedBody.Read(response, maxBytes, what, Limits.NameOf(maxBytes), token), digest, what);
             Seen(digest, repository);
             return content;
         }, cancel).AsTask();
-    }
-
-    /// <summary>A bounded read must not let the client buffer the whole body before it can refuse it.</summary>
-    private static HttpCompletionOption Completion(int? maxBytes) => maxBytes is null ? HttpCompletionOption.ResponseContentRead : HttpCompletionOption.ResponseHeadersRead;
-
-    /// <summary>The response body; with <paramref name="maxBytes"/>, refused as soon as it is known to be longer.</summary>
-    private static async Task<byte[]> Content(HttpResponseMessage response, int? maxBytes, string what, CancellationToken cancel)
-    {
-        if (maxBytes is not { } limit)
-        {
-            return await response.Content.ReadAsByteArrayAsync(cancel);
-        }
-
-        if (response.Content.Headers.ContentLength is { } length && length > limit)
-        {
-            throw new InvalidDataException($"{what} is {length} bytes, more than the {limit} bytes this read allows.");
-        }
-
-        await using var body = await response.Content.ReadAsStreamAsync(cancel);
-        using var content = new MemoryStream();
-        var chunk = new byte[81_920];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancel)) > 0)
-        {
-            if (content.Length + read > limit)
-            {
-                throw new InvalidDataException($"{what} is more than the {limit} bytes this read allows.");
-            }
-
-            content.Write(chunk, 0, read);
-        }
-
-        return content.ToArray();
     }
 
     /// <summary>Where a blob can be mounted from; a bounded memory, forgotten wholesale when full.</summary>

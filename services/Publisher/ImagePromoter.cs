@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Bpdp.Images;
 
 namespace Bpdp.Publisher;
@@ -10,11 +9,9 @@ public static class ImagePromoter
     {
         ArgumentNullException.ThrowIfNull(store);
         var manifest = await store.GetManifest(from, digest, cancel);
-        var document = JsonNode.Parse(manifest.Content)!;
-        var descriptors = (document["layers"]?.AsArray() ?? []).Append(document["config"]).OfType<JsonNode>();
-        foreach (var descriptor in descriptors)
+        foreach (var descriptor in ImageManifest.Parse(manifest, $"{store.Qualify(from)}@{digest}", store.Limits).Blobs)
         {
-            await store.CopyBlob(from, to, descriptor["mediaType"]!.GetValue<string>(), descriptor["digest"]!.GetValue<string>(), cancel);
+            await store.CopyBlob(from, to, descriptor.MediaType, descriptor.Digest, cancel);
         }
 
         await store.PutManifest(to, manifest, cancel: cancel);

@@ -14,8 +14,12 @@ namespace Bpdp.Scanner;
 /// Scans one image: secrets in every file of every layer, the policy lint, the SBOM, the vulnerability match,
 /// then the gate. A layer is scanned once when a cache is given: versions share their base and executor layers.
 /// </summary>
-public sealed class ImageScanner(SecretRuleSet rules, OsvDatabase vulnerabilities, ScanGate gate, long maxFileBytes, LayerScans? cache = null)
+public sealed class ImageScanner(SecretRuleSet rules, OsvDatabase vulnerabilities, ScanGate gate, long maxFileBytes, LayerScans? cache = null, ImageLimits? limits = null)
 {
+    public const string FileTooLarge = "file-too-large";
+    private const long BatchBytes = 32L * 1024 * 1024;
+    private const int BatchFiles = 512;
+
     private readonly SecretDetector secrets = new(rules);
 
     public ScanReport Scan(OciImage image, string repository)
@@ -45,13 +49,59 @@ public sealed class ImageScanner(SecretRuleSet rules, OsvDatabase vulnerabilitie
         return new ScanReport(gate.Judge(findings, aliases), sbom, files.Count, bytes, packages.DistinctBy(p => p.Purl).Count());
     }
 
+    /// <summary>
+    /// One layer, streamed: files are scanned in batches of about <see cref="BatchBytes"/> (in parallel within a batch) and
+    /// dropped once hashed, so a layer of any size costs at most one batch of memory.
+    /// </summary>
     private LayerScan ScanLayer(Blob layer)
     {
-        var tooLarge = new List<ScanFinding>();
-        var files = LayerFiles.In(layer, maxFileBytes, (digest, path, size) => tooLarge.Add(new ScanFinding("file-too-large", SecretDetector.Category, Severity.Medium,
-            $"/{path} ({size} bytes) is larger than Scanner:MaxFileBytes and was not scanned for secrets.", digest, path))).ToList();
-        var packages = files.Where(f => f.Path.EndsWith(".deps.json", StringComparison.Ordinal)).SelectMany(f => DepsJson.Packages(f.Content, f.Path)).ToList();
-        var hashed = files.Select(f => new HashedFile(f.LayerDigest, f.Path, f.Content.LongLength, Convert.ToHexStringLower(SHA256.HashData(f.Content)))).ToList();
-        return new LayerScan([.. tooLarge, .. secrets.ScanAll(files)], hashed, packages, files.LastOrDefault(f => f.Path == PolicyLint.PolicyPath), files.Sum(f => f.Content.LongLength));
+        var findings = new List<ScanFinding>();
+        var hashed = new List<HashedFile>();
+        var packages = new List<SbomComponent>();
+        ImageFile? policy = null;
+        long bytes = 0;
+        var batch = new List<ImageFile>();
+        long batchBytes = 0;
+        foreach (var file in LayerFiles.In(layer, maxFileBytes, large => TooLarge(large, findings, hashed), limits))
+        {
+            batch.Add(file);
+            batchBytes += file.Content.LongLength;
+            if (batchBytes >= BatchBytes || batch.Count >= BatchFiles)
+            {
+                Flush();
+            }
+        }
+
+        Flush();
+        return new LayerScan(findings, hashed, packages, policy, bytes);
+
+        void Flush()
+        {
+            findings.AddRange(secrets.ScanAll(batch));
+            foreach (var file in batch)
+            {
+                hashed.Add(new HashedFile(file.LayerDigest, file.Path, file.Content.LongLength, Convert.ToHexStringLower(SHA256.HashData(file.Content))));
+                if (file.Path.EndsWith(".deps.json", StringComparison.Ordinal))
+                {
+                    packages.AddRange(DepsJson.Packages(file.Content, file.Path));
+                }
+
+                policy = file.Path == PolicyLint.PolicyPath ? file : policy;
+                bytes += file.Content.LongLength;
+            }
+
+            batch.Clear();
+            batchBytes = 0;
+        }
+    }
+
+    /// <summary>A file too large to scan is not known to be free of secrets: it blocks (High) unless an ignore entry names its path.</summary>
+    private void TooLarge(HashedFile file, List<ScanFinding> findings, List<HashedFile> hashed)
+    {
+        hashed.Add(file);
+        findings.Add(new ScanFinding(FileTooLarge, SecretDetector.Category, Severity.High,
+            $"/{file.Path} ({file.Size} bytes) is larger than Scanner:MaxFileBytes ({maxFileBytes}) and was not scanned for secrets, so it is not known to be free of them: " +
+            $"remove it from the image, raise Scanner:MaxFileBytes, or accept it with an ignore entry for {FileTooLarge} and this path.",
+            file.LayerDigest, file.Path));
     }
 }

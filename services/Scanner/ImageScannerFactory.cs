@@ -1,3 +1,4 @@
+using Bpdp.Images;
 using Bpdp.Scanner.Gate;
 using Bpdp.Scanner.Layers;
 using Bpdp.Scanner.Secrets;
@@ -17,10 +18,13 @@ public sealed class ImageScannerFactory
     private readonly SecretRuleSet rules;
     private readonly OsvDatabase vulnerabilities;
     private readonly LayerScans layers = new();
+    private readonly ImageLimits limits;
 
-    public ImageScannerFactory(IOptions<ScannerOptions> options, TimeProvider time, ILogger<ImageScannerFactory> logger)
+    public ImageScannerFactory(IOptions<ScannerOptions> options, IImageStore store, TimeProvider time, ILogger<ImageScannerFactory> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(store);
+        limits = store.Limits;
         this.options = options.Value;
         this.time = time;
         rules = SecretRuleSet.Load(this.options.SecretRules.Files, this.options.SecretRules.Disabled);
@@ -32,5 +36,5 @@ public sealed class ImageScannerFactory
 
     public ImageScanner Create() => new(rules, vulnerabilities,
         new ScanGate(options.BlockSecretsAt, options.BlockVulnerabilitiesAt, IgnoreFile.Load(options.IgnoreFile), DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)),
-        options.MaxFileBytes, layers);
+        options.MaxFileBytes, layers, limits);
 }

@@ -140,7 +140,7 @@ public sealed class ImageScannedConsumer(IImageStore store, ECDsa signingKey, Sc
             return null;
         }
 
-        var revision = JsonNode.Parse((await store.GetManifest(quarantine, scanned.Image.Digest, cancel)).Content)?["annotations"]?[ReleaseVerifier.RevisionAnnotation]?.GetValue<string>();
+        var revision = ImageManifest.AnnotationOf(await store.GetManifest(quarantine, scanned.Image.Digest, cancel), ReleaseVerifier.RevisionAnnotation);
         if (form.Target != scanned.Target || form.PolicySha256 != revision)
         {
             await Fail(context, $"the approval attached to {scanned.Image} is for {form.Target} with policy SHA-256 {form.PolicySha256}, " +
@@ -157,9 +157,8 @@ public sealed class ImageScannedConsumer(IImageStore store, ECDsa signingKey, Sc
     /// </summary>
     private async Task<string> Attest(string release, Blob image, ImageScanned scanned, SignedForm approval, CancellationToken cancel)
     {
-        var imageConfig = JsonNode.Parse(image.Content)!["config"]!;
-        var configBlob = new Blob(imageConfig["mediaType"]!.GetValue<string>(), await store.GetBlob(release, imageConfig["digest"]!.GetValue<string>(), cancel));
         var releasedAs = store.Qualify(release);
+        var configBlob = await store.GetBlob(release, ImageManifest.Parse(image, $"{releasedAs}@{image.Digest}", store.Limits).Config, releasedAs, cancel);
         var provenance = SlsaProvenance.Statement(image, configBlob, releasedAs, scanned.Target, scanned.DeploymentId, options.Value.BuilderId, approval);
         var verdict = ScanAttestation.Statement(releasedAs, image.Digest, SignedForm.Of(scanned));
         return await CosignAttestations.Add(store, release, image.Digest, scanned.DeploymentId,

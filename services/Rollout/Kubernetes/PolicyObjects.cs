@@ -21,6 +21,11 @@ public sealed record PolicyObjects(string Policy, string Namespace)
     /// <summary>The port both Services listen on; 80, so the endpoints need none.</summary>
     public const int ServicePort = 80;
 
+    /// <summary>Checked on construction, so no request is ever made with a name the cluster would refuse or another policy's suffix.</summary>
+    public string Policy { get; init; } = KubernetesNames.Policy(Policy);
+
+    public string Namespace { get; init; } = KubernetesNames.Namespace(Namespace);
+
     public string LiveService => Policy;
 
     public string PreviewService => $"{Policy}-preview";

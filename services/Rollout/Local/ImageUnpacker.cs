@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Bpdp.Images;
 using Bpdp.Images.Layers;
 
@@ -24,15 +23,15 @@ public static class ImageUnpacker
             return root;
         }
 
-        var manifest = await store.GetManifest(repository, digest, cancel);
+        var where = $"{store.Qualify(repository)}@{digest}";
+        var manifest = ImageManifest.Parse(await store.GetManifest(repository, digest, cancel), where, store.Limits);
         var layers = new List<string>();
-        foreach (var descriptor in JsonNode.Parse(manifest.Content)!["layers"]!.AsArray())
+        foreach (var descriptor in manifest.Layers)
         {
-            var layer = descriptor!["digest"]!.GetValue<string>();
-            var tree = LayerTree(directory, layer);
+            var tree = LayerTree(directory, descriptor.Digest);
             if (!File.Exists(Path.Combine(tree, Complete)))
             {
-                UnpackLayer(new Blob(descriptor["mediaType"]!.GetValue<string>(), await store.GetBlob(repository, layer, cancel)), tree);
+                UnpackLayer(await store.GetBlob(repository, descriptor, where, cancel), tree, store.Limits);
             }
 
             layers.Add(tree);
@@ -47,11 +46,11 @@ public static class ImageUnpacker
     private static string LayerTree(string directory, string digest) => Path.Combine(directory, "layers", ImageDigest.Validate(digest, "the layer digest").Replace(':', '-'));
 
     /// <summary>One layer's entries into its own tree, published whole (staged, then moved) so a half-unpacked layer is never reused.</summary>
-    private static void UnpackLayer(Blob layer, string tree)
+    private static void UnpackLayer(Blob layer, string tree, ImageLimits limits)
     {
         Publish(tree, staging =>
         {
-            foreach (var entry in LayerReader.Entries(layer))
+            foreach (var entry in LayerReader.Entries(layer, limits))
             {
                 var target = Inside(staging, entry.Path, layer.Digest, entry.Tar.Name);
                 switch (entry.Kind)

@@ -1,25 +1,22 @@
+using System.Security.Cryptography;
 using Bpdp.Images;
 using Bpdp.Images.Layers;
 
 namespace Bpdp.Scanner.Layers;
 
 /// <summary>
-/// Every regular file of every layer, lowest layer first — including files a later layer deletes, which
-/// are still in the image's blobs for anyone who pulls it. Paths have no leading '/'.
+/// Every regular file of a layer as it is read — including files a later layer deletes, which are still in the
+/// image's blobs for anyone who pulls it. Paths have no leading '/'. Nothing is held beyond the file being read: a
+/// file over the size limit is hashed as it streams past and handed to <c>tooLarge</c>, never read whole.
 /// </summary>
 public static class LayerFiles
 {
-    public static IEnumerable<ImageFile> Of(OciImage image, long maxFileBytes, Action<string, string, long>? tooLarge = null)
-    {
-        ArgumentNullException.ThrowIfNull(image);
-        return image.Layers.SelectMany(layer => In(layer, maxFileBytes, tooLarge));
-    }
-
-    /// <summary>Every regular file of one layer.</summary>
-    public static IEnumerable<ImageFile> In(Blob layer, long maxFileBytes, Action<string, string, long>? tooLarge = null)
+    /// <summary>Every regular file of one layer up to <paramref name="maxFileBytes"/>; each larger one goes, hashed, to <paramref name="tooLarge"/>.</summary>
+    public static IEnumerable<ImageFile> In(Blob layer, long maxFileBytes, Action<HashedFile> tooLarge, ImageLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(layer);
-        foreach (var entry in LayerReader.Entries(layer))
+        ArgumentNullException.ThrowIfNull(tooLarge);
+        foreach (var entry in LayerReader.Entries(layer, limits))
         {
             if (entry.Kind != LayerEntryKind.File || entry.Tar.DataStream is null)
             {
@@ -28,7 +25,7 @@ public static class LayerFiles
 
             if (entry.Tar.Length > maxFileBytes)
             {
-                tooLarge?.Invoke(layer.Digest, entry.Path, entry.Tar.Length);
+                tooLarge(new HashedFile(layer.Digest, entry.Path, entry.Tar.Length, Convert.ToHexStringLower(SHA256.HashData(entry.Tar.DataStream))));
                 continue;
             }
 

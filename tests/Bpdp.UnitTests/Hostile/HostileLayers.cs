@@ -1,0 +1,108 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Text;
+using Bpdp.Images;
+
+namespace Bpdp.UnitTests.Hostile;
+
+/// <summary>Layer tars as an attacker would write them: built with the BCL's tar writer, then gzipped, truncated or bloated.</summary>
+internal static class HostileLayers
+{
+    public sealed record Entry(string Name, TarEntryType Type = TarEntryType.RegularFile, byte[]? Content = null, string? LinkName = null,
+        IReadOnlyDictionary<string, string>? Pax = null);
+
+    public static byte[] Tar(params Entry[] entries)
+    {
+        using var output = new MemoryStream();
+        using (var writer = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            foreach (var entry in entries)
+            {
+                var tar = entry.Pax is null ? new PaxTarEntry(entry.Type, entry.Name) : new PaxTarEntry(entry.Type, entry.Name, entry.Pax);
+                if (entry.LinkName is not null)
+                {
+                    tar.LinkName = entry.LinkName;
+                }
+
+                if (entry.Content is not null)
+                {
+                    tar.DataStream = new MemoryStream(entry.Content);
+                }
+
+                writer.WriteEntry(tar);
+            }
+        }
+
+        return output.ToArray();
+    }
+
+    public static byte[] Gzip(byte[] content)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(content);
+        }
+
+        return output.ToArray();
+    }
+
+    public static Blob Layer(params Entry[] entries) => new(OciMediaTypes.Layer, Gzip(Tar(entries)));
+
+    public static Entry File(string name, string content) => new(name, Content: Encoding.UTF8.GetBytes(content));
+
+    /// <summary>A gzip stream of <paramref name="bytes"/> zeros, written in chunks so the test itself never holds them: a few kilobytes per megabyte.</summary>
+    public static Blob Bomb(long bytes)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.SmallestSize, leaveOpen: true))
+        using (var writer = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "zeros") { DataStream = new ZeroStream(bytes) });
+        }
+
+        return new Blob(OciMediaTypes.Layer, output.ToArray());
+    }
+
+    /// <summary>A tar of one entry whose PAX header holds a value of <paramref name="characters"/> characters.</summary>
+    public static Blob HugeHeader(int characters) =>
+        Layer(new Entry("big", Content: [1], Pax: new Dictionary<string, string> { ["comment"] = new string('h', characters) }));
+
+    private sealed class ZeroStream(long length) : Stream
+    {
+        private long position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => true;
+
+        public override bool CanWrite => false;
+
+        public override long Length => length;
+
+        public override long Position { get => position; set => position = value; }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = (int)Math.Min(count, length - position);
+            Array.Clear(buffer, offset, n);
+            position += n;
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => position = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => position + offset,
+            _ => length + offset,
+        };
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
