@@ -39,8 +39,8 @@ public sealed class ScannerOptions : IStageOptions, IValidatableObject
     /// <summary><c>Scanner:BlockVulnerabilitiesAt</c>: the lowest severity of a vulnerability that blocks.</summary>
     public Severity BlockVulnerabilitiesAt { get; set; } = Severity.High;
 
-    /// <summary><c>Scanner:MaxFileBytes</c>: larger files are reported, not scanned.</summary>
-    [Range(1024, long.MaxValue)]
+    /// <summary><c>Scanner:MaxFileBytes</c>: larger files are hashed and reported as <c>file-too-large</c> (High: blocks), not scanned; never below the policy's own limit, so the policy is always read.</summary>
+    [Range(1024 * 1024, long.MaxValue, ErrorMessage = "Scanner:MaxFileBytes must be at least 1048576 (1 MiB, the largest policy file), so the policy itself is always scanned.")]
     public long MaxFileBytes { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>The signing key is read at start, so a wrong file stops the Scanner before it takes a message.</summary>

@@ -150,4 +150,51 @@ public sealed class ImageScannerTests
         Assert.False(firstReport.Passed);
         Assert.True(secondReport.Passed, string.Join("; ", secondReport.Findings.Select(f => f.Finding.Message)));
     }
+
+    [Fact]
+    public void A_secret_in_a_file_over_the_size_limit_blocks_as_file_too_large_and_the_file_is_still_hashed_in_the_sbom()
+    {
+        var (path, line, secret) = PlantedSecrets.ByRule["github-pat"];
+        var content = new string('#', 10_000) + $"\n{line}\n";
+        var image = WithLayer(PolicyImage(), (path, content));
+        var scanner = new ImageScanner(SecretRuleSet.BuiltIn(), Osv, new ScanGate(Severity.High, Severity.High, [], Today), 8192);
+
+        var report = scanner.Scan(image, "quarantine/osha/haz-fast");
+
+        Assert.False(report.Passed);
+        var tooLarge = Assert.Single(report.Findings, f => f.Finding.RuleId == ImageScanner.FileTooLarge);
+        Assert.True(tooLarge.Blocking);
+        Assert.Equal((Severity.High, path, image.Layers[^1].Digest), (tooLarge.Finding.Severity, tooLarge.Finding.Path, tooLarge.Finding.LayerDigest));
+        Assert.Contains("larger than Scanner:MaxFileBytes (8192)", tooLarge.Finding.Message, StringComparison.Ordinal);
+        var file = Assert.Single(JsonNode.Parse(report.Sbom)!["components"]!.AsArray(), c => c!["name"]?.GetValue<string>() == "/" + path);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(content))), file!["hashes"]![0]!["content"]!.GetValue<string>());
+        Assert.DoesNotContain(secret, Encoding.UTF8.GetString(report.Sbom), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_file_too_large_can_be_accepted_by_an_ignore_entry_naming_its_path()
+    {
+        var image = WithLayer(PolicyImage(), ("opt/data/table.csv", new string('1', 10_000)));
+        var ignore = new IgnoreEntry(ImageScanner.FileTooLarge, "opt/data/table.csv", "reviewed reference data", new DateOnly(2030, 1, 1));
+        var scanner = new ImageScanner(SecretRuleSet.BuiltIn(), Osv, new ScanGate(Severity.High, Severity.High, [ignore], Today), 8192);
+
+        var report = scanner.Scan(image, "quarantine/osha/haz-fast");
+
+        Assert.True(report.Passed, string.Join("; ", report.Findings.Select(f => f.Finding.Message)));
+        Assert.False(Assert.Single(report.Findings, f => f.Finding.RuleId == ImageScanner.FileTooLarge).Blocking);
+    }
+
+    [Fact]
+    public void A_layer_of_more_files_than_one_batch_holds_is_scanned_whole()
+    {
+        var (path, line, _) = PlantedSecrets.ByRule["github-pat"];
+        var files = Enumerable.Range(0, 1300).Select(i => ($"etc/many/f{i:D4}.conf", i == 777 ? $"a = 1\n{line}\n" : $"value = {i}\n")).Append((path, $"{line}\n")).ToArray();
+        var image = WithLayer(PolicyImage(), files);
+
+        var report = Scan(image);
+
+        var found = report.Findings.Where(f => f.Finding.RuleId == "github-pat").Select(f => $"{f.Finding.Path}:{f.Finding.Line}").Order(StringComparer.Ordinal);
+        Assert.Equal(new[] { "etc/many/f0777.conf:2", $"{path}:1" }.Order(StringComparer.Ordinal), found);
+        Assert.Equal(Scan(PolicyImage()).FilesScanned + 1301, report.FilesScanned);
+    }
 }

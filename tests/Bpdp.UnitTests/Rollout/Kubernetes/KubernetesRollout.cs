@@ -86,10 +86,13 @@ public sealed class KubernetesRollout : IAsyncDisposable
     public static DeploymentTarget Version(string version) => HazFast with { PolicyVersion = version };
 
     /// <summary>The version's image (in miniature), released for the deployment in the image store the Rollout reads (the cluster never pulls it).</summary>
-    public async Task<ImageReference> Released(string version, Guid id)
+    public Task<ImageReference> Released(string version, Guid id) => Released(Version(version), id);
+
+    /// <summary>An image released for any target, also one whose names the cluster must never see.</summary>
+    public async Task<ImageReference> Released(DeploymentTarget target, Guid id)
     {
         var store = new OciLayoutImageStore(Path.Combine(folder, "images"));
-        return await release.Release(store, await ReleaseSigning.PushImage(store, $"{Registry}/osha/haz-fast", Version(version)), Version(version), id);
+        return await release.Release(store, await ReleaseSigning.PushImage(store, $"{Registry}/osha/haz-fast", target), target, id);
     }
 
     public async Task SendDeploy(Guid id, string version) => await Send(new DeployGreen(id, DateTimeOffset.UtcNow, Version(version), await Released(version, id)));

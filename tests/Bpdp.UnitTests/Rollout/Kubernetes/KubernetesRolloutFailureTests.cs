@@ -107,4 +107,34 @@ public sealed class KubernetesRolloutFailureTests
 
         Assert.Contains("cannot be used with context 'epa-production'", failed.Reason, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("haz-fast-preview", "ends in '-preview', which names an object of policy 'haz-fast'")]
+    [InlineData("haz-fast-blue", "ends in '-blue', which names an object of policy 'haz-fast'")]
+    [InlineData("9lives", "start with a letter")]
+    [InlineData("a2345678901234567890123456789012345678901234567890123456", "1 to 55 lowercase letters")]
+    public async Task A_policy_name_that_cannot_name_its_objects_fails_before_the_cluster_is_asked(string name, string expected)
+    {
+        await using var rollout = await KubernetesRollout.Start();
+        var id = Guid.NewGuid();
+        var target = KubernetesRollout.HazFast with { PolicyName = name };
+
+        await rollout.Send(new DeployGreen(id, DateTimeOffset.UtcNow, target, await rollout.Released(target, id)));
+        var failed = await rollout.Failed(id);
+
+        Assert.Contains(expected, failed.Reason, StringComparison.Ordinal);
+        Assert.Empty(rollout.Cluster.Requests);
+    }
+
+    [Fact]
+    public void A_name_of_55_characters_fits_every_object_and_56_does_not()
+    {
+        var longest = new string('a', 55);
+
+        var objects = new Bpdp.Rollout.Kubernetes.PolicyObjects(longest, "osha-production");
+
+        Assert.Equal(63, objects.PreviewService.Length);
+        Assert.Throws<Bpdp.Rollout.Targets.RolloutTargetException>(() => new Bpdp.Rollout.Kubernetes.PolicyObjects(longest + "a", "osha-production"));
+        Assert.Throws<Bpdp.Rollout.Targets.RolloutTargetException>(() => new Bpdp.Rollout.Kubernetes.PolicyObjects("haz-fast", "Osha_Production"));
+    }
 }
