@@ -39,7 +39,10 @@ public sealed class ScannerOptions : IStageOptions, IValidatableObject
     /// <summary><c>Scanner:BlockVulnerabilitiesAt</c>: the lowest severity of a vulnerability that blocks.</summary>
     public Severity BlockVulnerabilitiesAt { get; set; } = Severity.High;
 
-    /// <summary><c>Scanner:MaxFileBytes</c>: larger files are hashed and reported as <c>file-too-large</c> (High: blocks), not scanned; never below the policy's own limit, so the policy is always read.</summary>
+    /// <summary>
+    /// <c>Scanner:MaxFileBytes</c>: larger files are hashed and reported as <c>file-too-large</c> (High: blocks), not scanned;
+    /// never below the policy's own limit, so the policy is always read.
+    /// </summary>
     [Range(1024 * 1024, long.MaxValue, ErrorMessage = "Scanner:MaxFileBytes must be at least 1048576 (1 MiB, the largest policy file), so the policy itself is always scanned.")]
     public long MaxFileBytes { get; set; } = 64L * 1024 * 1024;
 

@@ -33,7 +33,8 @@ public static partial class KubernetesNames
     public static string Namespace(string name) =>
         name is { Length: > 0 and <= MaxLabel } && Dns1123().IsMatch(name)
             ? name
-            : throw new RolloutTargetException($"namespace '{Shown(name)}' is not a Kubernetes namespace name: 1 to {MaxLabel} lowercase letters, digits or '-', starting and ending with a letter or digit.");
+            : throw new RolloutTargetException(
+                $"namespace '{Shown(name)}' is not a Kubernetes namespace name: 1 to {MaxLabel} lowercase letters, digits or '-', starting and ending with a letter or digit.");
 
     private static string Shown(string? name) => name is null ? "" : name.Length <= 80 ? name : name[..80] + "…";
 

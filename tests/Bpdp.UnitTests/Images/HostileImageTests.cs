@@ -30,7 +30,9 @@ public sealed class HostileImageTests : IDisposable
         return await Assert.ThrowsAsync<InvalidDataException>(() => store.PullImage("osha/haz-fast", "hostile"));
     }
 
-    private static JsonObject Descriptor(string digest = "sha256:" + "ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12", long size = 3) =>
+    private const string Missing = "sha256:ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12";
+
+    private static JsonObject Descriptor(string digest = Missing, long size = 3) =>
         new() { ["mediaType"] = OciMediaTypes.Layer, ["digest"] = digest, ["size"] = size };
 
     [Theory]
