@@ -39,7 +39,7 @@ public sealed class HostileImageTests : IDisposable
     [InlineData("""{"schemaVersion":2}""", "has no \"layers\" array")]
     [InlineData("""[1,2]""", "is not a JSON object")]
     [InlineData("""{"layers":[],"config":"x"}""", "config is not a descriptor object")]
-    [InlineData("""{"layers":[{"mediaType":"a","digest":"sha256:../../etc/passwd","size":1}],"config":{"mediaType":"a","digest":"sha256:00","size":1}}""", "is not sha256: and 64 lowercase hex digits")]
+    [InlineData("""{"layers":[{"mediaType":"a","digest":"sha256:../../etc/passwd","size":1}],"config":{"mediaType":"a","digest":"sha256:00","size":1}}""", "not sha256: and 64 lowercase hex")]
     [InlineData("""{"layers":[],"config":{"mediaType":7,"digest":"x","size":1}}""", "has no \"mediaType\" string")]
     [InlineData("""{"layers":[],"config":{"mediaType":"a","digest":"sha256:0000000000000000000000000000000000000000000000000000000000000000","size":-1}}""", "no non-negative integer \"size\"")]
     [InlineData("""{"layers":[],"config":{"mediaType":"a","digest":"sha256:0000000000000000000000000000000000000000000000000000000000000000","size":"3"}}""", "no non-negative integer \"size\"")]
