@@ -1,9 +1,10 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Bpdp.Contracts;
 
 /// <summary>
-/// The JSON rules of the wire format: camelCase names, enums as strings, every non-optional field
+/// The JSON rules of the wire format: camelCase names, enums as their names (never numbers), every non-optional field
 /// required and non-nullable fields never null. The bus serializer and the schemas both use them, so
 /// what the schemas promise is what consumers enforce.
 /// </summary>
@@ -20,6 +21,9 @@ public static class ContractJson
         options.PropertyNameCaseInsensitive = true;
         options.RespectNullableAnnotations = true;
         options.RespectRequiredConstructorParameters = true;
+
+        // Enums travel as names only: a number would be read as any value of the underlying type, named or not.
+        options.Converters.Add(new JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false));
         return options;
     }
 

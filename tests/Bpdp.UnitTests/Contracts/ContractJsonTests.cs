@@ -49,6 +49,22 @@ public sealed class ContractJsonTests
         Assert.Contains("\"liveColor\":\"Green\"", json, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("1")]
+    [InlineData("2061402440")]
+    [InlineData("\"7\"")]
+    [InlineData("\"Purple\"")]
+    public void An_enum_sent_as_a_number_or_an_unknown_name_is_refused_naming_the_field(string liveColor)
+    {
+        var json = JsonNode.Parse(JsonSerializer.Serialize(new TrafficCutOver(Guid.NewGuid(), DateTimeOffset.UtcNow, Samples.Approval().Target, Color.Green, Color.Blue,
+            TimeSpan.FromMilliseconds(12)), ContractJson.Options))!.AsObject();
+        json["liveColor"] = JsonNode.Parse(liveColor);
+
+        var error = Assert.Throws<JsonException>(() => json.Deserialize<TrafficCutOver>(ContractJson.Options));
+
+        Assert.Equal("$.liveColor", error.Path);
+    }
+
     [Fact]
     public void Every_message_implements_the_shared_interface_and_lives_in_the_contracts_namespace()
     {
