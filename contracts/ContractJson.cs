@@ -22,8 +22,9 @@ public static class ContractJson
         options.RespectNullableAnnotations = true;
         options.RespectRequiredConstructorParameters = true;
 
-        // Enums travel as names only: a number would be read as any value of the underlying type, named or not.
-        options.Converters.Add(new JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false));
+        // Enums travel as names only: a number would be read as any value of the underlying type, named or not. First, so that
+        // no converter a bus serializer brought along reads them before it.
+        options.Converters.Insert(0, new JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false));
         return options;
     }
 

@@ -66,6 +66,17 @@ public sealed class ContractJsonTests
     }
 
     [Fact]
+    public void The_bus_serializer_with_the_wire_rules_applied_refuses_an_enum_sent_as_a_number_too()
+    {
+        var options = ContractJson.Apply(new JsonSerializerOptions(MassTransit.Serialization.SystemTextJsonMessageSerializer.Options));
+        var json = JsonNode.Parse(JsonSerializer.Serialize(new TrafficCutOver(Guid.NewGuid(), DateTimeOffset.UtcNow, Samples.Approval().Target, Color.Green, Color.Blue,
+            TimeSpan.FromMilliseconds(12)), options))!.AsObject();
+        json["liveColor"] = 1;
+
+        Assert.Equal("$.liveColor", Assert.Throws<JsonException>(() => json.Deserialize<TrafficCutOver>(options)).Path);
+    }
+
+    [Fact]
     public void Every_message_implements_the_shared_interface_and_lives_in_the_contracts_namespace()
     {
         Assert.True(PipelineMessageTypes.All.Count >= 19, $"only {PipelineMessageTypes.All.Count} messages found");
