@@ -10,6 +10,9 @@ namespace Bpdp.Executor;
 /// <summary>The executor's API: decide a case, describe the policy.</summary>
 internal static class EvaluationEndpoints
 {
+    /// <summary>A member named twice is refused while parsing: which value counts would otherwise depend on the parser.</summary>
+    private static readonly JsonDocumentOptions CaseJson = new() { AllowDuplicateProperties = false };
+
     public static void MapEvaluation(this WebApplication app)
     {
         app.MapPost("/v1/evaluate", Evaluate);
@@ -34,12 +37,17 @@ internal static class EvaluationEndpoints
         JsonNode? body;
         try
         {
-            body = await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
+            body = await JsonNode.ParseAsync(request.Body, documentOptions: CaseJson, cancellationToken: request.HttpContext.RequestAborted);
         }
         catch (JsonException error)
         {
             metrics.Record(name, version, color, ExecutorMetrics.Invalid, Stopwatch.GetElapsedTime(started));
             return Json(Errors([new CaseError("$", $"the body is not JSON: {error.Message}")]), StatusCodes.Status400BadRequest);
+        }
+        catch (BadHttpRequestException error) when (error.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            metrics.Record(name, version, color, ExecutorMetrics.Invalid, Stopwatch.GetElapsedTime(started));
+            return Json(Errors([new CaseError("$", $"the body is larger than {ExecutorOptions.MaxCaseBytes} bytes, the most a case may be")]), StatusCodes.Status413PayloadTooLarge);
         }
 
         var (input, errors) = policy.Cases.ValidateJson(body);

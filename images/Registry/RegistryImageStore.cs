@@ -11,7 +11,7 @@ namespace Bpdp.Images.Registry;
 /// An OCI registry over the distribution API: HEAD to skip blobs it has, monolithic or chunked
 /// uploads, manifests PUT with their media type, reads checked against their digests. Every
 /// operation is retried as a whole (a fresh upload session each time) when the registry is
-/// unreachable or answers 5xx/429, with exponential backoff; refusals fail at once with the
+/// unreachable, answers 5xx/429 or cuts a response short, with exponential backoff; refusals fail at once with the
 /// registry's error codes. Like skopeo's blob-info cache, it remembers which repository it last saw each
 /// blob in and mounts from there (cross-repository mount) instead of uploading again.
 /// </summary>
@@ -35,7 +35,7 @@ public sealed class RegistryImageStore : IImageStore
         {
             ShouldHandle = new PredicateBuilder()
                 .Handle<HttpRequestException>()
-                .Handle<HttpIOException>()
+                .Handle<IOException>()
                 .Handle<RegistryException>(e => e.Transient)
                 .Handle<TaskCanceledException>(e => e.InnerException is TimeoutException),
             MaxRetryAttempts = Math.Max(options.RetryLimit, 0),

@@ -46,8 +46,9 @@ internal sealed class Mutator(int seed)
     public JsonNode? OtherType(JsonNode? current)
     {
         JsonNode?[] choices = [JsonValue.Create(Random.Next()), JsonValue.Create(true), new JsonArray(1, "x"), new JsonObject { ["x"] = 1 }, null, JsonValue.Create(1e300)];
-        var kind = current?.GetValueKind();
-        return choices.Where(c => c?.GetValueKind() != kind).ElementAt(Random.Next(kind is null ? 5 : 4))?.DeepClone();
+        var kind = KindOf(current);
+        var others = choices.Where(c => KindOf(c) != kind).ToList();
+        return others[Random.Next(others.Count)]?.DeepClone();
     }
 
     /// <summary>JSON text of <paramref name="document"/> with one member broken in a way no reader may accept, and what was done.</summary>
@@ -81,6 +82,10 @@ internal sealed class Mutator(int seed)
                 return (whole[..cut] + (char)Random.Next(1, 9) + whole[cut..], "a raw control character inserted");
         }
     }
+
+    /// <summary>true and false are one type.</summary>
+    private static System.Text.Json.JsonValueKind? KindOf(JsonNode? node) =>
+        node?.GetValueKind() is System.Text.Json.JsonValueKind.True ? System.Text.Json.JsonValueKind.False : node?.GetValueKind();
 
     private static JsonNode Nested(int depth)
     {
