@@ -3,9 +3,10 @@ namespace Bpdp.Images.Layers;
 /// <summary>
 /// A read-only stream that fails once more than a limit has been read through it: put after a decompressor, it
 /// stops a layer that inflates without end. The BCL has no such stream; <see cref="System.IO.Compression"/> leaves
-/// bounding the output to its callers.
+/// bounding the output to its callers. The decompressor's own complaints are prefixed with <paramref name="what"/>, so
+/// they say which layer is corrupt.
 /// </summary>
-internal sealed class BoundedReadStream(Stream inner, long limit, Func<string> refusal) : Stream
+internal sealed class BoundedReadStream(Stream inner, long limit, string what, Func<string> refusal) : Stream
 {
     private long read;
 
@@ -27,12 +28,27 @@ internal sealed class BoundedReadStream(Stream inner, long limit, Func<string> r
 
     public override int Read(Span<byte> buffer)
     {
-        var count = inner.Read(buffer);
-        return Counted(count);
+        try
+        {
+            return Counted(inner.Read(buffer));
+        }
+        catch (InvalidDataException error) when (!error.Message.StartsWith(what, StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"{what}: {error.Message}", error);
+        }
     }
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Counted(await inner.ReadAsync(buffer, cancellationToken));
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return Counted(await inner.ReadAsync(buffer, cancellationToken));
+        }
+        catch (InvalidDataException error) when (!error.Message.StartsWith(what, StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"{what}: {error.Message}", error);
+        }
+    }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();

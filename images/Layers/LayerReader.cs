@@ -35,7 +35,7 @@ public static class LayerReader
             throw new InvalidDataException($"layer {layer.Digest} has media type '{type}', which is neither a gzip-compressed nor a plain tar layer");
         }
 
-        return new BoundedReadStream(tar, bounds.MaxLayerBytes, () =>
+        return new BoundedReadStream(tar, bounds.MaxLayerBytes, $"layer {layer.Digest}", () =>
             $"layer {layer.Digest} is more than {bounds.MaxLayerBytes} bytes once decompressed ({ImageLimits.Key(nameof(ImageLimits.MaxLayerBytes))}): refused as a decompression bomb");
     }
 
@@ -65,6 +65,16 @@ public static class LayerReader
 
             yield return new LayerEntry(PathOf(entry.Name), KindOf(entry.EntryType), entry);
         }
+
+        // The tar ends before its stream does: read the rest, so a gzip layer's checksum is checked and nothing hides after the end.
+        content.CopyTo(Stream.Null);
+    }
+
+    /// <summary>What a reader of an entry's data throws when the layer ends inside it.</summary>
+    public static InvalidDataException CutShort(Blob layer, LayerEntry entry, Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        return new InvalidDataException($"layer {layer.Digest} ends inside its entry {entry.Tar.Name}: the archive is cut short", error);
     }
 
     /// <summary>The next entry; the tar reader's own complaints (bad checksum, truncated header, bad PAX record) say which layer.</summary>
@@ -74,7 +84,8 @@ public static class LayerReader
         {
             return reader.GetNextEntry();
         }
-        catch (Exception error) when (error is FormatException or EndOfStreamException or ArgumentException or OverflowException or InvalidOperationException)
+        catch (Exception error) when (error is FormatException or EndOfStreamException or ArgumentException or OverflowException or InvalidOperationException
+            || (error is InvalidDataException && !error.Message.StartsWith($"layer {layer.Digest}", StringComparison.Ordinal)))
         {
             throw new InvalidDataException($"layer {layer.Digest} is not a valid tar: {error.Message}", error);
         }

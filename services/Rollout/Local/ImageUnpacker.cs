@@ -60,16 +60,45 @@ public static class ImageUnpacker
                         break;
                     case LayerEntryKind.File:
                         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                        entry.Tar.ExtractToFile(target, overwrite: true);
+                        Extract(entry, target, layer);
                         break;
                     case LayerEntryKind.SymbolicLink:
                         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                         File.Delete(target);
                         File.CreateSymbolicLink(target, entry.Tar.LinkName);
                         break;
+                    case LayerEntryKind.HardLink:
+                        HardLink(staging, target, entry, layer.Digest);
+                        break;
                 }
             }
         }, layer.Digest);
+    }
+
+    private static void Extract(LayerEntry entry, string target, Blob layer)
+    {
+        try
+        {
+            entry.Tar.ExtractToFile(target, overwrite: true);
+        }
+        catch (EndOfStreamException error)
+        {
+            throw LayerReader.CutShort(layer, entry, error);
+        }
+    }
+
+    /// <summary>A hard link becomes a copy of the file it names, which must be inside the root and earlier in the same layer.</summary>
+    private static void HardLink(string staging, string target, LayerEntry entry, string layer)
+    {
+        var source = Inside(staging, LayerReader.PathOf(entry.Tar.LinkName), layer, entry.Tar.LinkName);
+        if (!File.Exists(source) || new FileInfo(source).LinkTarget is not null)
+        {
+            throw new InvalidDataException($"layer {layer} has a hard link {entry.Tar.Name} to {entry.Tar.LinkName}, which is not a regular file earlier in the layer");
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Delete(target);
+        File.Copy(source, target);
     }
 
     /// <summary>The image's root: every layer tree copied over the ones below it, in order.</summary>

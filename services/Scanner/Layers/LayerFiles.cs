@@ -23,15 +23,28 @@ public static class LayerFiles
                 continue;
             }
 
-            if (entry.Tar.Length > maxFileBytes)
+            var large = entry.Tar.Length > maxFileBytes;
+            var bytes = large ? [] : new byte[entry.Tar.Length];
+            try
             {
-                tooLarge(new HashedFile(layer.Digest, entry.Path, entry.Tar.Length, Convert.ToHexStringLower(SHA256.HashData(entry.Tar.DataStream))));
-                continue;
+                if (large)
+                {
+                    tooLarge(new HashedFile(layer.Digest, entry.Path, entry.Tar.Length, Convert.ToHexStringLower(SHA256.HashData(entry.Tar.DataStream))));
+                }
+                else
+                {
+                    entry.Tar.DataStream.ReadExactly(bytes);
+                }
+            }
+            catch (EndOfStreamException error)
+            {
+                throw LayerReader.CutShort(layer, entry, error);
             }
 
-            var bytes = new byte[entry.Tar.Length];
-            entry.Tar.DataStream.ReadExactly(bytes);
-            yield return new ImageFile(layer.Digest, entry.Path, bytes);
+            if (!large)
+            {
+                yield return new ImageFile(layer.Digest, entry.Path, bytes);
+            }
         }
     }
 }
