@@ -22,7 +22,7 @@ public sealed record ImageManifest(BlobDescriptor Config, IReadOnlyList<BlobDesc
         JsonNode? document;
         try
         {
-            document = JsonNode.Parse(manifest.Content, documentOptions: new JsonDocumentOptions { MaxDepth = 32 });
+            document = JsonNode.Parse(manifest.Content, documentOptions: UntrustedJson.Options);
         }
         catch (JsonException error)
         {
@@ -54,7 +54,7 @@ public sealed record ImageManifest(BlobDescriptor Config, IReadOnlyList<BlobDesc
         ArgumentNullException.ThrowIfNull(manifest);
         try
         {
-            return JsonNode.Parse(manifest.Content) is JsonObject { } root && root["annotations"] is JsonObject annotations
+            return JsonNode.Parse(manifest.Content, documentOptions: UntrustedJson.Options) is JsonObject { } root && root["annotations"] is JsonObject annotations
                 && annotations[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
         }
         catch (JsonException)

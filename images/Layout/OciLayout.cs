@@ -144,7 +144,7 @@ public sealed class OciLayout(string root, ImageLimits? limits = null)
         JsonNode? document;
         try
         {
-            document = JsonNode.Parse(await File.ReadAllBytesAsync(IndexPath, cancel));
+            document = JsonNode.Parse(await File.ReadAllBytesAsync(IndexPath, cancel), documentOptions: UntrustedJson.Options);
         }
         catch (System.Text.Json.JsonException error)
         {
