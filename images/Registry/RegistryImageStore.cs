@@ -31,14 +31,15 @@ public sealed class RegistryImageStore : IImageStore
         this.options = options;
         Host = options.Url!.IsDefaultPort ? options.Url.Host : $"{options.Url.Host}:{options.Url.Port}";
         http.BaseAddress ??= options.Url;
-        retry = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
+        // Registry:RetryLimit 0 means no retries; Polly's retry strategy itself needs at least one.
+        retry = options.RetryLimit <= 0 ? ResiliencePipeline.Empty : new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
         {
             ShouldHandle = new PredicateBuilder()
                 .Handle<HttpRequestException>()
                 .Handle<IOException>()
                 .Handle<RegistryException>(e => e.Transient)
                 .Handle<TaskCanceledException>(e => e.InnerException is TimeoutException),
-            MaxRetryAttempts = Math.Max(options.RetryLimit, 0),
+            MaxRetryAttempts = options.RetryLimit,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
             Delay = TimeSpan.FromMilliseconds(options.RetryMinDelayMs),

@@ -146,4 +146,19 @@ public sealed class HostileRegistryTests : IAsyncLifetime
 
         Assert.Equal("the registry's token response is 2097164 bytes, more than the 1048576 bytes this read allows.", error.Message);
     }
+
+    [Fact]
+    public async Task A_retry_limit_of_zero_makes_a_store_that_tries_once()
+    {
+        var once = ImageStoreRegistration.CreateRegistryStore(new RegistryOptions { Url = registry.Url, RetryLimit = 0 }, NullLogger<RegistryImageStore>.Instance);
+        registry.Answer = context =>
+        {
+            context.Response.StatusCode = 503;
+            return Task.CompletedTask;
+        };
+
+        await Assert.ThrowsAsync<RegistryException>(() => once.GetManifest("osha/haz-fast", "1.0.0"));
+
+        Assert.Equal(1, registry.Requests);
+    }
 }
