@@ -9,7 +9,6 @@ internal static class Campaign
 {
     public const int Approvals = 2000;
     public const int MessageBodies = 1500;
-    public const int Conditions = 600;
     public const int EvaluateRequests = 2000;
     public const int TarLayers = 2000;
     public const int Layouts = 1000;
@@ -18,7 +17,7 @@ internal static class Campaign
     /// <summary>The generated malformed policies and cases of <c>PolicyFuzzTests</c>, counted with the campaign.</summary>
     public const int MalformedPolicies = 2000;
 
-    public const int Total = Approvals + MessageBodies + Conditions + EvaluateRequests + TarLayers + Layouts + RegistryResponses + MalformedPolicies;
+    public const int Total = Approvals + MessageBodies + EvaluateRequests + TarLayers + Layouts + RegistryResponses + MalformedPolicies;
 
     /// <summary>How long any one input may take before it counts as a hang.</summary>
     public static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
