@@ -34,7 +34,7 @@ internal sealed class BoundedReadStream(Stream inner, long limit, string what, F
         }
         catch (InvalidDataException error) when (!error.Message.StartsWith(what, StringComparison.Ordinal))
         {
-            throw new InvalidDataException($"{what}: {error.Message}", error);
+            throw Named(error);
         }
     }
 
@@ -46,9 +46,11 @@ internal sealed class BoundedReadStream(Stream inner, long limit, string what, F
         }
         catch (InvalidDataException error) when (!error.Message.StartsWith(what, StringComparison.Ordinal))
         {
-            throw new InvalidDataException($"{what}: {error.Message}", error);
+            throw Named(error);
         }
     }
+
+    private InvalidDataException Named(InvalidDataException error) => new($"{what}: {error.Message}", error);
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();

@@ -1,12 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Bpdp.Executor;
 using Bpdp.Policy.Evaluation;
 using Bpdp.Policy.Parsing;
-using Bpdp.Testing;
 using Bpdp.UnitTests.Policy;
-using Microsoft.Extensions.Logging;
 
 namespace Bpdp.UnitTests.Executor;
 
@@ -63,19 +60,5 @@ public sealed class EvaluationLimitTests
     // The step budget of the defaults, with time enough that a loaded machine still meets the steps first.
     private static readonly EvaluationBudget StepsFirst = EvaluationBudget.Default with { Timeout = TimeSpan.FromMinutes(1) };
 
-    private static async Task<ServedExecutor> Serve(string yaml)
-    {
-        var path = Path.Combine(Directory.CreateTempSubdirectory("bpdp-limits-").FullName, "policy.yaml");
-        await File.WriteAllTextAsync(path, yaml);
-        var app = ExecutorApp.Build(["--urls", "http://127.0.0.1:0"], options =>
-        {
-            options.PolicyPath = path;
-            options.Color = "green";
-            options.Evaluation = StepsFirst;
-        }, logging => logging.ClearProviders());
-        await app.StartAsync();
-        var served = new ServedExecutor(app, new HttpClient { BaseAddress = new Uri(app.Urls.First()) });
-        await Eventually.Holds(async () => (await served.Http.GetAsync("/readyz")).IsSuccessStatusCode, "the executor serves the policy");
-        return served;
-    }
+    private static Task<ServedExecutor> Serve(string yaml) => ServedExecutor.Start(yaml, options => options.Evaluation = StepsFirst);
 }

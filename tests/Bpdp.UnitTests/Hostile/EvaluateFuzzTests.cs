@@ -1,11 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using Bpdp.Executor;
-using Bpdp.Testing;
 using Bpdp.UnitTests.Executor;
 using Bpdp.UnitTests.Policy;
-using Microsoft.Extensions.Logging;
 
 namespace Bpdp.UnitTests.Hostile;
 
@@ -99,18 +96,5 @@ public sealed class EvaluateFuzzTests
         }
     }
 
-    private static async Task<ServedExecutor> Serve()
-    {
-        var path = Path.Combine(Directory.CreateTempSubdirectory("bpdp-fuzz-").FullName, "policy.yaml");
-        await File.WriteAllTextAsync(path, PolicyExamples.HazFast("1.0.0"));
-        var app = ExecutorApp.Build(["--urls", "http://127.0.0.1:0"], options =>
-        {
-            options.PolicyPath = path;
-            options.Color = "green";
-        }, logging => logging.ClearProviders());
-        await app.StartAsync();
-        var served = new ServedExecutor(app, new HttpClient { BaseAddress = new Uri(app.Urls.First()) });
-        await Eventually.Holds(async () => (await served.Http.GetAsync("/readyz")).IsSuccessStatusCode, "the executor serves the policy");
-        return served;
-    }
+    private static Task<ServedExecutor> Serve() => ServedExecutor.Start(PolicyExamples.HazFast("1.0.0"));
 }

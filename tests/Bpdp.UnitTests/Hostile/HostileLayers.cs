@@ -47,6 +47,20 @@ internal static class HostileLayers
         return output.ToArray();
     }
 
+    /// <summary>A single-layer image of <paramref name="layer"/>; its config is <c>{}</c> unless given.</summary>
+    public static OciImage Image(Blob layer, Blob? config = null)
+    {
+        var imageConfig = config ?? new Blob(OciMediaTypes.Config, "{}"u8.ToArray());
+        var manifest = new System.Text.Json.Nodes.JsonObject
+        {
+            ["schemaVersion"] = 2,
+            ["mediaType"] = OciMediaTypes.Manifest,
+            ["config"] = imageConfig.Descriptor(),
+            ["layers"] = new System.Text.Json.Nodes.JsonArray(layer.Descriptor()),
+        };
+        return new OciImage(new Blob(OciMediaTypes.Manifest, Encoding.UTF8.GetBytes(manifest.ToJsonString())), imageConfig, [layer]);
+    }
+
     public static Blob Layer(params Entry[] entries) => new(OciMediaTypes.Layer, Gzip(Tar(entries)));
 
     public static Entry File(string name, string content) => new(name, Content: Encoding.UTF8.GetBytes(content));

@@ -42,6 +42,14 @@ internal sealed class HostileRegistry : IAsyncDisposable
         return registry;
     }
 
+    /// <summary>Answers with <paramref name="content"/> and its true length.</summary>
+    public static async Task Body(HttpContext context, byte[] content, string type = "application/octet-stream")
+    {
+        context.Response.ContentType = type;
+        context.Response.ContentLength = content.Length;
+        await context.Response.Body.WriteAsync(content);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await app.StopAsync();

@@ -62,14 +62,7 @@ public sealed class LayoutFuzzTests : IDisposable
         {
             ["rootfs"] = new JsonObject { ["type"] = "layers", ["diff_ids"] = new JsonArray(layer.Digest) },
         }.ToJsonString()));
-        var manifest = new Blob(OciMediaTypes.Manifest, Encoding.UTF8.GetBytes(new JsonObject
-        {
-            ["schemaVersion"] = 2,
-            ["mediaType"] = OciMediaTypes.Manifest,
-            ["config"] = config.Descriptor(),
-            ["layers"] = new JsonArray(layer.Descriptor()),
-        }.ToJsonString()));
-        var image = new OciImage(manifest, config, [layer]);
+        var image = HostileLayers.Image(layer, config);
         await layout.Push(image, "latest");
         return image;
     }

@@ -53,32 +53,14 @@ public sealed class RegistryResponseFuzzTests
             string.Join(", ", kinds.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} {k.Value}")));
     }
 
-    private static OciImage Image(Mutator mutator)
-    {
-        var layer = HostileLayers.Layer(HostileLayers.File("etc/x", mutator.Text(500)));
-        var config = new Blob(OciMediaTypes.Config, "{\"rootfs\":{\"type\":\"layers\"}}"u8.ToArray());
-        var manifest = new Blob(OciMediaTypes.Manifest, Encoding.UTF8.GetBytes(new JsonObject
-        {
-            ["schemaVersion"] = 2,
-            ["mediaType"] = OciMediaTypes.Manifest,
-            ["config"] = config.Descriptor(),
-            ["layers"] = new JsonArray(layer.Descriptor()),
-        }.ToJsonString()));
-        return new OciImage(manifest, config, [layer]);
-    }
+    private static OciImage Image(Mutator mutator) =>
+        HostileLayers.Image(HostileLayers.Layer(HostileLayers.File("etc/x", mutator.Text(500))), new Blob(OciMediaTypes.Config, "{\"rootfs\":{\"type\":\"layers\"}}"u8.ToArray()));
 
     private static Task Honest(HttpContext context, OciImage image)
     {
         var path = context.Request.Path.Value ?? "";
         var blob = path.Contains("/manifests/", StringComparison.Ordinal) ? image.Manifest : image.Blobs.FirstOrDefault(b => path.EndsWith(b.Digest, StringComparison.Ordinal));
-        return blob is null ? Status(context, 404) : Body(context, blob.Content, blob.MediaType);
-    }
-
-    private static async Task Body(HttpContext context, byte[] content, string type, long? length = null)
-    {
-        context.Response.ContentType = type;
-        context.Response.ContentLength = length ?? content.Length;
-        await context.Response.Body.WriteAsync(content);
+        return blob is null ? Status(context, 404) : HostileRegistry.Body(context, blob.Content, blob.MediaType);
     }
 
     private static Task Status(HttpContext context, int status, string body = "")
@@ -97,16 +79,16 @@ public sealed class RegistryResponseFuzzTests
         var status = mutator.Pick([400, 401, 403, 404, 405, 409, 429, 500, 502, 503]);
         return (i % 10) switch
         {
-            0 => (c => IsManifest(c) ? Body(c, Encoding.UTF8.GetBytes(brokenManifest), OciMediaTypes.Manifest) : null, "manifest broken"),
-            1 => (c => IsManifest(c) ? Body(c, new byte[Limits.MaxManifestBytes + 1 + mutator.Random.Next(10_000)], OciMediaTypes.Manifest) : null, "manifest over the limit"),
-            2 => (c => IsManifest(c) ? Body(c, image.Manifest.Content, OciMediaTypes.Index) : null, "manifest sent as an index"),
+            0 => (c => IsManifest(c) ? HostileRegistry.Body(c, Encoding.UTF8.GetBytes(brokenManifest), OciMediaTypes.Manifest) : null, "manifest broken"),
+            1 => (c => IsManifest(c) ? HostileRegistry.Body(c, new byte[Limits.MaxManifestBytes + 1 + mutator.Random.Next(10_000)], OciMediaTypes.Manifest) : null, "manifest over the limit"),
+            2 => (c => IsManifest(c) ? HostileRegistry.Body(c, image.Manifest.Content, OciMediaTypes.Index) : null, "manifest sent as an index"),
             3 => (c => IsManifest(c) ? Status(c, status, Encoding.UTF8.GetString(junk)) : null, "manifest refused"),
-            4 => (c => IsLayer(c) ? Body(c, junk, "application/octet-stream") : null, "layer of other content"),
-            5 => (c => IsLayer(c) ? Body(c, new byte[Limits.MaxBlobBytes + 1 + mutator.Random.Next(10_000)], "application/octet-stream") : null, "layer over the limit"),
+            4 => (c => IsLayer(c) ? HostileRegistry.Body(c, junk, "application/octet-stream") : null, "layer of other content"),
+            5 => (c => IsLayer(c) ? HostileRegistry.Body(c, new byte[Limits.MaxBlobBytes + 1 + mutator.Random.Next(10_000)], "application/octet-stream") : null, "layer over the limit"),
             6 => (c => IsLayer(c) ? CutShort(c, image.Layers[0].Content, mutator.Random.Next(1, image.Layers[0].Content.Length - 1)) : null, "layer cut short"),
             7 => (c => IsLayer(c) ? Status(c, status, Encoding.UTF8.GetString(junk)) : null, "layer refused"),
-            8 => (c => IsManifest(c) ? Body(c, Encoding.UTF8.GetBytes(ManifestWithLayers(image, mutator.Random.Next(129, 400))), OciMediaTypes.Manifest) : null, "too many layers"),
-            _ => (c => !IsManifest(c) && !IsLayer(c) ? Body(c, junk, "application/octet-stream") : null, "config of other content"),
+            8 => (c => IsManifest(c) ? HostileRegistry.Body(c, Encoding.UTF8.GetBytes(ManifestWithLayers(image, mutator.Random.Next(129, 400))), OciMediaTypes.Manifest) : null, "too many layers"),
+            _ => (c => !IsManifest(c) && !IsLayer(c) ? HostileRegistry.Body(c, junk, "application/octet-stream") : null, "config of other content"),
         };
     }
 

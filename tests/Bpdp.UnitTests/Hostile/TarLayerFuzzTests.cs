@@ -1,6 +1,4 @@
 using System.Formats.Tar;
-using System.Text;
-using System.Text.Json.Nodes;
 using Bpdp.Contracts;
 using Bpdp.Images;
 using Bpdp.Images.Layout;
@@ -84,15 +82,7 @@ public sealed class TarLayerFuzzTests : IDisposable
 
     private static async Task<OciImage> Push(OciLayoutImageStore store, string repository, Blob layer)
     {
-        var config = new Blob(OciMediaTypes.Config, "{}"u8.ToArray());
-        var manifest = new JsonObject
-        {
-            ["schemaVersion"] = 2,
-            ["mediaType"] = OciMediaTypes.Manifest,
-            ["config"] = config.Descriptor(),
-            ["layers"] = new JsonArray(layer.Descriptor()),
-        };
-        var image = new OciImage(new Blob(OciMediaTypes.Manifest, Encoding.UTF8.GetBytes(manifest.ToJsonString())), config, [layer]);
+        var image = Image(layer);
         await store.PushImage(repository, image);
         return image;
     }

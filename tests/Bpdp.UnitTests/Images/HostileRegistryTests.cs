@@ -31,21 +31,14 @@ public sealed class HostileRegistryTests : IAsyncLifetime
 
     private async Task AGoodAnswerIsStillRead()
     {
-        registry.Answer = context => Body(context, Good, "application/vnd.oci.image.manifest.v1+json");
+        registry.Answer = context => HostileRegistry.Body(context, Good, "application/vnd.oci.image.manifest.v1+json");
         Assert.Equal(Good, (await store.GetManifest("osha/haz-fast", DigestOf(Good))).Content);
-    }
-
-    private static async Task Body(HttpContext context, byte[] content, string type = "application/octet-stream", long? length = null)
-    {
-        context.Response.ContentType = type;
-        context.Response.ContentLength = length ?? content.Length;
-        await context.Response.Body.WriteAsync(content);
     }
 
     [Fact]
     public async Task A_manifest_declaring_more_than_the_limit_is_refused_before_its_body_is_read()
     {
-        registry.Answer = context => Body(context, new byte[128 * 1024], "application/vnd.oci.image.manifest.v1+json");
+        registry.Answer = context => HostileRegistry.Body(context, new byte[128 * 1024], "application/vnd.oci.image.manifest.v1+json");
 
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => store.GetManifest("osha/haz-fast", "1.0.0"));
 
@@ -82,7 +75,7 @@ public sealed class HostileRegistryTests : IAsyncLifetime
     public async Task A_blob_whose_content_has_another_digest_is_refused_as_corrupt()
     {
         var asked = DigestOf("what was asked"u8.ToArray());
-        registry.Answer = context => Body(context, "something else"u8.ToArray());
+        registry.Answer = context => HostileRegistry.Body(context, "something else"u8.ToArray());
 
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => store.GetBlob("osha/haz-fast", asked));
 
@@ -117,7 +110,7 @@ public sealed class HostileRegistryTests : IAsyncLifetime
         registry.Answer = context =>
         {
             context.Response.StatusCode = 403;
-            return Body(context, body, "text/plain");
+            return HostileRegistry.Body(context, body, "text/plain");
         };
 
         var error = await Assert.ThrowsAsync<RegistryException>(() => store.GetManifest("osha/haz-fast", "1.0.0"));
@@ -134,7 +127,7 @@ public sealed class HostileRegistryTests : IAsyncLifetime
         {
             if (context.Request.Path == "/token")
             {
-                return Body(context, Encoding.UTF8.GetBytes("{\"token\":\"" + new string('t', 2 * 1024 * 1024) + "\"}"), "application/json");
+                return HostileRegistry.Body(context, Encoding.UTF8.GetBytes("{\"token\":\"" + new string('t', 2 * 1024 * 1024) + "\"}"), "application/json");
             }
 
             context.Response.StatusCode = 401;
