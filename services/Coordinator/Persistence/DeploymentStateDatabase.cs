@@ -6,9 +6,11 @@ using Npgsql;
 namespace Bpdp.Coordinator.Persistence;
 
 /// <summary>
-/// One message's unit of work on the saga table: a connection and a transaction. Updates are
-/// optimistic: they succeed only if the row still has the version that was loaded; otherwise
-/// <see cref="DeploymentStateConflictException"/> sends the message back to be retried on fresh state.
+/// One message's unit of work on the saga table: a connection and a transaction. A load locks the row
+/// (<c>FOR UPDATE</c>) until the transaction ends, so messages of one deployment, on any replica, take
+/// turns instead of racing (duplicates of every event arrive together). Updates still check the version
+/// that was loaded; a mismatch throws <see cref="DeploymentStateConflictException"/> and the message is
+/// retried on fresh state.
 /// </summary>
 public sealed class DeploymentStateDatabase : IAsyncDisposable
 {
@@ -40,7 +42,7 @@ public sealed class DeploymentStateDatabase : IAsyncDisposable
 
     public async Task<DeploymentState?> Load(Guid correlationId, CancellationToken cancel)
     {
-        await using var command = Command($"SELECT version, state FROM {schema}.deployments WHERE correlation_id = @id");
+        await using var command = Command($"SELECT version, state FROM {schema}.deployments WHERE correlation_id = @id FOR UPDATE");
         command.Parameters.AddWithValue("id", correlationId);
         await using var reader = await command.ExecuteReaderAsync(cancel);
         if (!await reader.ReadAsync(cancel))
