@@ -1,13 +1,17 @@
 using System.Diagnostics;
 using Bpdp.Contracts;
 using Bpdp.KpiGate;
-using Bpdp.KpiGate.Analysis;
+using Bpdp.KpiGate.Runs;
 using Bpdp.KpiGate.Sources;
-using Bpdp.Policy.Model;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Bpdp.Bench;
 
@@ -33,18 +37,15 @@ internal static class KpiGateBenchmark
             await using var app = builder.Build();
             app.MapGet("/metrics", () => Results.Text(metrics.Scrape()));
             await app.StartAsync();
-            using var http = new HttpClient();
-            var target = new AnalysisTarget("haz-fast", "1.0.1", "green", new Uri(app.Urls.First() + "/"), interval);
-            var session = await new ScrapeSource(http).Open(target, CancellationToken.None);
-            var settings = new AnalysisSettings(interval, 60, 0, 1, 2);
+            var held = await HeldRun(app.Urls.First() + "/", interval);
 
             var breachAfter = TimeSpan.FromSeconds(2) + (interval * random.NextDouble());
             _ = Task.Delay(breachAfter).ContinueWith(_ => metrics.Breach(), TaskScheduler.Default);
-            var (verdict, _) = await new AnalysisRun(TimeProvider.System).Execute(session, settings, [new MetricSpec(MetricSpec.ErrorRate, 0.01)], 60, null, CancellationToken.None);
+            var verdict = await held.Analysis.Run(held.Run, held.Approval, Owner, CancellationToken.None);
             var decided = Stopwatch.GetTimestamp();
-            if (verdict.Result != AnalysisResult.Failed)
+            if (verdict is not KpiFailed)
             {
-                Console.Error.WriteLine($"trial {trial}: expected a failure, got {verdict.Result}: {verdict.Reason}");
+                Console.Error.WriteLine($"trial {trial}: expected a failure, got {verdict}");
                 return 1;
             }
 
@@ -62,6 +63,28 @@ internal static class KpiGateBenchmark
         Console.WriteLine($"first breaching scrape → verdict: p50 {scrape:F1} ms, max {scrapeMax:F1} ms");
         Console.WriteLine($"breach → verdict: p50 {breach:F0} ms ({breach / ms:F2} intervals), max {breachMax:F0} ms ({breachMax / ms:F2} intervals); goal ≤ 1 interval + query time");
         return 0;
+    }
+
+    private const string Owner = "bench";
+
+    /// <summary>A run of v1.0.1 (60 rounds at <paramref name="interval"/>) opened and claimed in a SQLite run store, as the driver would hand it over.</summary>
+    private static async Task<(HeldAnalysis Analysis, HeldRun Run, ApprovedPolicy Approval)> HeldRun(string endpoint, TimeSpan interval)
+    {
+        var yaml = (await File.ReadAllTextAsync(Path.Combine("examples", "haz-fast", "v1.0.1.yaml"))).Replace("count: 4", "count: 60", StringComparison.Ordinal);
+        var target = new DeploymentTarget("osha", "bench", "haz-fast", "1.0.1");
+        var id = Guid.NewGuid();
+        var approval = new ApprovedPolicy(id, target, yaml, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(yaml))), "bench");
+        var database = Path.Combine(Path.GetTempPath(), $"bpdp-bench-kpigate-{id:N}.db");
+        var dataSource = AnalysisTables.DataSource(AnalysisStoreKind.Sqlite, $"Data Source={database}");
+        await AnalysisTables.Create(dataSource, AnalysisStoreKind.Sqlite, "", "", CancellationToken.None);
+        var store = new SqlAnalysisStore(dataSource, "");
+        await store.Open(new AnalysisRequest(id, AnalysisPhase.PrePromotion, target, Color.Green, endpoint, DateTimeOffset.UtcNow), DateTimeOffset.UtcNow, CancellationToken.None);
+        var run = (await store.Claim(Owner, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5), 1, CancellationToken.None)).Single();
+        var services = new ServiceCollection().AddHttpClient().BuildServiceProvider();
+        var options = Options.Create(new KpiGateOptions { Source = KpiSourceKind.Scrape, SmokeTraffic = false, MaxIntervalSeconds = interval.TotalSeconds });
+        var analysis = new HeldAnalysis(new ScrapeSource(new HttpClient()), store, services.GetRequiredService<IHttpClientFactory>(), options, TimeProvider.System,
+            NullLogger<HeldAnalysis>.Instance);
+        return (analysis, run, approval);
     }
 
     /// <summary>An executor's counters: 100 requests a second, all decided until the breach, 5% errors after it.</summary>

@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using Bpdp.KpiGate.Runs;
 using Bpdp.Platform.Bus;
+using Bpdp.Trust.Approvals;
 
 namespace Bpdp.KpiGate;
 
@@ -49,8 +51,71 @@ public sealed class KpiGateOptions : IValidatableObject, IStageOptions
     [Range(0.1, 86_400)]
     public double? MaxSoakSeconds { get; set; }
 
+    /// <summary><c>KpiGate:Store</c>: where analysis runs and their measurements are kept — <c>Sqlite</c> (one process) or <c>Postgres</c> (replicas share runs).</summary>
+    public AnalysisStoreKind Store { get; set; } = AnalysisStoreKind.Sqlite;
+
+    /// <summary><c>KpiGate:ConnectionString</c>: the SQLite file (<c>Data Source=bpdp-kpigate.db</c>) or the PostgreSQL database.</summary>
+    public string ConnectionString { get; set; } = "Data Source=bpdp-kpigate.db";
+
+    /// <summary><c>KpiGate:Schema</c>: the PostgreSQL schema of the run tables.</summary>
+    [RegularExpression("^[a-z_][a-z0-9_]{0,62}$", ErrorMessage = "KpiGate:Schema must be a plain lowercase SQL identifier.")]
+    public string Schema { get; set; } = "kpigate";
+
+    /// <summary>
+    /// <c>KpiGate:LeaseSeconds</c>: how long a replica's claim on a run lasts without renewal (it renews three times as often);
+    /// a replica that dies loses its runs to another this long after its last renewal.
+    /// </summary>
+    [Range(2, 600)]
+    public double LeaseSeconds { get; set; } = 15;
+
+    /// <summary><c>KpiGate:PollMilliseconds</c>: how often a replica looks for runs nobody holds.</summary>
+    [Range(50, 60_000)]
+    public int PollMilliseconds { get; set; } = 500;
+
+    /// <summary><c>KpiGate:MaxConcurrentAnalyses</c>: runs one replica holds at once; the others wait for a replica with room.</summary>
+    [Range(1, 10_000)]
+    public int MaxConcurrentAnalyses { get; set; } = 64;
+
+    /// <summary>
+    /// <c>KpiGate:ApprovalWaitSeconds</c>: how long a run waits for its deployment's verified approval (the thresholds' only
+    /// source) before it fails; the approval normally arrives minutes before the image is ready.
+    /// </summary>
+    [Range(1, 3600)]
+    public double ApprovalWaitSeconds { get; set; } = 120;
+
+    /// <summary>
+    /// <c>KpiGate:TrustedKeys:&lt;keyId&gt;</c>: the approval system's keys, configured as the Builder's; the gate takes thresholds,
+    /// analysis settings and samples only from a policy approved under one of them.
+    /// </summary>
+    public Dictionary<string, ApprovalKeyOptions> TrustedKeys { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary><c>KpiGate:MaxApprovalAgeHours</c>: approvals given longer ago than this are refused as stale.</summary>
+    [Range(0.01, 8760, ErrorMessage = "KpiGate:MaxApprovalAgeHours must be between 0.01 and 8760 (a year).")]
+    public double MaxApprovalAgeHours { get; set; } = 24;
+
+    /// <summary><c>KpiGate:Floors:&lt;environment&gt;</c>: the loosest thresholds a policy may set in that environment (<c>*</c>: every environment).</summary>
+    public Dictionary<string, KpiFloor> Floors { get; set; } = new(StringComparer.Ordinal);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        foreach (var problem in TrustedKeys.SelectMany(key => key.Value.Problems($"{Section}:{nameof(TrustedKeys)}:{key.Key}")))
+        {
+            yield return new ValidationResult(problem);
+        }
+
+        foreach (var (environment, floor) in Floors)
+        {
+            if (floor.ErrorRateMax is < 0 or > 1 || floor.P95WaitTimeMaxSeconds is <= 0)
+            {
+                yield return new ValidationResult($"KpiGate:Floors:{environment}: ErrorRateMax must be between 0 and 1 and P95WaitTimeMaxSeconds above 0.");
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            yield return new ValidationResult("KpiGate:ConnectionString is empty: name the SQLite file (Data Source=bpdp-kpigate.db) or the PostgreSQL database the runs are kept in.");
+        }
+
         if (Source == KpiSourceKind.Prometheus && PrometheusUrl is null)
         {
             yield return new ValidationResult("Missing configuration key 'KpiGate:PrometheusUrl' (e.g. http://127.0.0.1:9090/), or set KpiGate:Source=Scrape to read the executors' /metrics.");

@@ -4,36 +4,25 @@ using Bpdp.Contracts;
 namespace Bpdp.KpiGate;
 
 /// <summary>
-/// The analyses in progress, so that one can be stopped: by an abort or the end of its deployment, or
-/// when a newer deployment of the same policy in the same place starts its own analysis.
+/// The runs this replica measures right now, so that an abort or the end of a deployment stops them at once; the
+/// run table tells every other replica (and this one, at its next lease renewal) the same.
 /// </summary>
 public sealed class RunningAnalyses
 {
     private readonly ConcurrentDictionary<(Guid Deployment, AnalysisPhase Phase), Entry> running = new();
 
-    /// <summary>Registers an analysis; an older one of the same target is stopped as superseded.</summary>
-    public Handle Start(Guid deploymentId, AnalysisPhase phase, DeploymentTarget target, CancellationToken consumer)
+    public Handle Start(Guid deploymentId, AnalysisPhase phase, CancellationToken stopping)
     {
-        ArgumentNullException.ThrowIfNull(target);
-        var place = (target.Agency, target.Environment, target.PolicyName);
-        foreach (var (key, entry) in running)
-        {
-            if (key.Deployment != deploymentId && entry.Place == place)
-            {
-                entry.Stop($"superseded by deployment {deploymentId} of {target.PolicyName} {target.PolicyVersion}");
-            }
-        }
-
-        var added = new Entry(place, CancellationTokenSource.CreateLinkedTokenSource(consumer));
+        var added = new Entry(CancellationTokenSource.CreateLinkedTokenSource(stopping));
         running.AddOrUpdate((deploymentId, phase), added, (_, old) =>
         {
-            old.Stop("restarted by a redelivered message");
+            old.Stop("claimed again by this replica");
             return added;
         });
         return new Handle(this, (deploymentId, phase), added);
     }
 
-    /// <summary>Stops the deployment's analyses, if any run; says whether one did.</summary>
+    /// <summary>Stops the deployment's runs measured here, if any; says whether one was.</summary>
     public bool Stop(Guid deploymentId, string why)
     {
         var stopped = false;
@@ -47,7 +36,7 @@ public sealed class RunningAnalyses
 
     public int Count => running.Count;
 
-    internal sealed record Entry((string, string, string) Place, CancellationTokenSource Cancellation)
+    internal sealed record Entry(CancellationTokenSource Cancellation)
     {
         public string? StoppedBecause { get; private set; }
 
@@ -67,7 +56,7 @@ public sealed class RunningAnalyses
         }
     }
 
-    /// <summary>One analysis's registration: its token, why it was stopped, and its removal when done.</summary>
+    /// <summary>One run's registration: its token, why it was stopped, and its removal when done.</summary>
     public sealed class Handle : IDisposable
     {
         private readonly RunningAnalyses owner;

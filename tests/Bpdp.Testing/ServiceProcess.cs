@@ -21,6 +21,9 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public Uri HttpAddress { get; }
 
+    /// <summary>The operating system's id of the service's process.</summary>
+    public int ProcessId => process.Id;
+
     public string Log => string.Join('\n', log);
 
     /// <summary>

@@ -46,6 +46,9 @@ public sealed class DistributedPipelineTests(RealServers servers) : IDisposable
             ["Publisher:TrustedKeys:approvals-e2e:PublicKeyFile"] = Path.Combine(folder, "approvals-e2e.pub.pem"),
             ["Publisher:TrustedKeys:approvals-e2e:Agencies:0"] = "*",
             ["Publisher:TrustedKeys:approvals-e2e:Environments:0"] = "*",
+            ["KpiGate:TrustedKeys:approvals-e2e:PublicKeyFile"] = Path.Combine(folder, "approvals-e2e.pub.pem"),
+            ["KpiGate:TrustedKeys:approvals-e2e:Agencies:0"] = "*",
+            ["KpiGate:TrustedKeys:approvals-e2e:Environments:0"] = "*",
         });
         await using var cleanup = new QueueCleanup(rabbit, up.Queues);
         var settings = up.Settings;

@@ -23,6 +23,8 @@ public sealed class KpiGateEndToEndTests(RealServers servers) : IAsyncLifetime
     private readonly string run = Guid.NewGuid().ToString("N")[..8];
     private readonly MessageSink sink = new();
     private readonly List<IAsyncDisposable> cleanups = [];
+    private readonly ApprovalSigning approvals = new();
+    private readonly Dictionary<string, string> policies = [];
 
     public sealed class PassedProbe(MessageSink sink) : RecordingConsumer<KpiPassed>(sink);
 
@@ -37,6 +39,7 @@ public sealed class KpiGateEndToEndTests(RealServers servers) : IAsyncLifetime
             await cleanup.DisposeAsync();
         }
 
+        approvals.Dispose();
         Directory.Delete(folder, recursive: true);
     }
 
@@ -119,9 +122,10 @@ public sealed class KpiGateEndToEndTests(RealServers servers) : IAsyncLifetime
     {
         var rabbit = await servers.RabbitMq();
         var queue = $"kpi-gate-{run}-{source}".ToLowerInvariant();
-        var settings = new Dictionary<string, string?>(rabbit.ServiceSettings())
+        var settings = new Dictionary<string, string?>([.. rabbit.ServiceSettings(), .. approvals.TrustedKeySettings(folder, "KpiGate")])
         {
             ["KpiGate:Queue"] = queue,
+            ["KpiGate:ConnectionString"] = $"Data Source={Path.Combine(folder, $"runs-{source}.db")}",
             ["KpiGate:Source"] = source.ToString(),
             ["KpiGate:PrometheusUrl"] = prometheus.ToString(),
             ["KpiGate:RateWindowSeconds"] = "3",
@@ -149,6 +153,7 @@ public sealed class KpiGateEndToEndTests(RealServers servers) : IAsyncLifetime
             .Replace("smokeTrafficPerSecond: 20", "smokeTrafficPerSecond: 50", StringComparison.Ordinal);
         var path = Path.Combine(folder, $"{version}.yaml");
         await File.WriteAllTextAsync(path, yaml);
+        policies[version] = yaml;
         var executor = await RunningExecutor.Start(path, color);
         var prometheus = await servers.Prometheus();
         var targets = Path.Combine(prometheus.TargetsFolder, $"kpigate-{run}-{version}.json");
@@ -166,10 +171,14 @@ public sealed class KpiGateEndToEndTests(RealServers servers) : IAsyncLifetime
             $"Prometheus scrapes {executor.Http.BaseAddress}", TimeSpan.FromSeconds(30));
     }
 
-    private static async Task<Guid> Publish(WebApplication gate, RunningExecutor executor, string version, Color color)
+    /// <summary>Approves the version's policy (the gate's only source of thresholds), then asks for its pre-promotion gate.</summary>
+    private async Task<Guid> Publish(WebApplication gate, RunningExecutor executor, string version, Color color)
     {
         var id = Guid.NewGuid();
-        await gate.Services.GetRequiredService<IPublishEndpoint>().Publish(new GreenReady(id, DateTimeOffset.UtcNow, new DeploymentTarget("osha", $"test-{id:N}"[..20], "haz-fast", version),
+        var environment = $"test-{id:N}"[..20];
+        var bus = gate.Services.GetRequiredService<IPublishEndpoint>();
+        await bus.Publish(approvals.Approve(policies[version], id, environment));
+        await bus.Publish(new GreenReady(id, DateTimeOffset.UtcNow, new DeploymentTarget("osha", environment, "haz-fast", version),
             new ImageReference("osha/haz-fast", "sha256:" + new string('0', 64)), color, executor.Http.BaseAddress!.ToString(), 1, TimeSpan.FromSeconds(1)));
         return id;
     }

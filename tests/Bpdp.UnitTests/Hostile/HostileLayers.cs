@@ -11,6 +11,10 @@ internal static class HostileLayers
     public sealed record Entry(string Name, TarEntryType Type = TarEntryType.RegularFile, byte[]? Content = null, string? LinkName = null,
         IReadOnlyDictionary<string, string>? Pax = null);
 
+    private static readonly DateTimeOffset FixedTime = new(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static readonly Dictionary<string, string> FixedTimes = new(StringComparer.Ordinal) { ["atime"] = "1764547200", ["ctime"] = "1764547200" };
+
     public static byte[] Tar(params Entry[] entries)
     {
         using var output = new MemoryStream();
@@ -18,7 +22,8 @@ internal static class HostileLayers
         {
             foreach (var entry in entries)
             {
-                var tar = entry.Pax is null ? new PaxTarEntry(entry.Type, entry.Name) : new PaxTarEntry(entry.Type, entry.Name, entry.Pax);
+                // Fixed times: the archive's bytes, and so where a corruption lands, must not depend on when the test runs.
+                var tar = new PaxTarEntry(entry.Type, entry.Name, entry.Pax ?? FixedTimes) { ModificationTime = FixedTime };
                 if (entry.LinkName is not null)
                 {
                     tar.LinkName = entry.LinkName;

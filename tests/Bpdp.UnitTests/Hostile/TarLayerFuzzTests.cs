@@ -108,12 +108,38 @@ public sealed class TarLayerFuzzTests : IDisposable
         };
     }
 
-    /// <summary>Bytes of the compressed body changed (past the 10-byte gzip header, whose time and OS fields a reader may ignore).</summary>
+    /// <summary>
+    /// A byte of the compressed body changed (past the 10-byte gzip header, whose time and OS fields a reader may ignore), so
+    /// that the archive no longer decompresses to what it held: a change can also leave it intact — a match copying zeros
+    /// from a different run of zeros — and such a layer is not corrupt.
+    /// </summary>
     private static byte[] CorruptBody(Mutator mutator, byte[] gzip)
     {
-        var copy = gzip.ToArray();
-        var at = mutator.Random.Next(10, copy.Length);
-        copy[at] ^= (byte)(1 + mutator.Random.Next(255));
-        return copy;
+        var original = Gunzip(gzip)!;
+        while (true)
+        {
+            var copy = gzip.ToArray();
+            var at = mutator.Random.Next(10, copy.Length);
+            copy[at] ^= (byte)(1 + mutator.Random.Next(255));
+            if (Gunzip(copy) is not { } content || !content.AsSpan().SequenceEqual(original))
+            {
+                return copy;
+            }
+        }
+    }
+
+    private static byte[]? Gunzip(byte[] gzip)
+    {
+        try
+        {
+            using var input = new System.IO.Compression.GZipStream(new MemoryStream(gzip), System.IO.Compression.CompressionMode.Decompress);
+            using var output = new MemoryStream();
+            input.CopyTo(output);
+            return output.ToArray();
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
     }
 }

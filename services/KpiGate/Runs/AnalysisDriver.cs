@@ -1,0 +1,147 @@
+using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
+using Bpdp.Contracts;
+using Bpdp.Platform.Bus;
+using Bpdp.Platform.Security;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace Bpdp.KpiGate.Runs;
+
+/// <summary>
+/// Drives the runs: claims those nobody holds (new, or left by a replica that died), measures each until it decides,
+/// and publishes its verdict under an id derived from the deployment and phase — so a verdict published again by a
+/// replica that resumed a run just after the first one published is the same message downstream. No broker delivery
+/// is held while a run measures: the consumers only open runs.
+/// </summary>
+public sealed class AnalysisDriver(IAnalysisStore store, HeldAnalysis analysis, RunningAnalyses running, IBus bus, IOptions<KpiGateOptions> options, TimeProvider time,
+    ILogger<AnalysisDriver> logger) : BackgroundService
+{
+    private readonly SemaphoreSlim wake = new(0);
+    private readonly string owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
+
+    /// <summary>This replica's name in the run table's <c>leased_by</c>.</summary>
+    public string Owner => owner;
+
+    /// <summary>Looks for work now rather than at the next poll: a consumer has just opened a run.</summary>
+    public void Wake() => wake.Release();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var driving = new List<Task>();
+        var lease = TimeSpan.FromSeconds(options.Value.LeaseSeconds);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            driving.RemoveAll(t => t.IsCompleted);
+            var room = options.Value.MaxConcurrentAnalyses - driving.Count;
+            try
+            {
+                if (room > 0)
+                {
+                    foreach (var run in await store.Claim(owner, time.GetUtcNow(), lease, room, stoppingToken))
+                    {
+                        driving.Add(Drive(run, stoppingToken));
+                    }
+                }
+            }
+            catch (DbException error)
+            {
+                logger.LogWarning("The analysis store could not be read ({Error}); trying again in {Poll} ms", error.Message, options.Value.PollMilliseconds);
+            }
+
+            try
+            {
+                await wake.WaitAsync(TimeSpan.FromMilliseconds(options.Value.PollMilliseconds), stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        await Task.WhenAll(driving);
+    }
+
+    private async Task Drive(HeldRun run, CancellationToken stopping)
+    {
+        var request = run.Request;
+        try
+        {
+            var approval = await store.Approval(request.DeploymentId, stopping);
+            var verdict = approval is null ? await WithoutApproval(run, stopping)
+                : Mismatch(approval, request) is { } mismatch ? await Refuse(request, mismatch, stopping)
+                : await Measure(run, approval, stopping);
+            if (verdict is not null)
+            {
+                var type = verdict.GetType();
+                await bus.Publish(verdict, type, sent => sent.MessageId = MessageIds.For(request.DeploymentId, PipelineStage.KpiGate, type.Name, request.Phase.ToString()), stopping);
+                await store.Finish(request.DeploymentId, request.Phase, owner, type.Name, CancellationToken.None);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Shutting down: give the run back at once, so another replica resumes it without waiting for the lease to lapse.
+            await store.Release(request.DeploymentId, request.Phase, owner, time.GetUtcNow(), CancellationToken.None);
+        }
+        catch (Exception error) when (error is DbException or HttpRequestException or MassTransitException or TimeoutException)
+        {
+            logger.LogWarning("Deployment {DeploymentId}: {Phase} analysis interrupted ({Error}); it resumes from its kept measurements", request.DeploymentId, request.Phase, error.Message);
+            await store.Release(request.DeploymentId, request.Phase, owner, time.GetUtcNow() + TimeSpan.FromMilliseconds(options.Value.PollMilliseconds), CancellationToken.None);
+        }
+    }
+
+    private async Task<IPipelineMessage?> Measure(HeldRun run, ApprovedPolicy approval, CancellationToken stopping)
+    {
+        using var handle = running.Start(run.Request.DeploymentId, run.Request.Phase, stopping);
+        try
+        {
+            return await analysis.Run(run, approval, owner, handle.Token);
+        }
+        catch (OperationCanceledException) when (handle.Token.IsCancellationRequested && !stopping.IsCancellationRequested)
+        {
+            logger.LogInformation("Deployment {DeploymentId}: {Phase} analysis stopped: {Why}", run.Request.DeploymentId, run.Request.Phase, handle.StoppedBecause);
+            return null;
+        }
+    }
+
+    /// <summary>The approval normally arrives long before the image is ready; a run waits for it a while, then fails rather than judge without thresholds.</summary>
+    private async Task<IPipelineMessage?> WithoutApproval(HeldRun run, CancellationToken stopping)
+    {
+        var request = run.Request;
+        var waited = time.GetUtcNow() - request.RequestedAt;
+        if (waited < TimeSpan.FromSeconds(options.Value.ApprovalWaitSeconds))
+        {
+            await store.Release(request.DeploymentId, request.Phase, owner, time.GetUtcNow() + TimeSpan.FromSeconds(1), stopping);
+            return null;
+        }
+
+        return new KpiFailed(request.DeploymentId, time.GetUtcNow(), request.Target, request.Phase,
+            $"no approval of deployment {request.DeploymentId} that the KpiGate could verify arrived within {options.Value.ApprovalWaitSeconds:F0} s; " +
+            "the gate judges only against the approved policy (check KpiGate:TrustedKeys)", []);
+    }
+
+    private static string? Mismatch(ApprovedPolicy approval, AnalysisRequest request)
+    {
+        if (approval.Target != request.Target)
+        {
+            return $"it names {request.Target.Agency}/{request.Target.Environment}/{request.Target.PolicyName} {request.Target.PolicyVersion}, the approval " +
+                $"{approval.Target.Agency}/{approval.Target.Environment}/{approval.Target.PolicyName} {approval.Target.PolicyVersion}";
+        }
+
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(approval.PolicyYaml)));
+        return string.Equals(hash, approval.PolicySha256, StringComparison.OrdinalIgnoreCase) ? null
+            : $"the kept approved policy hashes to {hash}, not the approved {approval.PolicySha256}";
+    }
+
+    private async Task<IPipelineMessage?> Refuse(AnalysisRequest request, string detail, CancellationToken stopping)
+    {
+        var type = request.Phase == AnalysisPhase.PrePromotion ? nameof(GreenReady) : nameof(TrafficCutOver);
+        logger.LogWarning("KpiGate refused {MessageType} for deployment {DeploymentId}: {Reason}: {Detail}", type, request.DeploymentId, RefusalReason.TargetMismatch, detail);
+        Refusals.Count(PipelineStage.KpiGate, RefusalReason.TargetMismatch);
+        await bus.Publish(new MessageRefused(request.DeploymentId, time.GetUtcNow(), PipelineStage.KpiGate, type, RefusalReason.TargetMismatch, detail),
+            sent => sent.MessageId = MessageIds.For(request.DeploymentId, PipelineStage.KpiGate, nameof(MessageRefused), $"{type}/{RefusalReason.TargetMismatch}"), stopping);
+        await store.Finish(request.DeploymentId, request.Phase, owner, nameof(MessageRefused), CancellationToken.None);
+        return null;
+    }
+}
