@@ -44,7 +44,10 @@ public sealed class ApprovalSigning(DateTimeOffset? approvedAt = null) : IDispos
         return Sign(approval with { ApproverKeyId = KeyId, ApprovedAt = approvedAt ?? ApprovedNow() });
     }
 
-    /// <summary>The trusted-key settings of every stage that verifies approvals (the Builder, the Coordinator, the Rollout, the Publisher and the KpiGate), the public key written to <paramref name="directory"/>.</summary>
+    /// <summary>
+    /// The trusted-key settings of every stage that verifies approvals (the Builder, the Coordinator, the Rollout, the Publisher and the KpiGate),
+    /// the public key written to <paramref name="directory"/>.
+    /// </summary>
     public Dictionary<string, string?> VerifierSettings(string directory) =>
         new([.. TrustedKeySettings(directory, "Builder"), .. TrustedKeySettings(directory, "Coordinator"), .. TrustedKeySettings(directory, "Rollout"),
             .. TrustedKeySettings(directory, "Publisher"), .. TrustedKeySettings(directory, "KpiGate")]);

@@ -46,7 +46,11 @@ public static class MessageRoutes
         [BusIdentity.Scanner] = [typeof(ImageBuilt)],
         [BusIdentity.Publisher] = [typeof(ImageScanned)],
         [BusIdentity.Rollout] = [typeof(DeployGreen), typeof(CutOverTraffic), typeof(RollBackDeployment), typeof(FinalizeDeployment)],
-        [BusIdentity.KpiGate] = [typeof(ArtifactApproved), typeof(GreenReady), typeof(TrafficCutOver), typeof(AbortDeployment), typeof(DeploymentRolledBack), typeof(DeploymentFailed), typeof(DeploymentCompleted)],
+        [BusIdentity.KpiGate] =
+        [
+            typeof(ArtifactApproved), typeof(GreenReady), typeof(TrafficCutOver), typeof(AbortDeployment), typeof(DeploymentRolledBack), typeof(DeploymentFailed),
+            typeof(DeploymentCompleted),
+        ],
         [BusIdentity.Coordinator] =
         [
             typeof(ArtifactApproved), typeof(ArtifactRejected), typeof(ImageBuilt), typeof(ImageScanned), typeof(ImagePublished), typeof(GreenReady),
