@@ -20,4 +20,10 @@ public sealed class StageDeadlines
     public double CuttingOver { get; set; } = 120;
     public double Soaking { get; set; } = 3600;
     public double RollingBack { get; set; } = 300;
+
+    /// <summary>
+    /// Added to a deployment's own analysis length and soak (from its approved policy) when those are longer than
+    /// <see cref="Analyzing"/> or <see cref="Soaking"/>: time for the gate's first data, a replica taking over a run, a pause.
+    /// </summary>
+    public double AnalysisMargin { get; set; } = 600;
 }

@@ -49,6 +49,12 @@ public sealed class DeploymentState : SagaStateMachineInstance, ISagaVersion
 
     public List<StageTiming> Stages { get; set; } = [];
 
+    /// <summary>How long the approved policy's pre-promotion analysis runs (interval × count), in seconds: its deadline follows it.</summary>
+    public double? AnalysisSeconds { get; set; }
+
+    /// <summary>The approved policy's soak, in seconds: the post-promotion deadline follows it.</summary>
+    public double? SoakSeconds { get; set; }
+
     /// <summary>When the current stage must have reported; null in final states. Swept for <see cref="StageTimedOut"/>.</summary>
     public DateTimeOffset? DeadlineAt { get; set; }
 

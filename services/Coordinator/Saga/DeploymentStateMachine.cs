@@ -2,6 +2,7 @@ using Bpdp.Contracts;
 using Bpdp.Coordinator.TargetLocks;
 using Bpdp.Platform.Bus;
 using Bpdp.Platform.Security;
+using Bpdp.Policy;
 using Bpdp.Trust.Approvals;
 using Bpdp.Trust.Operators;
 using MassTransit;
@@ -289,6 +290,12 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
         var check = approvals.Check(context.Message);
         context.Saga.Target = context.Message.Target;
         context.Saga.ApprovalVerified = check.IsAccepted;
+        if (check.IsAccepted && PolicyValidator.Validate(context.Message.PolicyYaml).Policy?.Module.Deploy is { } deploy)
+        {
+            context.Saga.AnalysisSeconds = deploy.Analysis.Interval.TotalSeconds * deploy.Analysis.Count;
+            context.Saga.SoakSeconds = deploy.Soak.TotalSeconds;
+        }
+
         if (!check.IsAccepted)
         {
             context.Saga.LastError = $"the Coordinator refused the approval ({check.Reason}): {check.Message}";
@@ -473,9 +480,17 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
         }
 
         var final = StateTable.IsFinal(saga.CurrentState);
-        saga.DeadlineAt = options.DeadlineFor(saga.CurrentState) is { } deadline && !final ? now + deadline : null;
+        saga.DeadlineAt = DeadlineFor(saga) is { } deadline && !final ? now + deadline : null;
         saga.UpdatedAt = now;
         saga.Stages.Add(new StageTiming(saga.CurrentState, now, final ? now : null));
+    }
+
+    /// <summary>The state's configured deadline; for the two analyses, at least the approved policy's own length plus the margin.</summary>
+    private TimeSpan? DeadlineFor(DeploymentState saga)
+    {
+        var configured = options.DeadlineFor(saga.CurrentState);
+        var own = saga.CurrentState == nameof(Analyzing) ? saga.AnalysisSeconds : saga.CurrentState == nameof(Soaking) ? saga.SoakSeconds : null;
+        return configured is { } limit && own is { } seconds ? TimeSpan.FromSeconds(Math.Max(limit.TotalSeconds, seconds + options.Deadlines.AnalysisMargin)) : configured;
     }
 
     /// <summary>Agency, environment and policy: what only one deployment at a time may roll out to.</summary>
