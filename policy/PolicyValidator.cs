@@ -57,6 +57,16 @@ public static partial class PolicyValidator
         }
 
         FindUnreachableRules(module.Rules, errors);
+        for (var i = 0; i < module.Deploy.Metrics.Count; i++)
+        {
+            var metric = module.Deploy.Metrics[i];
+            if (MetricCondition.Compile(metric.SuccessCondition, out var problem) is null)
+            {
+                errors.Add(new PolicyError(metric.ConditionPosition.Line, metric.ConditionPosition.Column, $"deploy.metrics[{i}].successCondition",
+                    $"The successCondition of metric '{metric.Name}' {problem}"));
+            }
+        }
+
         var policy = new CompiledPolicy(module, compiled, CompiledPolicy.HashOf(yaml));
         if (errors.Count == 0)
         {
@@ -66,6 +76,32 @@ public static partial class PolicyValidator
         var sorted = errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList();
         return new PolicyValidationResult(sorted.Count == 0 ? policy : null, sorted);
     }
+
+    /// <summary>
+    /// The <c>web</c> metrics whose URL's host is not in <paramref name="allowedHosts"/> (<c>KpiGate:WebMetricHosts</c>): a policy
+    /// cannot make the gate call any host it likes. Each is an error at the metric's URL.
+    /// </summary>
+    public static IReadOnlyList<PolicyError> WebMetricHostProblems(PolicyModule module, IReadOnlyCollection<string> allowedHosts)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(allowedHosts);
+        var problems = new List<PolicyError>();
+        for (var i = 0; i < module.Deploy.Metrics.Count; i++)
+        {
+            var metric = module.Deploy.Metrics[i];
+            var host = metric.Url is null ? null : Uri.TryCreate(PlaceholderPattern().Replace(metric.Url, "x"), UriKind.Absolute, out var url) ? url.Host : "";
+            if (host is not null && !allowedHosts.Contains(host, StringComparer.OrdinalIgnoreCase))
+            {
+                problems.Add(new PolicyError(metric.Position.Line, metric.Position.Column, $"deploy.metrics[{i}].url",
+                    $"Metric '{metric.Name}' reads {host}, which is not an allowed metric host (KpiGate:WebMetricHosts: {(allowedHosts.Count == 0 ? "none" : string.Join(", ", allowedHosts))})."));
+            }
+        }
+
+        return problems;
+    }
+
+    [GeneratedRegex(@"\{\{\s*[A-Za-z]*\s*\}\}")]
+    private static partial Regex PlaceholderPattern();
 
     private static CelProgramDelegate? Compile(CelEnvironment environment, PolicyRule rule, string path, IReadOnlyList<InputField> inputs, Func<EvaluationBudget> budget, List<PolicyError> errors)
     {

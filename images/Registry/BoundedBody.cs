@@ -5,7 +5,7 @@ namespace Bpdp.Images.Registry;
 /// service that answers with gigabytes cannot make a stage buffer them. The response must have been read with
 /// <see cref="HttpCompletionOption.ResponseHeadersRead"/>, or the client has buffered it already.
 /// </summary>
-internal static class BoundedBody
+public static class BoundedBody
 {
     public static async Task<byte[]> Read(HttpResponseMessage response, int maxBytes, string what, string limitName, CancellationToken cancel)
     {

@@ -9,6 +9,9 @@ public sealed record DeploySettings(
     double SmokeTrafficPerSecond)
 {
     public static DeploySettings Default { get; } = new(2, KpiThresholds.Default, AnalysisSettings.Default, TimeSpan.FromMinutes(5), 10);
+
+    /// <summary><c>deploy.metrics</c>: the agency's own KPIs, judged beside the built-in error rate and p95.</summary>
+    public IReadOnlyList<MetricDefinition> Metrics { get; init; } = [];
 }
 
 /// <summary><c>deploy.kpis</c>: the limits a new version must stay within.</summary>

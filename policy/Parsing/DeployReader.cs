@@ -14,7 +14,7 @@ internal static class DeployReader
             return defaults;
         }
 
-        reader.RejectUnknownKeys(map, "deploy", "replicas", "kpis", "analysis", "soak", "smokeTrafficPerSecond");
+        reader.RejectUnknownKeys(map, "deploy", "replicas", "kpis", "analysis", "soak", "smokeTrafficPerSecond", "metrics");
         var kpis = reader.Child(map, "kpis") is { } k && reader.Mapping(k, "deploy.kpis") is { } kpiMap ? Kpis(reader, kpiMap) : defaults.Kpis;
         var analysis = reader.Child(map, "analysis") is { } a && reader.Mapping(a, "deploy.analysis") is { } analysisMap ? Analysis(reader, analysisMap) : defaults.Analysis;
         return new DeploySettings(
@@ -22,7 +22,10 @@ internal static class DeployReader
             kpis,
             analysis,
             reader.Duration(map, "soak", "deploy", defaults.Soak, TimeSpan.Zero, TimeSpan.FromHours(24)),
-            reader.Number(map, "smokeTrafficPerSecond", "deploy", defaults.SmokeTrafficPerSecond, 0, 1000));
+            reader.Number(map, "smokeTrafficPerSecond", "deploy", defaults.SmokeTrafficPerSecond, 0, 1000))
+        {
+            Metrics = reader.Child(map, "metrics") is { } metrics ? MetricsReader.Read(reader, metrics) : [],
+        };
     }
 
     private static KpiThresholds Kpis(NodeReader reader, YamlMappingNode map)

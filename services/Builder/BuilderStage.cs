@@ -23,7 +23,9 @@ public static class BuilderStage
         bus.AddSingleton(provider => ApprovalKeyRing.Load($"{BuilderOptions.Section}:{nameof(BuilderOptions.TrustedKeys)}", provider.GetRequiredService<IOptions<BuilderOptions>>().Value.TrustedKeys));
         bus.AddSingleton(provider => new ApprovalEvidence(provider.GetRequiredService<ApprovalKeyRing>(), provider.GetRequiredService<TimeProvider>(),
             TimeSpan.FromHours(provider.GetRequiredService<IOptions<BuilderOptions>>().Value.MaxApprovalAgeHours), $"{BuilderOptions.Section}:{nameof(BuilderOptions.TrustedKeys)}"));
-        bus.AddSingleton<ApprovalVerifier>();
+        // The gate's allow-list, read here too, so a policy reading any other host is refused before it is built.
+        bus.AddSingleton(provider => new ApprovalVerifier(provider.GetRequiredService<ApprovalEvidence>(),
+            provider.GetRequiredService<IConfiguration>().GetSection("KpiGate:WebMetricHosts").Get<string[]>() ?? []));
         bus.AddSingleton<PolicyImageBuilder>();
         bus.AddSingleton<BuildInputs>();
         bus.AddSingleton<DockerImageLoader>();

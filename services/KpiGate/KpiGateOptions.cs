@@ -93,6 +93,12 @@ public sealed class KpiGateOptions : IValidatableObject, IStageOptions
     [Range(0.01, 8760, ErrorMessage = "KpiGate:MaxApprovalAgeHours must be between 0.01 and 8760 (a year).")]
     public double MaxApprovalAgeHours { get; set; } = 24;
 
+    /// <summary>
+    /// <c>KpiGate:WebMetricHosts</c>: the hosts a policy's <c>web</c> metrics may read (exact names). The Builder refuses a policy
+    /// naming any other at validation; the gate never calls one.
+    /// </summary>
+    public List<string> WebMetricHosts { get; set; } = [];
+
     /// <summary><c>KpiGate:Floors:&lt;environment&gt;</c>: the loosest thresholds a policy may set in that environment (<c>*</c>: every environment).</summary>
     public Dictionary<string, KpiFloor> Floors { get; set; } = new(StringComparer.Ordinal);
 

@@ -28,6 +28,8 @@ public static class KpiGateStage
         bus.TryAddSingleton(TimeProvider.System);
         // Smoke traffic sends dozens of requests a second: the client's per-request log lines would drown the verdicts.
         bus.AddHttpClient(nameof(HeldAnalysis), http => http.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
+        bus.AddHttpClient(HeldAnalysis.WebMetricsClient, http => http.Timeout = TimeSpan.FromSeconds(10))
+            .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { AllowAutoRedirect = false }).RemoveAllLoggers();
         bus.AddSingleton<IKpiSource>(provider =>
         {
             var options = Options(provider);

@@ -9,9 +9,10 @@ namespace Bpdp.Builder.Approval;
 /// Checks an approval before anything is built: first its evidence (<see cref="ApprovalEvidence"/>: form,
 /// size, signature, key scope and validity, age, the policy's hash), then the policy itself (every validation
 /// error, samples included) and that it is the policy the approval names. The first failure decides the
-/// reason; a bad policy reports all its errors.
+/// reason; a bad policy reports all its errors. A <c>web</c> metric on a host outside <paramref name="webMetricHosts"/> (the
+/// KpiGate's <c>KpiGate:WebMetricHosts</c>) is a validation error here, before anything is built.
 /// </summary>
-public sealed class ApprovalVerifier(ApprovalEvidence evidence)
+public sealed class ApprovalVerifier(ApprovalEvidence evidence, IReadOnlyCollection<string> webMetricHosts)
 {
     public ApprovalVerdict Verify(ArtifactApproved approval)
     {
@@ -23,6 +24,11 @@ public sealed class ApprovalVerifier(ApprovalEvidence evidence)
         }
 
         var result = PolicyValidator.Validate(approval.PolicyYaml);
+        if (result.Policy is { } valid && PolicyValidator.WebMetricHostProblems(valid.Module, webMetricHosts) is { Count: > 0 } hosts)
+        {
+            result = new PolicyValidationResult(null, hosts);
+        }
+
         if (result.Policy is not { } policy)
         {
             return ApprovalVerdict.Refuse(ApprovalRejectionReason.InvalidPolicy,

@@ -29,6 +29,7 @@ public sealed record AnalysisPlan(DeploySettings Deploy, IReadOnlyList<MetricSpe
                 TimeSpan.FromSeconds(Math.Min(kpis.P95WaitTimeMax.TotalSeconds, floor.P95WaitTimeMaxSeconds ?? double.MaxValue)));
         }
 
-        return new AnalysisPlan(deploy with { Kpis = kpis }, MetricSpec.From(kpis), count);
+        var custom = deploy.Metrics.Where(m => m.Phases.Contains(request.Phase)).Select(MetricSpec.From);
+        return new AnalysisPlan(deploy with { Kpis = kpis }, [.. MetricSpec.From(kpis), .. custom], count);
     }
 }

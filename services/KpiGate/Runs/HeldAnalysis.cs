@@ -48,6 +48,8 @@ public sealed class HeldAnalysis(IKpiSource source, IAnalysisStore store, IHttpC
         {
             var target = new AnalysisTarget(request.Target.PolicyName, request.Target.PolicyVersion, request.Color.ToString().ToLowerInvariant(), endpoint, interval);
             var session = await source.Open(target, stop);
+            var custom = new CustomMetricReader(clients.CreateClient(WebMetricsClient), options.Value.PrometheusUrl is { } prometheus ? Endpoints.Base(prometheus.ToString()) : null,
+                options.Value.WebMetricHosts);
             var renewed = time.GetUtcNow();
             while (true)
             {
@@ -66,7 +68,7 @@ public sealed class HeldAnalysis(IKpiSource source, IAnalysisStore store, IHttpC
                     }
                 }
 
-                var taken = Measure(plan, await session.Read(stop));
+                var taken = await Measure(plan, request, custom, await session.Read(stop), stop);
                 if (await store.Append(request.DeploymentId, request.Phase, owner, round, taken, stop) is { Held: false } gone)
                 {
                     return Lost(request, gone);
@@ -77,8 +79,8 @@ public sealed class HeldAnalysis(IKpiSource source, IAnalysisStore store, IHttpC
                 measurements.AddRange(taken);
                 foreach (var m in taken)
                 {
-                    logger.LogInformation("Deployment {DeploymentId}: {Metric} = {Value} ({Outcome}, threshold {Threshold}), round {Round} of {Count}",
-                        request.DeploymentId, m.Metric, m.Value, m.Outcome, m.Threshold, round, plan.Count);
+                    logger.LogInformation("Deployment {DeploymentId}: {Metric} = {Value} ({Outcome}, {Judged}{DryRun}), round {Round} of {Count}",
+                        request.DeploymentId, m.Metric, m.Value, m.Outcome, m.Condition ?? $"threshold {m.Threshold}", m.DryRun ? ", dry run" : "", round, plan.Count);
                 }
 
                 verdict = AnalysisEvaluator.Evaluate(plan.Deploy.Analysis, plan.Metrics, measurements, plan.Count);
@@ -97,21 +99,39 @@ public sealed class HeldAnalysis(IKpiSource source, IAnalysisStore store, IHttpC
         }
     }
 
-    private List<KpiMeasurement> Measure(AnalysisPlan plan, IReadOnlyDictionary<string, MetricReading> readings)
+    /// <summary>The named HTTP client web metrics are read with: no redirects, so an allowed host cannot send the gate elsewhere.</summary>
+    public const string WebMetricsClient = "web-metrics";
+
+    /// <summary>One round: the built-in KPIs from the session's reading, each agency-defined metric (and its baseline, when compared) read now.</summary>
+    private async Task<List<KpiMeasurement>> Measure(AnalysisPlan plan, AnalysisRequest request, CustomMetricReader custom, IReadOnlyDictionary<string, MetricReading> readings,
+        CancellationToken cancel)
     {
         var now = time.GetUtcNow();
-        return [.. plan.Metrics.Select(metric =>
+        var taken = new List<KpiMeasurement>(plan.Metrics.Count);
+        foreach (var metric in plan.Metrics)
         {
-            var reading = readings.GetValueOrDefault(metric.Name) ?? MetricReading.Failed($"the source has no {metric.Name}");
-            var outcome = AnalysisEvaluator.Judge(reading, metric.Threshold);
-            var detail = outcome switch
+            MetricReading reading;
+            double? baseline = null;
+            if (metric.Definition is { } definition)
             {
-                MeasurementOutcome.Error => reading.Error,
-                MeasurementOutcome.Inconclusive => "no data (no requests in the interval?)",
-                _ => null,
-            };
-            return new KpiMeasurement(now, metric.Name, reading.Value is { } v && !double.IsNaN(v) ? v : null, metric.Threshold, outcome, detail);
-        })];
+                reading = await custom.Read(definition, MetricPlaceholders.For(request.Target, request.Color), cancel);
+                if (definition.UsesBaseline)
+                {
+                    var live = request.Color == Color.Green ? Color.Blue : Color.Green;
+                    baseline = (await custom.Read(definition, MetricPlaceholders.For(request.Target, live), cancel)).Value;
+                }
+            }
+            else
+            {
+                reading = readings.GetValueOrDefault(metric.Name) ?? MetricReading.Failed($"the source has no {metric.Name}");
+            }
+
+            var (outcome, detail) = AnalysisEvaluator.Judge(reading, metric, baseline);
+            taken.Add(new KpiMeasurement(now, metric.Name, reading.Value is { } v && !double.IsNaN(v) ? v : null, metric.Threshold, outcome,
+                outcome is MeasurementOutcome.Successful or MeasurementOutcome.Failed ? null : detail, metric.Condition?.Text, baseline, metric.DryRun));
+        }
+
+        return taken;
     }
 
     private IPipelineMessage? Lost(AnalysisRequest request, LeaseState state)

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
 using Bpdp.KpiGate.Analysis;
 
 namespace Bpdp.KpiGate.Sources;
@@ -67,33 +65,7 @@ public sealed class PrometheusSource(HttpClient http, Uri baseUrl, TimeSpan rate
 
     private static string Range(TimeSpan window) => $"{Math.Max(1, (int)window.TotalSeconds)}s";
 
-    private async Task<MetricReading> Query(string promql, CancellationToken cancel)
-    {
-        try
-        {
-            using var response = await http.GetAsync(new Uri(baseUrl, $"api/v1/query?query={Uri.EscapeDataString(promql)}"), cancel);
-            var body = await response.Content.ReadAsStringAsync(cancel);
-            if (!response.IsSuccessStatusCode)
-            {
-                return MetricReading.Failed($"Prometheus answered {(int)response.StatusCode}: {body[..Math.Min(body.Length, 200)]}");
-            }
-
-            using var document = JsonDocument.Parse(body);
-            var result = document.RootElement.GetProperty("data").GetProperty("result");
-            if (result.GetArrayLength() == 0)
-            {
-                return new MetricReading(null);
-            }
-
-            var text = result[0].GetProperty("value")[1].GetString();
-            return new MetricReading(double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : double.NaN);
-        }
-        catch (Exception error) when (error is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException
-            || (error is TaskCanceledException && !cancel.IsCancellationRequested))
-        {
-            return MetricReading.Failed($"Prometheus at {baseUrl} could not be queried: {error.Message}");
-        }
-    }
+    private Task<MetricReading> Query(string promql, CancellationToken cancel) => PrometheusQuery.Instant(http, baseUrl, promql, cancel);
 
     private sealed class Session(PrometheusSource source, AnalysisTarget target) : IKpiSession
     {

@@ -110,11 +110,12 @@ public sealed class BusIdentityTests(RealServers servers, Xunit.Abstractions.ITe
         }
 
         Guid[] ids = [real.DeploymentId, unstamped.DeploymentId, forged];
-        await Eventually.Holds(() => Task.FromResult(Refusals(sink, ids).Count == 5), "each forged message is refused by every stage it reached", Patience);
+        await Eventually.Holds(() => Task.FromResult(Refusals(sink, ids).Count == 6), "each forged message is refused by every stage it reached", Patience);
         var refusals = Refusals(sink, ids);
         Assert.Equal(
             [
                 (unstamped.DeploymentId, PipelineStage.Builder, nameof(ArtifactApproved)),
+                (unstamped.DeploymentId, PipelineStage.KpiGate, nameof(ArtifactApproved)),
                 (unstamped.DeploymentId, PipelineStage.Coordinator, nameof(ArtifactApproved)),
                 (real.DeploymentId, PipelineStage.KpiGate, nameof(DeploymentFailed)),
                 (real.DeploymentId, PipelineStage.Coordinator, nameof(DeploymentFailed)),

@@ -27,7 +27,8 @@ public sealed class ApprovalVerifierTests : IDisposable
         verifier = Verifier(trusted);
     }
 
-    private ApprovalVerifier Verifier(ApprovalKeyRing keys) => new(new ApprovalEvidence(keys, clock, TimeSpan.FromHours(24), "Builder:TrustedKeys"));
+    private ApprovalVerifier Verifier(ApprovalKeyRing keys, params string[] webMetricHosts) =>
+        new(new ApprovalEvidence(keys, clock, TimeSpan.FromHours(24), "Builder:TrustedKeys"), webMetricHosts);
 
     private ArtifactApproved Signed(string yaml, string version = "1.0.0", ECDsa? signer = null, string keyId = KeyId)
     {
@@ -45,6 +46,30 @@ public sealed class ApprovalVerifierTests : IDisposable
 
         Assert.True(verdict.Accepted, verdict.Message);
         Assert.Equal("1.0.0", verdict.Policy!.Module.Metadata.Version);
+    }
+
+    [Fact]
+    public void A_policy_whose_web_metric_reads_a_host_outside_the_gates_allow_list_is_refused_as_an_invalid_policy_at_the_url()
+    {
+        var yaml = PolicyExamples.HazFast("1.0.0").Replace("  soak:", """
+              metrics:
+                - name: intake-p95
+                  provider: web
+                  url: http://telemetry.elsewhere.example/kpi?version={{version}}
+                  jsonPath: $.p95Seconds
+                  successCondition: result < 2.0
+              soak:
+            """, StringComparison.Ordinal);
+        Assert.Contains("telemetry.elsewhere.example", yaml, StringComparison.Ordinal);
+
+        var refused = Verifier(trusted, "telemetry.osha.example").Verify(Signed(yaml));
+        var accepted = Verifier(trusted, "telemetry.elsewhere.example").Verify(Signed(yaml));
+
+        Assert.Equal(ApprovalRejectionReason.InvalidPolicy, refused.Reason);
+        var error = Assert.Single(refused.Errors);
+        Assert.Equal("deploy.metrics[0].url", error.Path);
+        Assert.Contains("telemetry.elsewhere.example, which is not an allowed metric host (KpiGate:WebMetricHosts: telemetry.osha.example)", error.Message, StringComparison.Ordinal);
+        Assert.True(accepted.Accepted, accepted.Message);
     }
 
     [Fact]

@@ -25,12 +25,12 @@ public sealed class AnalysisEvaluatorTests
     [InlineData(0.0101, MeasurementOutcome.Failed)]
     [InlineData(double.NaN, MeasurementOutcome.Inconclusive)]
     public void A_reading_is_judged_against_its_threshold_and_NaN_is_inconclusive(double value, MeasurementOutcome outcome) =>
-        Assert.Equal(outcome, AnalysisEvaluator.Judge(new MetricReading(value), 0.01));
+        Assert.Equal(outcome, AnalysisEvaluator.Judge(new MetricReading(value), ErrorRate).Outcome);
 
     [Fact]
     public void An_empty_result_is_inconclusive_and_a_query_error_is_an_error() =>
         Assert.Equal((MeasurementOutcome.Inconclusive, MeasurementOutcome.Error),
-            (AnalysisEvaluator.Judge(new MetricReading(null), 0.01), AnalysisEvaluator.Judge(MetricReading.Failed("connection refused"), 0.01)));
+            (AnalysisEvaluator.Judge(new MetricReading(null), ErrorRate).Outcome, AnalysisEvaluator.Judge(MetricReading.Failed("connection refused"), ErrorRate).Outcome));
 
     [Fact]
     public void Every_measurement_within_its_threshold_passes_after_count_rounds_and_not_before()

@@ -66,7 +66,7 @@ public sealed class ScrapeSourceTests
         var readings = await session.Read(CancellationToken.None);
 
         Assert.Null(readings[MetricSpec.ErrorRate].Value);
-        Assert.Equal(Bpdp.Contracts.MeasurementOutcome.Inconclusive, AnalysisEvaluator.Judge(readings[MetricSpec.P95WaitTime], 0.25));
+        Assert.Equal(Bpdp.Contracts.MeasurementOutcome.Inconclusive, AnalysisEvaluator.Judge(readings[MetricSpec.P95WaitTime], new MetricSpec(MetricSpec.P95WaitTime, 0.25)).Outcome);
     }
 
     [Fact]
