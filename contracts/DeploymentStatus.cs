@@ -10,6 +10,8 @@ namespace Bpdp.Contracts;
 /// <param name="UpdatedAt">When the state last changed.</param>
 /// <param name="RefusedMessages">Messages for this deployment the Coordinator refused because their evidence did not hold (each a <see cref="MessageRefused"/> in the ledger).</param>
 /// <param name="LateEvents">Events that arrived after the deployment ended: counted, never acted on.</param>
+/// <param name="WaitingFor">While <c>Paused</c>: why the deployment waits for an operator (a manual promotion, an inconclusive analysis).</param>
+/// <param name="DeadlineAt">When the current stage must end; a paused deployment is rolled back then.</param>
 public sealed record DeploymentStatus(
     Guid DeploymentId,
     bool Found,
@@ -19,7 +21,9 @@ public sealed record DeploymentStatus(
     string? LastError = null,
     DateTimeOffset? UpdatedAt = null,
     int RefusedMessages = 0,
-    int LateEvents = 0);
+    int LateEvents = 0,
+    string? WaitingFor = null,
+    DateTimeOffset? DeadlineAt = null);
 
 /// <summary>When one stage of a deployment ran.</summary>
 /// <param name="Stage">The saga state the stage corresponds to, e.g. <c>Building</c>.</param>

@@ -12,8 +12,11 @@ public static class StatusView
             ? $"{status.DeploymentId}: unknown to the Coordinator"
             : $"{status.DeploymentId}: {status.Target?.PolicyName} {status.Target?.PolicyVersion} → {status.Target?.Agency}/{status.Target?.Environment}: {status.State}"
               + (status.Stages is { Count: > 0 } stages ? $" ({string.Join(", ", stages.Select(s => $"{s.Stage} {((s.EndedAt ?? DateTimeOffset.UtcNow) - s.StartedAt).TotalSeconds:F1}s"))})" : "")
+              + (status.WaitingFor is { } waiting ? $"; waiting for {waiting}" + (status.DeadlineAt is { } until ? $" — rolled back at {until:u} ({Left(until)} left) unless promoted" : "") : "")
               + (status.LastError is { } error ? $"; {error}" : "")
               + (status.RefusedMessages > 0 ? $"; {status.RefusedMessages} message(s) refused (MessageRefused in the ledger)" : "");
+
+    private static string Left(DateTimeOffset until) => (until - DateTimeOffset.UtcNow) is var left && left > TimeSpan.Zero ? $"{(int)left.TotalMinutes} min {left.Seconds} s" : "no time";
 
     public static string Json(DeploymentStatus status) => new JsonObject
     {
@@ -25,6 +28,8 @@ public static class StatusView
         ["agency"] = status.Target?.Agency,
         ["environment"] = status.Target?.Environment,
         ["lastError"] = status.LastError,
+        ["waitingFor"] = status.WaitingFor,
+        ["deadlineAt"] = status.DeadlineAt,
         ["refusedMessages"] = status.RefusedMessages,
         ["lateEvents"] = status.LateEvents,
         ["stages"] = new JsonArray([.. (status.Stages ?? []).Select(s => (JsonNode)new JsonObject { ["stage"] = s.Stage, ["startedAt"] = s.StartedAt, ["endedAt"] = s.EndedAt })]),

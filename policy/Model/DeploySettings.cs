@@ -12,6 +12,9 @@ public sealed record DeploySettings(
 
     /// <summary><c>deploy.metrics</c>: the agency's own KPIs, judged beside the built-in error rate and p95.</summary>
     public IReadOnlyList<MetricDefinition> Metrics { get; init; } = [];
+
+    /// <summary><c>deploy.promotion</c>: <c>manual</c> waits, after a passed pre-promotion gate, for an operator's <c>bpdp promote</c>.</summary>
+    public bool ManualPromotion { get; init; }
 }
 
 /// <summary><c>deploy.kpis</c>: the limits a new version must stay within.</summary>
@@ -26,4 +29,7 @@ public sealed record KpiThresholds(double ErrorRateMax, TimeSpan P95WaitTimeMax)
 public sealed record AnalysisSettings(TimeSpan Interval, int Count, int FailureLimit, int InconclusiveLimit, int ConsecutiveErrorLimit)
 {
     public static AnalysisSettings Default { get; } = new(TimeSpan.FromSeconds(30), 5, 0, 1, 4);
+
+    /// <summary><c>deploy.analysis.onInconclusive</c>: <c>pause</c> (the default) waits for a person; <c>rollback</c> rolls back at once.</summary>
+    public bool PauseOnInconclusive { get; init; } = true;
 }

@@ -14,7 +14,7 @@ internal static class DeployReader
             return defaults;
         }
 
-        reader.RejectUnknownKeys(map, "deploy", "replicas", "kpis", "analysis", "soak", "smokeTrafficPerSecond", "metrics");
+        reader.RejectUnknownKeys(map, "deploy", "replicas", "kpis", "analysis", "soak", "smokeTrafficPerSecond", "metrics", "promotion");
         var kpis = reader.Child(map, "kpis") is { } k && reader.Mapping(k, "deploy.kpis") is { } kpiMap ? Kpis(reader, kpiMap) : defaults.Kpis;
         var analysis = reader.Child(map, "analysis") is { } a && reader.Mapping(a, "deploy.analysis") is { } analysisMap ? Analysis(reader, analysisMap) : defaults.Analysis;
         return new DeploySettings(
@@ -25,6 +25,7 @@ internal static class DeployReader
             reader.Number(map, "smokeTrafficPerSecond", "deploy", defaults.SmokeTrafficPerSecond, 0, 1000))
         {
             Metrics = reader.Child(map, "metrics") is { } metrics ? MetricsReader.Read(reader, metrics) : [],
+            ManualPromotion = Choice(reader, map, "promotion", "deploy", "auto", "manual") == "manual",
         };
     }
 
@@ -40,12 +41,28 @@ internal static class DeployReader
     private static AnalysisSettings Analysis(NodeReader reader, YamlMappingNode map)
     {
         var defaults = AnalysisSettings.Default;
-        reader.RejectUnknownKeys(map, "deploy.analysis", "interval", "count", "failureLimit", "inconclusiveLimit", "consecutiveErrorLimit");
+        reader.RejectUnknownKeys(map, "deploy.analysis", "interval", "count", "failureLimit", "inconclusiveLimit", "consecutiveErrorLimit", "onInconclusive");
         return new AnalysisSettings(
             reader.Duration(map, "interval", "deploy.analysis", defaults.Interval, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)),
             reader.Integer(map, "count", "deploy.analysis", defaults.Count, 1, 1000),
             reader.Integer(map, "failureLimit", "deploy.analysis", defaults.FailureLimit, 0, 1000),
             reader.Integer(map, "inconclusiveLimit", "deploy.analysis", defaults.InconclusiveLimit, 0, 1000),
-            reader.Integer(map, "consecutiveErrorLimit", "deploy.analysis", defaults.ConsecutiveErrorLimit, 0, 1000));
+            reader.Integer(map, "consecutiveErrorLimit", "deploy.analysis", defaults.ConsecutiveErrorLimit, 0, 1000))
+        {
+            PauseOnInconclusive = Choice(reader, map, "onInconclusive", "deploy.analysis", "pause", "rollback") == "pause",
+        };
+    }
+
+    /// <summary>One of two words; the first when the key is absent or wrong (the error is recorded).</summary>
+    private static string Choice(NodeReader reader, YamlMappingNode map, string key, string path, string first, string second)
+    {
+        var value = reader.OptionalText(map, key, path);
+        if (value is null || value == first || value == second)
+        {
+            return value ?? first;
+        }
+
+        reader.Error(reader.Child(map, key)!, NodeReader.Join(path, key), $"{NodeReader.Join(path, key)} is '{value}'; use {first} or {second}.");
+        return first;
     }
 }

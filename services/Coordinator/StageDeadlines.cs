@@ -21,6 +21,9 @@ public sealed class StageDeadlines
     public double Soaking { get; set; } = 3600;
     public double RollingBack { get; set; } = 300;
 
+    /// <summary>How long a paused deployment (manual promotion, an inconclusive gate) waits for an operator before it is rolled back.</summary>
+    public double Paused { get; set; } = 3600;
+
     /// <summary>
     /// Added to a deployment's own analysis length and soak (from its approved policy) when those are longer than
     /// <see cref="Analyzing"/> or <see cref="Soaking"/>: time for the gate's first data, a replica taking over a run, a pause.

@@ -55,6 +55,15 @@ public sealed class DeploymentState : SagaStateMachineInstance, ISagaVersion
     /// <summary>The approved policy's soak, in seconds: the post-promotion deadline follows it.</summary>
     public double? SoakSeconds { get; set; }
 
+    /// <summary>The approved policy says <c>deploy.promotion: manual</c>: a passed pre-promotion gate pauses for <c>bpdp promote</c>.</summary>
+    public bool ManualPromotion { get; set; }
+
+    /// <summary>The approved policy says <c>onInconclusive: rollback</c>; otherwise an inconclusive gate pauses.</summary>
+    public bool RollBackWhenInconclusive { get; set; }
+
+    /// <summary>While paused: what the deployment waits for, in words.</summary>
+    public string? WaitingFor { get; set; }
+
     /// <summary>When the current stage must have reported; null in final states. Swept for <see cref="StageTimedOut"/>.</summary>
     public DateTimeOffset? DeadlineAt { get; set; }
 

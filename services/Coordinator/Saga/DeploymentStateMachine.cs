@@ -120,7 +120,7 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
             RefusedWhen(ImagePublished, EventEvidence.Of));
 
         // Once a stage has reported, a different claim about its image is refused; the same claim again is a duplicate.
-        State[] rollingOut = [DeployingGreen, Analyzing, CuttingOver, Soaking, RollingBack];
+        State[] rollingOut = [DeployingGreen, Analyzing, CuttingOver, Soaking, Paused, RollingBack];
         During([Scanning, Publishing, WaitingForTarget, .. rollingOut], RefusedWhen(ImageBuilt, EventEvidence.Of));
         During([Publishing, WaitingForTarget, .. rollingOut], RefusedWhen(ImageScanned, EventEvidence.Of));
         During([WaitingForTarget, .. rollingOut], RefusedWhen(ImagePublished, EventEvidence.Of));
@@ -146,12 +146,18 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
 
         // The KPI gate reacts to GreenReady and TrafficCutOver on its own, so its verdict can overtake them here.
         During(DeployingGreen, Analyzing,
-            When(KpiPassed, c => c.Message.Phase == AnalysisPhase.PrePromotion)
+            When(KpiPassed, c => c.Message.Phase == AnalysisPhase.PrePromotion && !c.Saga.ManualPromotion)
                 .Publish(c => new CutOverTraffic(c.Saga.CorrelationId, Now, c.Saga.Target!, c.Saga.NewColor ?? Color.Green), Once).TransitionTo(CuttingOver),
-            When(KpiFailed, c => c.Message.Phase == AnalysisPhase.PrePromotion).Then(c => c.Saga.LastError = $"pre-promotion KPI gate failed: {c.Message.Reason}")
+            When(KpiPassed, c => c.Message.Phase == AnalysisPhase.PrePromotion && c.Saga.ManualPromotion)
+                .Then(c => c.Saga.WaitingFor = "a manual promotion (deploy.promotion: manual): the pre-promotion gate passed; bpdp promote cuts over, bpdp abort rolls back")
+                .TransitionTo(Paused),
+            When(KpiFailed, c => c.Message.Phase == AnalysisPhase.PrePromotion && PausesFor(c))
+                .Then(c => c.Saga.WaitingFor = $"an operator: the pre-promotion gate was inconclusive ({c.Message.Reason}); bpdp promote cuts over, bpdp abort rolls back")
+                .TransitionTo(Paused),
+            When(KpiFailed, c => c.Message.Phase == AnalysisPhase.PrePromotion && !PausesFor(c)).Then(c => c.Saga.LastError = $"pre-promotion KPI gate failed: {c.Message.Reason}")
                 .ThenAsync(RequestRollBack).TransitionTo(RollingBack));
 
-        During(DeployingGreen, Analyzing, CuttingOver, Soaking,
+        During([DeployingGreen, Analyzing, CuttingOver, Soaking, Paused],
             When(StageFailed, ReportedByAStage).Then(c => c.Saga.LastError = $"{c.Message.Stage}: {c.Message.Reason}")
                 .ThenAsync(RequestRollBack).TransitionTo(RollingBack),
             When(StageTimedOut, IsCurrentDeadline).Then(c => c.Saga.LastError = TimeoutReason(c.Saga))
@@ -165,11 +171,20 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
 
         During(CuttingOver, Soaking,
             When(KpiPassed, c => c.Message.Phase == AnalysisPhase.PostPromotion).ThenAsync(Finalize).TransitionTo(Live),
-            When(KpiFailed, c => c.Message.Phase == AnalysisPhase.PostPromotion).Then(c => c.Saga.LastError = $"post-promotion KPI gate failed: {c.Message.Reason}")
+            When(KpiFailed, c => c.Message.Phase == AnalysisPhase.PostPromotion && PausesFor(c))
+                .Then(c => c.Saga.WaitingFor = $"an operator: the post-promotion gate was inconclusive ({c.Message.Reason}); bpdp promote keeps the new version, bpdp abort rolls back")
+                .TransitionTo(Paused),
+            When(KpiFailed, c => c.Message.Phase == AnalysisPhase.PostPromotion && !PausesFor(c)).Then(c => c.Saga.LastError = $"post-promotion KPI gate failed: {c.Message.Reason}")
                 .ThenAsync(RequestRollBack).TransitionTo(RollingBack));
 
         During(Soaking,
             When(PromoteRequested, Authorized).Then(c => c.Saga.PromotedBy = Operator(c)).ThenAsync(Finalize).TransitionTo(Live));
+
+        // A paused deployment waits for a person: a promotion goes on from where it stopped, an abort rolls back, the deadline rolls back too.
+        During(Paused,
+            When(PromoteRequested, c => Authorized(c) && !c.Saga.TrafficMoved).Then(c => c.Saga.PromotedBy = Operator(c))
+                .Publish(c => new CutOverTraffic(c.Saga.CorrelationId, Now, c.Saga.Target!, c.Saga.NewColor ?? Color.Green), Once).TransitionTo(CuttingOver),
+            When(PromoteRequested, c => Authorized(c) && c.Saga.TrafficMoved).Then(c => c.Saga.PromotedBy = Operator(c)).ThenAsync(Finalize).TransitionTo(Live));
 
         // An operator command whose signature, key, role or agency does not hold is refused and recorded in every state it could change.
         During([Building, Scanning, Publishing, WaitingForTarget, .. rollingOut],
@@ -214,6 +229,7 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
     public State WaitingForTarget { get; private set; } = null!;
     public State DeployingGreen { get; private set; } = null!;
     public State Analyzing { get; private set; } = null!;
+    public State Paused { get; private set; } = null!;
     public State CuttingOver { get; private set; } = null!;
     public State Soaking { get; private set; } = null!;
     public State RollingBack { get; private set; } = null!;
@@ -294,6 +310,8 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
         {
             context.Saga.AnalysisSeconds = deploy.Analysis.Interval.TotalSeconds * deploy.Analysis.Count;
             context.Saga.SoakSeconds = deploy.Soak.TotalSeconds;
+            context.Saga.ManualPromotion = deploy.ManualPromotion;
+            context.Saga.RollBackWhenInconclusive = !deploy.Analysis.PauseOnInconclusive;
         }
 
         if (!check.IsAccepted)
@@ -527,8 +545,14 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
     private static string FaultReason<T>(string stage, Fault<T> fault) =>
         $"{stage} could not process {typeof(T).Name}: {fault.Exceptions.FirstOrDefault()?.Message ?? "unknown error"}";
 
-    private static string TimeoutReason(DeploymentState saga) => $"{saga.CurrentState} did not finish before its deadline {saga.DeadlineAt:O}";
+    private static string TimeoutReason(DeploymentState saga) => saga.CurrentState == nameof(Paused)
+        ? $"nobody promoted or aborted the paused deployment before {saga.DeadlineAt:O} (Coordinator:Deadlines:Paused); it was waiting for {saga.WaitingFor}"
+        : $"{saga.CurrentState} did not finish before its deadline {saga.DeadlineAt:O}";
 
     private static DeploymentStatus Status(DeploymentState saga) =>
-        new(saga.CorrelationId, true, saga.CurrentState, saga.Target, [.. saga.Stages], saga.LastError, saga.UpdatedAt, saga.RefusedMessages, saga.LateEvents);
+        new(saga.CorrelationId, true, saga.CurrentState, saga.Target, [.. saga.Stages], saga.LastError, saga.UpdatedAt, saga.RefusedMessages, saga.LateEvents,
+            saga.CurrentState == nameof(Paused) ? saga.WaitingFor : null, saga.DeadlineAt);
+
+    /// <summary>An inconclusive gate pauses the deployment unless its policy says <c>onInconclusive: rollback</c>.</summary>
+    private static bool PausesFor(BehaviorContext<DeploymentState, KpiFailed> context) => context.Message.Inconclusive && !context.Saga.RollBackWhenInconclusive;
 }

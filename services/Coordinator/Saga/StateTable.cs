@@ -21,6 +21,7 @@ public static class StateTable
         StateRow.Ongoing(nameof(DeploymentStateMachine.Analyzing), d => d.Analyzing, PipelineStage.KpiGate),
         StateRow.Ongoing(nameof(DeploymentStateMachine.CuttingOver), d => d.CuttingOver, PipelineStage.Rollout),
         StateRow.Ongoing(nameof(DeploymentStateMachine.Soaking), d => d.Soaking, PipelineStage.KpiGate),
+        StateRow.Ongoing(nameof(DeploymentStateMachine.Paused), d => d.Paused, PipelineStage.Coordinator),
         StateRow.Ongoing(nameof(DeploymentStateMachine.RollingBack), d => d.RollingBack, PipelineStage.Rollout),
         StateRow.Final(nameof(DeploymentStateMachine.Live)),
         StateRow.Final(nameof(DeploymentStateMachine.Rejected)),

@@ -143,7 +143,7 @@ public sealed class HeldAnalysis(IKpiSource source, IAnalysisStore store, IHttpC
     private IPipelineMessage Verdict(AnalysisRequest request, AnalysisVerdict verdict, IReadOnlyList<KpiMeasurement> measurements) =>
         verdict.Result == AnalysisResult.Successful
             ? new KpiPassed(request.DeploymentId, time.GetUtcNow(), request.Target, request.Phase, measurements)
-            : Failed(request, verdict.Reason, measurements);
+            : Failed(request, verdict.Reason, measurements) with { Inconclusive = verdict.Result == AnalysisResult.Inconclusive };
 
     private KpiFailed Failed(AnalysisRequest request, string reason, IReadOnlyList<KpiMeasurement> measurements) =>
         new(request.DeploymentId, time.GetUtcNow(), request.Target, request.Phase, reason, measurements);
