@@ -12,6 +12,7 @@ namespace Bpdp.Contracts;
 /// <param name="LateEvents">Events that arrived after the deployment ended: counted, never acted on.</param>
 /// <param name="WaitingFor">While <c>Paused</c>: why the deployment waits for an operator (a manual promotion, an inconclusive analysis).</param>
 /// <param name="DeadlineAt">When the current stage must end; a paused deployment is rolled back then.</param>
+/// <param name="Kpis">Each KPI gate's verdict summed up per metric (every measurement is in the verdict, in the ledger).</param>
 public sealed record DeploymentStatus(
     Guid DeploymentId,
     bool Found,
@@ -23,7 +24,8 @@ public sealed record DeploymentStatus(
     int RefusedMessages = 0,
     int LateEvents = 0,
     string? WaitingFor = null,
-    DateTimeOffset? DeadlineAt = null);
+    DateTimeOffset? DeadlineAt = null,
+    IReadOnlyList<KpiSummary>? Kpis = null);
 
 /// <summary>When one stage of a deployment ran.</summary>
 /// <param name="Stage">The saga state the stage corresponds to, e.g. <c>Building</c>.</param>

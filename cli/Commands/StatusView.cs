@@ -14,7 +14,12 @@ public static class StatusView
               + (status.Stages is { Count: > 0 } stages ? $" ({string.Join(", ", stages.Select(s => $"{s.Stage} {((s.EndedAt ?? DateTimeOffset.UtcNow) - s.StartedAt).TotalSeconds:F1}s"))})" : "")
               + (status.WaitingFor is { } waiting ? $"; waiting for {waiting}" + (status.DeadlineAt is { } until ? $" — rolled back at {until:u} ({Left(until)} left) unless promoted" : "") : "")
               + (status.LastError is { } error ? $"; {error}" : "")
+              + (status.Kpis is { Count: > 0 } kpis ? "; KPIs: " + string.Join(", ", kpis.Select(Kpi)) : "")
               + (status.RefusedMessages > 0 ? $"; {status.RefusedMessages} message(s) refused (MessageRefused in the ledger)" : "");
+
+    private static string Kpi(KpiSummary k) =>
+        $"{(k.Phase == AnalysisPhase.PrePromotion ? "pre" : "post")} {k.Metric} {k.Measured} measured, {k.Failed} failed, last {k.Last?.ToString("G4", System.Globalization.CultureInfo.InvariantCulture) ?? "none"}"
+        + $" ({k.Condition ?? $"≤ {k.Threshold?.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)}"}{(k.DryRun ? ", dry run" : "")})";
 
     private static string Left(DateTimeOffset until) => (until - DateTimeOffset.UtcNow) is var left && left > TimeSpan.Zero ? $"{(int)left.TotalMinutes} min {left.Seconds} s" : "no time";
 
@@ -30,6 +35,7 @@ public static class StatusView
         ["lastError"] = status.LastError,
         ["waitingFor"] = status.WaitingFor,
         ["deadlineAt"] = status.DeadlineAt,
+        ["kpis"] = System.Text.Json.JsonSerializer.SerializeToNode(status.Kpis ?? [], ContractJson.Options),
         ["refusedMessages"] = status.RefusedMessages,
         ["lateEvents"] = status.LateEvents,
         ["stages"] = new JsonArray([.. (status.Stages ?? []).Select(s => (JsonNode)new JsonObject { ["stage"] = s.Stage, ["startedAt"] = s.StartedAt, ["endedAt"] = s.EndedAt })]),

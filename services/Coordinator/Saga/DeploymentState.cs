@@ -61,6 +61,9 @@ public sealed class DeploymentState : SagaStateMachineInstance, ISagaVersion
     /// <summary>The approved policy says <c>onInconclusive: rollback</c>; otherwise an inconclusive gate pauses.</summary>
     public bool RollBackWhenInconclusive { get; set; }
 
+    /// <summary>Each gate's measurements summed up per metric, from its last verdict.</summary>
+    public List<KpiSummary> Kpis { get; set; } = [];
+
     /// <summary>While paused: what the deployment waits for, in words.</summary>
     public string? WaitingFor { get; set; }
 

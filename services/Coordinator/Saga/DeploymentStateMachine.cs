@@ -146,15 +146,15 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
 
         // The KPI gate reacts to GreenReady and TrafficCutOver on its own, so its verdict can overtake them here.
         During(DeployingGreen, Analyzing,
-            When(KpiPassed, c => c.Message.Phase == AnalysisPhase.PrePromotion && !c.Saga.ManualPromotion)
+            When(KpiPassed, c => c.Message.Phase == AnalysisPhase.PrePromotion && !c.Saga.ManualPromotion).Then(RecordKpis)
                 .Publish(c => new CutOverTraffic(c.Saga.CorrelationId, Now, c.Saga.Target!, c.Saga.NewColor ?? Color.Green), Once).TransitionTo(CuttingOver),
-            When(KpiPassed, c => c.Message.Phase == AnalysisPhase.PrePromotion && c.Saga.ManualPromotion)
+            When(KpiPassed, c => c.Message.Phase == AnalysisPhase.PrePromotion && c.Saga.ManualPromotion).Then(RecordKpis)
                 .Then(c => c.Saga.WaitingFor = "a manual promotion (deploy.promotion: manual): the pre-promotion gate passed; bpdp promote cuts over, bpdp abort rolls back")
                 .TransitionTo(Paused),
-            When(KpiFailed, c => c.Message.Phase == AnalysisPhase.PrePromotion && PausesFor(c))
+            When(KpiFailed, c => c.Message.Phase == AnalysisPhase.PrePromotion && PausesFor(c)).Then(RecordKpis)
                 .Then(c => c.Saga.WaitingFor = $"an operator: the pre-promotion gate was inconclusive ({c.Message.Reason}); bpdp promote cuts over, bpdp abort rolls back")
                 .TransitionTo(Paused),
-            When(KpiFailed, c => c.Message.Phase == AnalysisPhase.PrePromotion && !PausesFor(c)).Then(c => c.Saga.LastError = $"pre-promotion KPI gate failed: {c.Message.Reason}")
+            When(KpiFailed, c => c.Message.Phase == AnalysisPhase.PrePromotion && !PausesFor(c)).Then(RecordKpis).Then(c => c.Saga.LastError = $"pre-promotion KPI gate failed: {c.Message.Reason}")
                 .ThenAsync(RequestRollBack).TransitionTo(RollingBack));
 
         During([DeployingGreen, Analyzing, CuttingOver, Soaking, Paused],
@@ -170,11 +170,11 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
             When(CutOverFaulted).Then(c => c.Saga.LastError = FaultReason("Rollout", c.Message)).ThenAsync(RequestRollBack).TransitionTo(RollingBack));
 
         During(CuttingOver, Soaking,
-            When(KpiPassed, c => c.Message.Phase == AnalysisPhase.PostPromotion).ThenAsync(Finalize).TransitionTo(Live),
-            When(KpiFailed, c => c.Message.Phase == AnalysisPhase.PostPromotion && PausesFor(c))
+            When(KpiPassed, c => c.Message.Phase == AnalysisPhase.PostPromotion).Then(RecordKpis).ThenAsync(Finalize).TransitionTo(Live),
+            When(KpiFailed, c => c.Message.Phase == AnalysisPhase.PostPromotion && PausesFor(c)).Then(RecordKpis)
                 .Then(c => c.Saga.WaitingFor = $"an operator: the post-promotion gate was inconclusive ({c.Message.Reason}); bpdp promote keeps the new version, bpdp abort rolls back")
                 .TransitionTo(Paused),
-            When(KpiFailed, c => c.Message.Phase == AnalysisPhase.PostPromotion && !PausesFor(c)).Then(c => c.Saga.LastError = $"post-promotion KPI gate failed: {c.Message.Reason}")
+            When(KpiFailed, c => c.Message.Phase == AnalysisPhase.PostPromotion && !PausesFor(c)).Then(RecordKpis).Then(c => c.Saga.LastError = $"post-promotion KPI gate failed: {c.Message.Reason}")
                 .ThenAsync(RequestRollBack).TransitionTo(RollingBack));
 
         During(Soaking,
@@ -551,7 +551,18 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
 
     private static DeploymentStatus Status(DeploymentState saga) =>
         new(saga.CorrelationId, true, saga.CurrentState, saga.Target, [.. saga.Stages], saga.LastError, saga.UpdatedAt, saga.RefusedMessages, saga.LateEvents,
-            saga.CurrentState == nameof(Paused) ? saga.WaitingFor : null, saga.DeadlineAt);
+            saga.CurrentState == nameof(Paused) ? saga.WaitingFor : null, saga.DeadlineAt, [.. saga.Kpis]);
+
+    /// <summary>The verdict's measurements, summed up per metric for <c>bpdp status</c> (the verdict itself, with every measurement, is in the ledger).</summary>
+    private static void RecordKpis(BehaviorContext<DeploymentState, KpiPassed> context) => RecordKpis(context.Saga, context.Message.Phase, context.Message.Measurements);
+
+    private static void RecordKpis(BehaviorContext<DeploymentState, KpiFailed> context) => RecordKpis(context.Saga, context.Message.Phase, context.Message.Measurements);
+
+    private static void RecordKpis(DeploymentState saga, AnalysisPhase phase, IReadOnlyList<KpiMeasurement> measurements)
+    {
+        saga.Kpis.RemoveAll(k => k.Phase == phase);
+        saga.Kpis.AddRange(KpiSummary.Of(phase, measurements));
+    }
 
     /// <summary>An inconclusive gate pauses the deployment unless its policy says <c>onInconclusive: rollback</c>.</summary>
     private static bool PausesFor(BehaviorContext<DeploymentState, KpiFailed> context) => context.Message.Inconclusive && !context.Saga.RollBackWhenInconclusive;

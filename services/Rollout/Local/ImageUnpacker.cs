@@ -53,26 +53,44 @@ public static class ImageUnpacker
             foreach (var entry in LayerReader.Entries(layer, limits))
             {
                 var target = Inside(staging, entry.Path, layer.Digest, entry.Tar.Name);
-                switch (entry.Kind)
+                if (entry.Kind != LayerEntryKind.Directory && Path.GetFullPath(target).TrimEnd('/') == Path.GetFullPath(staging).TrimEnd('/'))
                 {
-                    case LayerEntryKind.Directory:
-                        Directory.CreateDirectory(target);
-                        break;
-                    case LayerEntryKind.File:
-                        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                        Extract(entry, target, layer);
-                        break;
-                    case LayerEntryKind.SymbolicLink:
-                        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                        File.Delete(target);
-                        File.CreateSymbolicLink(target, entry.Tar.LinkName);
-                        break;
-                    case LayerEntryKind.HardLink:
-                        HardLink(staging, target, entry, layer.Digest);
-                        break;
+                    throw new InvalidDataException($"layer {layer.Digest} has a {entry.Kind} entry '{entry.Tar.Name}' that names the root itself");
+                }
+
+                try
+                {
+                    Write(staging, target, entry, layer);
+                }
+                catch (IOException error)
+                {
+                    // A file where a directory already is, a directory where a file is: the layer contradicts itself.
+                    throw new InvalidDataException($"layer {layer.Digest}: its entry '{entry.Tar.Name}' cannot be written: {error.Message}", error);
                 }
             }
         }, layer.Digest);
+    }
+
+    private static void Write(string staging, string target, LayerEntry entry, Blob layer)
+    {
+        switch (entry.Kind)
+        {
+            case LayerEntryKind.Directory:
+                Directory.CreateDirectory(target);
+                break;
+            case LayerEntryKind.File:
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                Extract(entry, target, layer);
+                break;
+            case LayerEntryKind.SymbolicLink:
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Delete(target);
+                File.CreateSymbolicLink(target, entry.Tar.LinkName);
+                break;
+            case LayerEntryKind.HardLink:
+                HardLink(staging, target, entry, layer.Digest);
+                break;
+        }
     }
 
     private static void Extract(LayerEntry entry, string target, Blob layer)

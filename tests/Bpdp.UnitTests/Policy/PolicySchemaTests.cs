@@ -17,6 +17,7 @@ public sealed partial class PolicySchemaTests
     [InlineData("haz-fast/v1.0.0.yaml")]
     [InlineData("haz-fast/v1.1.0.yaml")]
     [InlineData("haz-fast/v1.0.1.yaml")]
+    [InlineData("haz-fast/v1.2.0.yaml")]
     public void Valid_examples_conform_to_the_schema(string example)
     {
         var result = Schema.Evaluate(System.Text.Json.JsonSerializer.SerializeToElement(Load(example)), new EvaluationOptions { OutputFormat = OutputFormat.List });
