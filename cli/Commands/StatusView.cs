@@ -12,7 +12,7 @@ public static class StatusView
             ? $"{status.DeploymentId}: unknown to the Coordinator"
             : $"{status.DeploymentId}: {status.Target?.PolicyName} {status.Target?.PolicyVersion} → {status.Target?.Agency}/{status.Target?.Environment}: {status.State}"
               + (status.Stages is { Count: > 0 } stages ? $" ({string.Join(", ", stages.Select(s => $"{s.Stage} {((s.EndedAt ?? DateTimeOffset.UtcNow) - s.StartedAt).TotalSeconds:F1}s"))})" : "")
-              + (status.WaitingFor is { } waiting ? $"; waiting for {waiting}" + (status.DeadlineAt is { } until ? $" — rolled back at {until:u} ({Left(until)} left) unless promoted" : "") : "")
+              + (status.WaitingFor is { } waiting ? $"; waiting for {waiting}" + Until(status.DeadlineAt) : "")
               + (status.LastError is { } error ? $"; {error}" : "")
               + (status.Kpis is { Count: > 0 } kpis ? "; KPIs: " + string.Join(", ", kpis.Select(Kpi)) : "")
               + (status.RefusedMessages > 0 ? $"; {status.RefusedMessages} message(s) refused (MessageRefused in the ledger)" : "");
@@ -20,6 +20,8 @@ public static class StatusView
     private static string Kpi(KpiSummary k) =>
         $"{(k.Phase == AnalysisPhase.PrePromotion ? "pre" : "post")} {k.Metric} {k.Measured} measured, {k.Failed} failed, last {k.Last?.ToString("G4", System.Globalization.CultureInfo.InvariantCulture) ?? "none"}"
         + $" ({k.Condition ?? $"≤ {k.Threshold?.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)}"}{(k.DryRun ? ", dry run" : "")})";
+
+    private static string Until(DateTimeOffset? deadline) => deadline is { } until ? $" — rolled back at {until:u} ({Left(until)} left) unless promoted" : "";
 
     private static string Left(DateTimeOffset until) => (until - DateTimeOffset.UtcNow) is var left && left > TimeSpan.Zero ? $"{(int)left.TotalMinutes} min {left.Seconds} s" : "no time";
 
