@@ -18,8 +18,10 @@ public static class StatusView
               + (status.RefusedMessages > 0 ? $"; {status.RefusedMessages} message(s) refused (MessageRefused in the ledger)" : "");
 
     private static string Kpi(KpiSummary k) =>
-        $"{(k.Phase == AnalysisPhase.PrePromotion ? "pre" : "post")} {k.Metric} {k.Measured} measured, {k.Failed} failed, last {k.Last?.ToString("G4", System.Globalization.CultureInfo.InvariantCulture) ?? "none"}"
-        + $" ({k.Condition ?? $"≤ {k.Threshold?.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)}"}{(k.DryRun ? ", dry run" : "")})";
+        $"{(k.Phase == AnalysisPhase.PrePromotion ? "pre" : "post")} {k.Metric} {k.Measured} measured, {k.Failed} failed, last {Number(k.Last) ?? "none"}"
+        + $" ({k.Condition ?? $"≤ {Number(k.Threshold)}"}{(k.DryRun ? ", dry run" : "")})";
+
+    private static string? Number(double? value) => value?.ToString("G4", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Until(DateTimeOffset? deadline) => deadline is { } until ? $" — rolled back at {until:u} ({Left(until)} left) unless promoted" : "";
 
