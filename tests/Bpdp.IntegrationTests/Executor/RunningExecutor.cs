@@ -28,8 +28,16 @@ public sealed class RunningExecutor : IAsyncDisposable
         return new RunningExecutor(app, new HttpClient { BaseAddress = new Uri(app.Urls.First()) });
     }
 
+    private bool disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
         Http.Dispose();
         await app.StopAsync();
         await app.DisposeAsync();

@@ -1,7 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
 using Bpdp.Contracts;
-using Bpdp.Testing;
 using static Bpdp.UnitTests.Coordinator.CoordinatorHarness;
 
 namespace Bpdp.UnitTests.Coordinator;
@@ -13,18 +10,9 @@ public sealed class AnalysisDeadlineTests
     public async Task A_day_long_soak_gets_a_deadline_of_a_day_and_the_margin()
     {
         await using var coordinator = await CoordinatorHarness.Start();
-        var yaml = (await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "examples", "haz-fast", "v1.1.0.yaml")))
-            .Replace("soak: 30s", "soak: 24h", StringComparison.Ordinal).Replace("interval: 5s", "interval: 10m", StringComparison.Ordinal);
+        var yaml = ExamplePolicy("soak: 30s", "soak: 24h").Replace("interval: 5s", "interval: 10m", StringComparison.Ordinal);
         var id = Guid.NewGuid();
-        await coordinator.Publish(coordinator.Approvals.Approve(Unsigned(id) with
-        {
-            PolicyYaml = yaml,
-            PolicySha256 = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(yaml))),
-        }));
-        await coordinator.Publish(new ImageBuilt(id, coordinator.Now, Target, Quarantine, 1, [], TimeSpan.Zero));
-        await coordinator.Publish(new ImageScanned(id, coordinator.Now, Target, Quarantine, true, []));
-        await coordinator.Publish(new ImagePublished(id, coordinator.Now, Target, Release, "1.1.0", "sig"));
-        await coordinator.Publish(new GreenReady(id, coordinator.Now, Target, Release, Color.Green, "http://preview", 1, TimeSpan.Zero));
+        await coordinator.ApproveAndDeployGreen(id, yaml);
         var analyzing = await coordinator.InState(id, m => m.Analyzing);
         await coordinator.Harness.InactivityTask;
         // Four rounds of ten minutes: 2,400 s and the 600 s margin, longer than the configured 1,800 s.

@@ -127,6 +127,31 @@ public sealed class CoordinatorHarness : IAsyncDisposable
     /// <summary>An approval of <see cref="Target"/>, signed by the trusted approval system.</summary>
     public ArtifactApproved Approval(Guid id, DeploymentTarget? target = null) => Approvals.Approve(Unsigned(id, target));
 
+    /// <summary>A signed approval of <paramref name="yaml"/> for <see cref="Target"/>.</summary>
+    public ArtifactApproved Approval(Guid id, string yaml) => Approvals.Approve(Unsigned(id) with
+    {
+        PolicyYaml = yaml,
+        PolicySha256 = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(yaml))),
+    });
+
+    /// <summary>Approves <paramref name="yaml"/> and reports every stage up to green being ready: the deployment is then Analyzing.</summary>
+    public async Task<DeploymentState> ApproveAndDeployGreen(Guid id, string yaml)
+    {
+        await Publish(Approval(id, yaml));
+        await Publish(new ImageBuilt(id, Now, Target, Quarantine, 1, [], TimeSpan.Zero));
+        await Publish(new ImageScanned(id, Now, Target, Quarantine, true, []));
+        await Publish(new ImagePublished(id, Now, Target, Release, "1.1.0", "sig"));
+        await Publish(new GreenReady(id, Now, Target, Release, Color.Green, "http://preview", 1, TimeSpan.Zero));
+        return await InState(id, m => m.Analyzing);
+    }
+
+    /// <summary>The example policy v1.1.0 with <paramref name="find"/> replaced.</summary>
+    public static string ExamplePolicy(string find, string replace)
+    {
+        var yaml = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "examples", "haz-fast", "v1.1.0.yaml")).Replace(find, replace, StringComparison.Ordinal);
+        return yaml.Contains(replace, StringComparison.Ordinal) ? yaml : throw new InvalidOperationException($"the example policy has no '{find}' to replace");
+    }
+
     /// <summary>An abort signed now by the trusted operator key.</summary>
     public AbortDeployment Abort(Guid id, string reason, string by = "ops@osha.example") =>
         OperatorCommandCanonicalForm.Sign(new AbortDeployment(id, Now, by, reason, OperatorKeyId), OperatorKey);

@@ -1,7 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
 using Bpdp.Contracts;
-using Bpdp.Testing;
 using static Bpdp.UnitTests.Coordinator.CoordinatorHarness;
 
 namespace Bpdp.UnitTests.Coordinator;
@@ -17,7 +14,7 @@ public sealed class PausedDeploymentTests
     {
         await using var coordinator = await CoordinatorHarness.Start();
         var id = Guid.NewGuid();
-        await ApproveAndDeployGreen(coordinator, id, Policy("  soak: 30s\n", "  soak: 30s\n  promotion: manual\n"));
+        await coordinator.ApproveAndDeployGreen(id, ExamplePolicy("  soak: 30s\n", "  soak: 30s\n  promotion: manual\n"));
         await coordinator.Publish(new KpiPassed(id, coordinator.Now, Target, AnalysisPhase.PrePromotion, []));
 
         var paused = await coordinator.InState(id, m => m.Paused);
@@ -54,7 +51,7 @@ public sealed class PausedDeploymentTests
     {
         await using var coordinator = await CoordinatorHarness.Start();
         var id = Guid.NewGuid();
-        await ApproveAndDeployGreen(coordinator, id, Policy("    consecutiveErrorLimit: 2\n", "    consecutiveErrorLimit: 2\n    onInconclusive: rollback\n"));
+        await coordinator.ApproveAndDeployGreen(id, ExamplePolicy("    consecutiveErrorLimit: 2\n", "    consecutiveErrorLimit: 2\n    onInconclusive: rollback\n"));
         await coordinator.Publish(Inconclusive(id, coordinator.Now, AnalysisPhase.PrePromotion));
 
         await coordinator.InState(id, m => m.RollingBack);
@@ -87,7 +84,11 @@ public sealed class PausedDeploymentTests
         await coordinator.InState(id, m => m.Paused);
         await coordinator.Harness.InactivityTask;
 
-        coordinator.Clock.Advance(TimeSpan.FromSeconds(3601));
+        coordinator.Clock.Advance(TimeSpan.FromSeconds(3599));
+        await coordinator.Harness.InactivityTask;
+        Assert.Equal(0, await coordinator.Sweeper.SweepOnce());
+        coordinator.Clock.Advance(TimeSpan.FromSeconds(2));
+        await coordinator.Harness.InactivityTask;
         Assert.Equal(1, await coordinator.Sweeper.SweepOnce());
         var rollingBack = await coordinator.InState(id, m => m.RollingBack);
         Assert.StartsWith("nobody promoted or aborted the paused deployment before", rollingBack.LastError, StringComparison.Ordinal);
@@ -96,25 +97,4 @@ public sealed class PausedDeploymentTests
 
     private static KpiFailed Inconclusive(Guid id, DateTimeOffset now, AnalysisPhase phase) =>
         new(id, now, Target, phase, "error-rate was inconclusive 2 times (limit 1): no usable data, e.g. no traffic", [], Inconclusive: true);
-
-    private static string Policy(string find, string replace)
-    {
-        var yaml = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "examples", "haz-fast", "v1.1.0.yaml")).Replace(find, replace, StringComparison.Ordinal);
-        Assert.Contains(replace, yaml, StringComparison.Ordinal);
-        return yaml;
-    }
-
-    private static async Task ApproveAndDeployGreen(CoordinatorHarness coordinator, Guid id, string yaml)
-    {
-        await coordinator.Publish(coordinator.Approvals.Approve(Unsigned(id) with
-        {
-            PolicyYaml = yaml,
-            PolicySha256 = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(yaml))),
-        }));
-        await coordinator.Publish(new ImageBuilt(id, coordinator.Now, Target, Quarantine, 1, [], TimeSpan.Zero));
-        await coordinator.Publish(new ImageScanned(id, coordinator.Now, Target, Quarantine, true, []));
-        await coordinator.Publish(new ImagePublished(id, coordinator.Now, Target, Release, "1.1.0", "sig"));
-        await coordinator.Publish(new GreenReady(id, coordinator.Now, Target, Release, Color.Green, "http://preview", 1, TimeSpan.Zero));
-        await coordinator.InState(id, m => m.Analyzing);
-    }
 }
