@@ -34,7 +34,8 @@ public sealed class AgencyMetricsTests(RealServers servers) : IAsyncLifetime
         var hub = await TelemetryHub(new Dictionary<string, int> { [breaching] = 140, [calm] = 40 });
         var prometheus = await servers.Prometheus();
         await bed.Register(prometheus, hub.Urls.First());
-        await Eventually.Holds(async () => await GateTestBed.Answers(prometheus.BaseAddress, $"bpdp_case_backlog{{environment=\"{calm}\"}}"), "Prometheus has scraped the hub", TimeSpan.FromSeconds(30));
+        await Eventually.Holds(async () => await GateTestBed.Answers(prometheus.BaseAddress, $"bpdp_case_backlog{{environment=\"{calm}\"}}"),
+            "Prometheus has scraped the hub", TimeSpan.FromSeconds(30));
         var gate = await StartGate(prometheus.BaseAddress);
         var yaml = Policy("1.1.0", $$$"""
               metrics:
