@@ -89,8 +89,9 @@ public static partial class PolicyValidator
         for (var i = 0; i < module.Deploy.Metrics.Count; i++)
         {
             var metric = module.Deploy.Metrics[i];
-            var host = metric.Url is null ? null : Uri.TryCreate(PlaceholderPattern().Replace(metric.Url, "x"), UriKind.Absolute, out var url) ? url.Host : "";
-            if (host is not null && !allowedHosts.Contains(host, StringComparer.OrdinalIgnoreCase))
+            Uri? url = null;
+            var host = metric.Url is null ? null : Uri.TryCreate(PlaceholderPattern().Replace(metric.Url, "x"), UriKind.Absolute, out url) ? url.Host : "";
+            if (host is not null && !allowedHosts.Contains(host, StringComparer.OrdinalIgnoreCase) && !allowedHosts.Contains(url?.Authority ?? "", StringComparer.OrdinalIgnoreCase))
             {
                 problems.Add(new PolicyError(metric.Position.Line, metric.Position.Column, $"deploy.metrics[{i}].url",
                     $"Metric '{metric.Name}' reads {host}, which is not an allowed metric host (KpiGate:WebMetricHosts: {(allowedHosts.Count == 0 ? "none" : string.Join(", ", allowedHosts))})."));

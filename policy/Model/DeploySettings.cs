@@ -13,6 +13,9 @@ public sealed record DeploySettings(
     /// <summary><c>deploy.metrics</c>: the agency's own KPIs, judged beside the built-in error rate and p95.</summary>
     public IReadOnlyList<MetricDefinition> Metrics { get; init; } = [];
 
+    /// <summary><c>deploy.postPromotionSmokeTrafficPerSecond</c>: smoke requests a second to the live service during the soak (default none: users call it).</summary>
+    public double PostPromotionSmokeTrafficPerSecond { get; init; }
+
     /// <summary><c>deploy.promotion</c>: <c>manual</c> waits, after a passed pre-promotion gate, for an operator's <c>bpdp promote</c>.</summary>
     public bool ManualPromotion { get; init; }
 }

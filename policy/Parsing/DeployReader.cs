@@ -14,7 +14,7 @@ internal static class DeployReader
             return defaults;
         }
 
-        reader.RejectUnknownKeys(map, "deploy", "replicas", "kpis", "analysis", "soak", "smokeTrafficPerSecond", "metrics", "promotion");
+        reader.RejectUnknownKeys(map, "deploy", "replicas", "kpis", "analysis", "soak", "smokeTrafficPerSecond", "postPromotionSmokeTrafficPerSecond", "metrics", "promotion");
         var kpis = reader.Child(map, "kpis") is { } k && reader.Mapping(k, "deploy.kpis") is { } kpiMap ? Kpis(reader, kpiMap) : defaults.Kpis;
         var analysis = reader.Child(map, "analysis") is { } a && reader.Mapping(a, "deploy.analysis") is { } analysisMap ? Analysis(reader, analysisMap) : defaults.Analysis;
         return new DeploySettings(
@@ -26,6 +26,7 @@ internal static class DeployReader
         {
             Metrics = reader.Child(map, "metrics") is { } metrics ? MetricsReader.Read(reader, metrics) : [],
             ManualPromotion = Choice(reader, map, "promotion", "deploy", "auto", "manual") == "manual",
+            PostPromotionSmokeTrafficPerSecond = reader.Number(map, "postPromotionSmokeTrafficPerSecond", "deploy", 0, 0, 1000),
         };
     }
 

@@ -92,6 +92,17 @@ internal static partial class MetricsReader
         var failureLimit = reader.Child(map, "failureLimit") is null ? (int?)null : reader.Integer(map, "failureLimit", at, 0, 0, 1000);
         var phases = Phases(reader, map, at);
         var dryRun = reader.Boolean(reader.Child(map, "dryRun"), $"{at}.dryRun") ?? false;
+        if (condition is not null && BaselineWord().IsMatch(condition) && phases.Contains(AnalysisPhase.PostPromotion))
+        {
+            reader.Error(reader.Child(map, "phases") ?? conditionNode!, $"{at}.phases",
+                $"Metric '{name}' compares with baseline, the other color's value, which only serves before the cutover: after it the old color gets no traffic. Set phases: [pre].");
+        }
+
+        if (query is not null && OutsideStrings(query) is { } bare)
+        {
+            reader.Error(map.Children[new YamlScalarNode("query")], $"{at}.query",
+                $"The placeholder {bare} in {at}.query must be inside a double-quoted PromQL string, e.g. version=\"{{{{version}}}}\": only there is its value escaped.");
+        }
         return name is null || provider is null || condition is null || conditionNode is null
             ? null
             : new MetricDefinition(name, provider.Value, query, url, jsonPath, condition, NodeReader.Position(conditionNode), failureLimit, phases, dryRun, NodeReader.Position(map));
@@ -176,6 +187,33 @@ internal static partial class MetricsReader
         return [.. phases.Distinct()];
     }
 
+    /// <summary>The first placeholder of a PromQL query that is not inside a double-quoted string, if any.</summary>
+    private static string? OutsideStrings(string query)
+    {
+        foreach (Match placeholder in Placeholder().Matches(query))
+        {
+            var quotes = 0;
+            for (var i = 0; i < placeholder.Index; i++)
+            {
+                if (query[i] == '\\')
+                {
+                    i++;
+                }
+                else if (query[i] == '"')
+                {
+                    quotes++;
+                }
+            }
+
+            if (quotes % 2 == 0)
+            {
+                return placeholder.Value;
+            }
+        }
+
+        return null;
+    }
+
     private static MetricProvider? Unknown(NodeReader reader, YamlNode node, string path, string message)
     {
         reader.Error(node, path, message);
@@ -187,4 +225,7 @@ internal static partial class MetricsReader
 
     [GeneratedRegex(@"\{\{\s*([A-Za-z]*)\s*\}\}")]
     private static partial Regex Placeholder();
+
+    [GeneratedRegex(@"\bbaseline\b")]
+    private static partial Regex BaselineWord();
 }

@@ -36,6 +36,8 @@ public sealed class RunningAnalyses
 
     public int Count => running.Count;
 
+    public bool IsRunning(Guid deploymentId, AnalysisPhase phase) => running.ContainsKey((deploymentId, phase));
+
     internal sealed record Entry(CancellationTokenSource Cancellation)
     {
         public string? StoppedBecause { get; private set; }

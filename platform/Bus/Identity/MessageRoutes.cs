@@ -48,8 +48,7 @@ public static class MessageRoutes
         [BusIdentity.Rollout] = [typeof(DeployGreen), typeof(CutOverTraffic), typeof(RollBackDeployment), typeof(FinalizeDeployment)],
         [BusIdentity.KpiGate] =
         [
-            typeof(ArtifactApproved), typeof(GreenReady), typeof(TrafficCutOver), typeof(AbortDeployment), typeof(DeploymentRolledBack), typeof(DeploymentFailed),
-            typeof(DeploymentCompleted),
+            typeof(ArtifactApproved), typeof(GreenReady), typeof(TrafficCutOver), typeof(DeploymentRolledBack), typeof(DeploymentFailed), typeof(DeploymentCompleted),
         ],
         [BusIdentity.Coordinator] =
         [

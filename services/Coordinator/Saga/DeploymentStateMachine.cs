@@ -182,6 +182,8 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
 
         // A paused deployment waits for a person: a promotion goes on from where it stopped, an abort rolls back, the deadline rolls back too.
         During(Paused,
+            // A verdict may overtake the cutover it judges: the deployment paused after the post-promotion gate still learns that traffic moved.
+            When(TrafficCutOver).Then(c => c.Saga.TrafficMoved = true),
             When(PromoteRequested, c => Authorized(c) && !c.Saga.TrafficMoved).Then(c => c.Saga.PromotedBy = Operator(c))
                 .Publish(c => new CutOverTraffic(c.Saga.CorrelationId, Now, c.Saga.Target!, c.Saga.NewColor ?? Color.Green), Once).TransitionTo(CuttingOver),
             When(PromoteRequested, c => Authorized(c) && c.Saga.TrafficMoved).Then(c => c.Saga.PromotedBy = Operator(c)).ThenAsync(Finalize).TransitionTo(Live));

@@ -4,12 +4,14 @@ using MassTransit;
 
 namespace Bpdp.KpiGate.Consumers;
 
-/// <summary>Stops a deployment's runs when it is aborted or has ended: nobody waits for that verdict any more.</summary>
+/// <summary>
+/// Stops a deployment's runs when the Coordinator has ended it: nobody waits for that verdict any more. An abort is not
+/// acted on here — only the Coordinator verifies an operator's signature; the rollback it orders ends the deployment.
+/// A stop that arrives before the run was opened keeps it from ever being measured.
+/// </summary>
 public sealed class AnalysisStopConsumer(IAnalysisStore store, RunningAnalyses running) :
-    IConsumer<AbortDeployment>, IConsumer<DeploymentRolledBack>, IConsumer<DeploymentFailed>, IConsumer<DeploymentCompleted>
+    IConsumer<DeploymentRolledBack>, IConsumer<DeploymentFailed>, IConsumer<DeploymentCompleted>
 {
-    public Task Consume(ConsumeContext<AbortDeployment> context) => Stop(context, context.Message.DeploymentId, $"aborted by {context.Message.RequestedBy}");
-
     public Task Consume(ConsumeContext<DeploymentRolledBack> context) => Stop(context, context.Message.DeploymentId, "the deployment was rolled back");
 
     public Task Consume(ConsumeContext<DeploymentFailed> context) => Stop(context, context.Message.DeploymentId, $"the deployment failed in {context.Message.Stage}");

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
 using Bpdp.Contracts;
@@ -41,11 +40,15 @@ public sealed class AnalysisDriver(IAnalysisStore store, HeldAnalysis analysis, 
                 {
                     foreach (var run in await store.Claim(owner, time.GetUtcNow(), lease, room, stoppingToken))
                     {
-                        driving.Add(Drive(run, stoppingToken));
+                        // Its lease lapsed while this replica still measures it (a long pause): the claim only renewed it.
+                        if (!running.IsRunning(run.Request.DeploymentId, run.Request.Phase))
+                        {
+                            driving.Add(Drive(run, stoppingToken));
+                        }
                     }
                 }
             }
-            catch (DbException error)
+            catch (Exception error) when (error is not OperationCanceledException)
             {
                 logger.LogWarning("The analysis store could not be read ({Error}); trying again in {Poll} ms", error.Message, options.Value.PollMilliseconds);
             }
@@ -69,7 +72,8 @@ public sealed class AnalysisDriver(IAnalysisStore store, HeldAnalysis analysis, 
         try
         {
             var approval = await store.Approval(request.DeploymentId, stopping);
-            var verdict = approval is null ? await WithoutApproval(run, stopping)
+            var verdict = run.Claims > MaxClaims ? GaveUp(run)
+                : approval is null ? await WithoutApproval(run, stopping)
                 : Mismatch(approval, request) is { } mismatch ? await Refuse(request, mismatch, stopping)
                 : await Measure(run, approval, stopping);
             if (verdict is not null)
@@ -82,14 +86,33 @@ public sealed class AnalysisDriver(IAnalysisStore store, HeldAnalysis analysis, 
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             // Shutting down: give the run back at once, so another replica resumes it without waiting for the lease to lapse.
-            await store.Release(request.DeploymentId, request.Phase, owner, time.GetUtcNow(), CancellationToken.None);
+            await Release(request, time.GetUtcNow());
         }
-        catch (Exception error) when (error is DbException or HttpRequestException or MassTransitException or TimeoutException)
+        catch (Exception error)
         {
-            logger.LogWarning("Deployment {DeploymentId}: {Phase} analysis interrupted ({Error}); it resumes from its kept measurements", request.DeploymentId, request.Phase, error.Message);
-            await store.Release(request.DeploymentId, request.Phase, owner, time.GetUtcNow() + TimeSpan.FromMilliseconds(options.Value.PollMilliseconds), CancellationToken.None);
+            logger.LogWarning(error, "Deployment {DeploymentId}: {Phase} analysis interrupted ({Error}); it resumes from its kept measurements (claim {Claims} of at most {Max})",
+                request.DeploymentId, request.Phase, error.Message, run.Claims, MaxClaims);
+            await Release(request, time.GetUtcNow() + TimeSpan.FromSeconds(options.Value.LeaseSeconds));
         }
     }
+
+    private async Task Release(AnalysisRequest request, DateTimeOffset nextAt)
+    {
+        try
+        {
+            await store.Release(request.DeploymentId, request.Phase, owner, nextAt, CancellationToken.None);
+        }
+        catch (Exception error)
+        {
+            logger.LogWarning("Deployment {DeploymentId}: its {Phase} analysis could not be handed back ({Error}); its lease lapses instead", request.DeploymentId, request.Phase, error.Message);
+        }
+    }
+
+    /// <summary>A run that keeps failing (a store or broker that breaks every round, a kept record that cannot be read) ends rather than being claimed forever.</summary>
+    private const int MaxClaims = 20;
+
+    private KpiFailed GaveUp(HeldRun run) => new(run.Request.DeploymentId, time.GetUtcNow(), run.Request.Target, run.Request.Phase,
+        $"the analysis was interrupted {run.Claims - 1} times and is given up; the KpiGate's log says why each time", run.Measurements);
 
     private async Task<IPipelineMessage?> Measure(HeldRun run, ApprovedPolicy approval, CancellationToken stopping)
     {

@@ -10,6 +10,12 @@ namespace Bpdp.KpiGate.Runs;
 /// </summary>
 public sealed record AnalysisPlan(DeploySettings Deploy, IReadOnlyList<MetricSpec> Metrics, int Count)
 {
+    /// <summary>
+    /// Smoke requests a second during this gate: the policy's <c>smokeTrafficPerSecond</c> before the cutover; after it, where real
+    /// users call the service, only what <c>postPromotionSmokeTrafficPerSecond</c> asks for (a service with few users).
+    /// </summary>
+    public double SmokePerSecond { get; init; }
+
     public static AnalysisPlan For(PolicyModule module, AnalysisRequest request, KpiGateOptions options)
     {
         ArgumentNullException.ThrowIfNull(module);
@@ -30,6 +36,9 @@ public sealed record AnalysisPlan(DeploySettings Deploy, IReadOnlyList<MetricSpe
         }
 
         var custom = deploy.Metrics.Where(m => m.Phases.Contains(request.Phase)).Select(MetricSpec.From);
-        return new AnalysisPlan(deploy with { Kpis = kpis }, [.. MetricSpec.From(kpis), .. custom], count);
+        return new AnalysisPlan(deploy with { Kpis = kpis }, [.. MetricSpec.From(kpis), .. custom], count)
+        {
+            SmokePerSecond = request.Phase == AnalysisPhase.PrePromotion ? deploy.SmokeTrafficPerSecond : deploy.PostPromotionSmokeTrafficPerSecond,
+        };
     }
 }

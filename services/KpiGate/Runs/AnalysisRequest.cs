@@ -7,7 +7,4 @@ public sealed record AnalysisRequest(Guid DeploymentId, AnalysisPhase Phase, Dep
 {
     /// <summary>Agency, environment and policy: a newer deployment's analysis here supersedes an older one's.</summary>
     public string Place => $"{Target.Agency}/{Target.Environment}/{Target.PolicyName}";
-
-    /// <summary>Only the pre-promotion gate sends smoke traffic: after the cutover real users call the service.</summary>
-    public bool Smoke => Phase == AnalysisPhase.PrePromotion;
 }

@@ -41,40 +41,32 @@ public sealed class HeldAnalysis(IKpiSource source, IAnalysisStore store, IHttpC
 
         var endpoint = Endpoints.Base(request.Endpoint);
         var http = clients.CreateClient(nameof(HeldAnalysis));
-        using var smokeStop = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        // The lease is renewed beside the run, whatever it is doing (waiting for Prometheus's first data, a slow round): losing it stops the run.
+        using var held = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        LeaseState? lostLease = null;
+        var keeper = KeepLease(request, owner, lease, held, state => lostLease = state);
         var traffic = new SmokeTraffic(http, time);
-        var smoking = request.Smoke && options.Value.SmokeTraffic ? traffic.Run(endpoint, module, plan.Deploy.SmokeTrafficPerSecond, smokeStop.Token) : Task.CompletedTask;
+        var smoking = plan.SmokePerSecond > 0 && options.Value.SmokeTraffic ? traffic.Run(endpoint, module, plan.SmokePerSecond, held.Token) : Task.CompletedTask;
         try
         {
             var target = new AnalysisTarget(request.Target.PolicyName, request.Target.PolicyVersion, request.Color.ToString().ToLowerInvariant(), endpoint, interval);
-            var session = await source.Open(target, stop);
+            var session = await source.Open(target, held.Token);
             var custom = new CustomMetricReader(clients.CreateClient(WebMetricsClient), options.Value.PrometheusUrl is { } prometheus ? Endpoints.Base(prometheus.ToString()) : null,
                 options.Value.WebMetricHosts);
-            var renewed = time.GetUtcNow();
             while (true)
             {
                 var due = Max(run.StartedAt + (interval * (round + 1)), measurements.Count > 0 ? measurements[^1].MeasuredAt + (interval / 2) : time.GetUtcNow());
-                while (time.GetUtcNow() < due)
+                if (due > time.GetUtcNow())
                 {
-                    await Task.Delay(Min(due - time.GetUtcNow(), lease / 3), time, stop);
-                    if (time.GetUtcNow() - renewed >= lease / 3)
-                    {
-                        if (await store.Renew(request.DeploymentId, request.Phase, owner, time.GetUtcNow(), lease, stop) is { Held: false } lost)
-                        {
-                            return Lost(request, lost);
-                        }
-
-                        renewed = time.GetUtcNow();
-                    }
+                    await Task.Delay(due - time.GetUtcNow(), time, held.Token);
                 }
 
-                var taken = await Measure(plan, request, custom, await session.Read(stop), stop);
-                if (await store.Append(request.DeploymentId, request.Phase, owner, round, taken, stop) is { Held: false } gone)
+                var taken = await Measure(plan, request, custom, await session.Read(held.Token), held.Token);
+                if (await store.Append(request.DeploymentId, request.Phase, owner, round, taken, held.Token) is { Held: false } gone)
                 {
                     return Lost(request, gone);
                 }
 
-                renewed = time.GetUtcNow();
                 round++;
                 measurements.AddRange(taken);
                 foreach (var m in taken)
@@ -92,10 +84,49 @@ public sealed class HeldAnalysis(IKpiSource source, IAnalysisStore store, IHttpC
                 }
             }
         }
+        catch (OperationCanceledException) when (lostLease is { } lost && !stop.IsCancellationRequested)
+        {
+            return Lost(request, lost);
+        }
         finally
         {
-            await smokeStop.CancelAsync();
+            await held.CancelAsync();
+            await keeper;
             await smoking;
+        }
+    }
+
+    /// <summary>Renews the run's lease every third of it until the run ends; a renewal that finds the run stopped or taken cancels <paramref name="held"/>.</summary>
+    private async Task KeepLease(AnalysisRequest request, string owner, TimeSpan lease, CancellationTokenSource held, Action<LeaseState> lost)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(lease / 3, time, held.Token);
+                LeaseState state;
+                try
+                {
+                    state = await store.Renew(request.DeploymentId, request.Phase, owner, time.GetUtcNow(), lease, held.Token);
+                }
+                catch (System.Data.Common.DbException error)
+                {
+                    // One failed renewal is a blip; the lease only lapses if the store stays out of reach.
+                    logger.LogWarning("Deployment {DeploymentId}: the lease of its {Phase} analysis could not be renewed ({Error}); trying again", request.DeploymentId, request.Phase, error.Message);
+                    continue;
+                }
+
+                if (!state.Held)
+                {
+                    lost(state);
+                    await held.CancelAsync();
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The run ended: nothing left to keep.
         }
     }
 
@@ -150,5 +181,4 @@ public sealed class HeldAnalysis(IKpiSource source, IAnalysisStore store, IHttpC
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }

@@ -144,7 +144,19 @@ public sealed class SqlAnalysisStore(DbDataSource dataSource, string tablePrefix
     {
         await using var command = Command($"UPDATE {Runs} SET status = '{Stopped}', stopped_because = @why WHERE deployment_id = @id AND status = '{Running}'",
             ("why", why), ("id", Id(deploymentId)));
-        return await command.ExecuteNonQueryAsync(cancel);
+        var stopped = await command.ExecuteNonQueryAsync(cancel);
+        // A stop can overtake the request it ends (both are at-least-once): a stopped row of each phase keeps a late request from opening a run.
+        foreach (var phase in Enum.GetValues<AnalysisPhase>())
+        {
+            await using var tombstone = Command($"""
+                INSERT INTO {Runs} (deployment_id, phase, place, request, status, stopped_because, started_at, next_round_at, claims)
+                VALUES (@id, @phase, '', @nothing, '{Stopped}', @why, @now, @now, 0)
+                ON CONFLICT (deployment_id, phase) DO NOTHING
+                """, ("id", Id(deploymentId)), ("phase", phase.ToString()), ("nothing", "{}"), ("why", why), ("now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+            await tombstone.ExecuteNonQueryAsync(cancel);
+        }
+
+        return stopped;
     }
 
     public async Task<IReadOnlyList<KpiMeasurement>> Measurements(Guid deploymentId, AnalysisPhase phase, CancellationToken cancel)

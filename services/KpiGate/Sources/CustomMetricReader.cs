@@ -9,12 +9,13 @@ namespace Bpdp.KpiGate.Sources;
 
 /// <summary>
 /// Reads an agency-defined metric once: a <c>prometheus</c> metric as an instant query of <c>KpiGate:PrometheusUrl</c>, a
-/// <c>web</c> metric as a GET of its URL — only on a host of <c>KpiGate:WebMetricHosts</c>, no redirects, an answer of at
-/// most 64 KiB — and the number its JSONPath selects. Every failure is a reading with an error, judged by the analysis.
+/// <c>web</c> metric as a GET of its URL — only on a host (any port) or <c>host:port</c> of <c>KpiGate:WebMetricHosts</c>, no
+/// redirects, an answer of at most 64 KiB within 10 s — and the number its JSONPath selects. Every failure is a reading with an error, judged by the analysis.
 /// </summary>
 public sealed class CustomMetricReader(HttpClient http, Uri? prometheus, IReadOnlyCollection<string> webHosts)
 {
     private const int MaxWebAnswerBytes = 64 * 1024;
+    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(10);
 
     public Task<MetricReading> Read(MetricDefinition metric, MetricPlaceholders values, CancellationToken cancel)
     {
@@ -35,15 +36,18 @@ public sealed class CustomMetricReader(HttpClient http, Uri? prometheus, IReadOn
             return MetricReading.Failed($"metric {metric.Name}: {metric.Url} is not an http(s) URL");
         }
 
-        if (!webHosts.Contains(url.Host, StringComparer.OrdinalIgnoreCase))
+        if (!webHosts.Contains(url.Host, StringComparer.OrdinalIgnoreCase) && !webHosts.Contains(url.Authority, StringComparer.OrdinalIgnoreCase))
         {
             return MetricReading.Failed($"metric {metric.Name}: {url.Host} is not an allowed metric host (KpiGate:WebMetricHosts)");
         }
 
+        // The client's timeout ends at the headers: a host that sends its answer slowly is cut off here too.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        deadline.CancelAfter(AnswerTimeout);
         try
         {
-            using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancel);
-            var body = System.Text.Encoding.UTF8.GetString(await BoundedBody.Read(response, MaxWebAnswerBytes, $"the answer of {url.Host}", "", cancel));
+            using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            var body = System.Text.Encoding.UTF8.GetString(await BoundedBody.Read(response, MaxWebAnswerBytes, $"the answer of {url.Host}", "", deadline.Token));
             if (!response.IsSuccessStatusCode)
             {
                 return MetricReading.Failed($"metric {metric.Name}: {url.Host} answered {(int)response.StatusCode}");

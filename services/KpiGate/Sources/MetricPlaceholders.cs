@@ -3,10 +3,11 @@ using Bpdp.Contracts;
 namespace Bpdp.KpiGate.Sources;
 
 /// <summary>
-/// The values of a metric's placeholders for one measurement, escaped for where they land: inside a PromQL string
-/// (backslash, quote and line breaks escaped) or in a URL (percent-encoded), so no value can change the query's meaning.
+/// The values of a metric's placeholders for one measurement, escaped for where they land: inside a double-quoted PromQL
+/// string (backslash, quote and line breaks escaped; the validator refuses a placeholder outside one) or in a URL
+/// (percent-encoded), so no value can change the query's meaning. <c>{{ version }}</c> is <c>{{version}}</c>.
 /// </summary>
-public sealed record MetricPlaceholders(string Policy, string Version, string Color, string Agency, string Environment)
+public sealed partial record MetricPlaceholders(string Policy, string Version, string Color, string Agency, string Environment)
 {
     public static MetricPlaceholders For(DeploymentTarget target, Color color)
     {
@@ -21,14 +22,20 @@ public sealed record MetricPlaceholders(string Policy, string Version, string Co
     private string Fill(string text, Func<string, string> escape)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return text.Replace("{{policy}}", escape(Policy), StringComparison.Ordinal)
-            .Replace("{{version}}", escape(Version), StringComparison.Ordinal)
-            .Replace("{{color}}", escape(Color), StringComparison.Ordinal)
-            .Replace("{{agency}}", escape(Agency), StringComparison.Ordinal)
-            .Replace("{{environment}}", escape(Environment), StringComparison.Ordinal);
+        return Placeholder().Replace(text, match => match.Groups[1].Value switch
+        {
+            "policy" => escape(Policy),
+            "version" => escape(Version),
+            "color" => escape(Color),
+            "agency" => escape(Agency),
+            "environment" => escape(Environment),
+            _ => match.Value,
+        });
     }
 
     private static string PromQlString(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)
-        .Replace("\n", "\\n", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal)
-        .Replace("`", "\\`", StringComparison.Ordinal);
+        .Replace("\n", "\\n", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\{\{\s*([A-Za-z]*)\s*\}\}")]
+    private static partial System.Text.RegularExpressions.Regex Placeholder();
 }

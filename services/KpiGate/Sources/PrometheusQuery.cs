@@ -23,13 +23,16 @@ public static class PrometheusQuery
             }
 
             using var document = JsonDocument.Parse(body);
-            var result = document.RootElement.GetProperty("data").GetProperty("result");
-            if (result.GetArrayLength() == 0)
+            var data = document.RootElement.GetProperty("data");
+            var result = data.GetProperty("result");
+            // A scalar (e.g. scalar(…) or a number) is [time, "value"]; a vector is a list of series, each with its value.
+            var isScalar = data.TryGetProperty("resultType", out var type) && type.GetString() == "scalar";
+            if (!isScalar && result.GetArrayLength() == 0)
             {
                 return new MetricReading(null);
             }
 
-            var text = result[0].GetProperty("value")[1].GetString();
+            var text = isScalar ? result[1].GetString() : result[0].GetProperty("value")[1].GetString();
             return new MetricReading(double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : double.NaN);
         }
         catch (Exception error) when (error is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException or InvalidDataException

@@ -70,6 +70,8 @@ public sealed class CustomMetricTests
     [InlineData("- name: x\n  provider: web\n  url: http://h/x\n  successCondition: result < 1.0\n", "deploy.metrics[0].jsonPath", "is missing")]
     [InlineData("- name: x\n  provider: prometheus\n  query: up\n  url: http://h/\n  successCondition: result < 1.0\n", "deploy.metrics[0].url", "not read by this provider")]
     [InlineData("- name: x\n  provider: prometheus\n  query: up\n  successCondition: result < 1.0\n  phases: [during]\n", "deploy.metrics[0].phases", "each phase is pre or post")]
+    [InlineData("- name: x\n  provider: prometheus\n  query: up{v={{version}}}\n  successCondition: result < 1.0\n", "deploy.metrics[0].query", "must be inside a double-quoted PromQL string")]
+    [InlineData("- name: x\n  provider: prometheus\n  query: up\n  successCondition: result < baseline\n", "deploy.metrics[0].phases", "Set phases: [pre]")]
     public void A_malformed_metric_is_an_error_naming_its_field(string metric, string path, string message)
     {
         var indented = string.Concat(metric.Split('\n').Where(l => l.Length > 0).Select(l => "    " + l + "\n"));
@@ -94,7 +96,7 @@ public sealed class CustomMetricTests
     {
         var values = new MetricPlaceholders("p", "1.0\"} or vector(1) #", "green", "osha", "prod uction");
         Assert.Equal("up{version=\"1.0\\\"} or vector(1) #\"}", values.InPromQl("up{version=\"{{version}}\"}"));
-        Assert.Equal("http://h/k?v=1.0%22%7D%20or%20vector%281%29%20%23&e=prod%20uction", values.InUrl("http://h/k?v={{version}}&e={{environment}}"));
+        Assert.Equal("http://h/k?v=1.0%22%7D%20or%20vector%281%29%20%23&e=prod%20uction", values.InUrl("http://h/k?v={{version}}&e={{ environment }}"));
     }
 
     [Fact]
@@ -127,6 +129,7 @@ public sealed class CustomMetricTests
                   provider: prometheus
                   query: avg(latency{color="{{color}}"})
                   successCondition: result <= baseline * 1.1
+                  phases: [pre]
             """);
         var metric = MetricSpec.From(PolicyValidator.Validate(yaml).Policy!.Module.Deploy.Metrics[0]);
         Assert.Equal(MeasurementOutcome.Inconclusive, AnalysisEvaluator.Judge(new MetricReading(1.0), metric, baseline: null).Outcome);
