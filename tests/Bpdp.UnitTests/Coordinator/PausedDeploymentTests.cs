@@ -75,6 +75,23 @@ public sealed class PausedDeploymentTests
     }
 
     [Fact]
+    public async Task An_inconclusive_soak_verdict_that_overtakes_the_cutover_still_learns_that_traffic_moved_and_a_promotion_keeps_the_new_version()
+    {
+        await using var coordinator = await CoordinatorHarness.Start();
+        var id = Guid.NewGuid();
+        await DeploymentStateMachineTests.DriveTo(coordinator, id, "CuttingOver");
+        await coordinator.Publish(Inconclusive(id, coordinator.Now, AnalysisPhase.PostPromotion));
+        Assert.False((await coordinator.InState(id, m => m.Paused)).TrafficMoved);
+
+        await coordinator.Publish(new TrafficCutOver(id, coordinator.Now, Target, Color.Green, Color.Blue, TimeSpan.Zero, "http://live"));
+        await coordinator.Harness.InactivityTask;
+        await coordinator.Publish(coordinator.Promote(id));
+        await coordinator.InState(id, m => m.Live);
+        Assert.Single(coordinator.PublishedFor<CutOverTraffic>(id));
+        Assert.Single(coordinator.PublishedFor<DeploymentCompleted>(id));
+    }
+
+    [Fact]
     public async Task A_pause_nobody_ends_rolls_back_at_its_deadline_naming_what_it_waited_for()
     {
         await using var coordinator = await CoordinatorHarness.Start();
