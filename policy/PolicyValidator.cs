@@ -90,7 +90,7 @@ public static partial class PolicyValidator
         {
             var metric = module.Deploy.Metrics[i];
             Uri? url = null;
-            var host = metric.Url is null ? null : Uri.TryCreate(PlaceholderPattern().Replace(metric.Url, "x"), UriKind.Absolute, out url) ? url.Host : "";
+            var host = metric.Url is null ? null : Uri.TryCreate(MetricDefinition.Placeholder().Replace(metric.Url, "x"), UriKind.Absolute, out url) ? url.Host : "";
             if (host is not null && !allowedHosts.Contains(host, StringComparer.OrdinalIgnoreCase) && !allowedHosts.Contains(url?.Authority ?? "", StringComparer.OrdinalIgnoreCase))
             {
                 problems.Add(new PolicyError(metric.Position.Line, metric.Position.Column, $"deploy.metrics[{i}].url",
@@ -100,9 +100,6 @@ public static partial class PolicyValidator
 
         return problems;
     }
-
-    [GeneratedRegex(@"\{\{\s*[A-Za-z]*\s*\}\}")]
-    private static partial Regex PlaceholderPattern();
 
     private static CelProgramDelegate? Compile(CelEnvironment environment, PolicyRule rule, string path, IReadOnlyList<InputField> inputs, Func<EvaluationBudget> budget, List<PolicyError> errors)
     {

@@ -10,12 +10,13 @@ namespace Bpdp.Platform.Bus;
 /// </summary>
 public static class PublishOnceExtensions
 {
-    public static Task PublishOnce(this ConsumeContext context, IPipelineMessage message, PipelineStage stage, string? qualifier = null)
+    /// <param name="publisher">A consume context, or the bus itself for work driven outside a delivery (the KpiGate's runs).</param>
+    public static Task PublishOnce(this IPublishEndpoint publisher, IPipelineMessage message, PipelineStage stage, string? qualifier = null, CancellationToken cancel = default)
     {
-        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(publisher);
         ArgumentNullException.ThrowIfNull(message);
         var type = message.GetType();
         var id = MessageIds.For(message.DeploymentId, stage, type.Name, qualifier);
-        return context.Publish(message, type, sent => sent.MessageId = id);
+        return publisher.Publish(message, type, sent => sent.MessageId = id, cancel);
     }
 }

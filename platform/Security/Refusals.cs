@@ -29,17 +29,25 @@ public static class Refusals
     public static Task Refuse(this ConsumeContext context, ILogger logger, MessageRefused refusal, string? qualifier = null)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(logger);
         ArgumentNullException.ThrowIfNull(refusal);
-        logger.LogWarning("{Stage} refused {MessageType} for deployment {DeploymentId}: {Reason}: {Detail}",
-            refusal.Stage, refusal.MessageType, refusal.DeploymentId, refusal.Reason, refusal.Detail);
-        Count(refusal.Stage, refusal.Reason);
         // Dated by the refused message's envelope, so the refusal repeated on a redelivery or a retry is the same message, not a conflicting one.
         if (context.SentTime is { } sent)
         {
             refusal = refusal with { OccurredAt = new DateTimeOffset(DateTime.SpecifyKind(sent, DateTimeKind.Utc)) };
         }
 
-        return context.PublishOnce(refusal, refusal.Stage, $"{refusal.MessageType}/{refusal.Reason}{(qualifier is null ? "" : "/" + qualifier)}");
+        return Refuse((IPublishEndpoint)context, logger, refusal, qualifier);
+    }
+
+    /// <summary>Logs, counts and publishes <paramref name="refusal"/> from work that runs outside a delivery.</summary>
+    public static Task Refuse(this IPublishEndpoint publisher, ILogger logger, MessageRefused refusal, string? qualifier = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(publisher);
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentNullException.ThrowIfNull(refusal);
+        logger.LogWarning("{Stage} refused {MessageType} for deployment {DeploymentId}: {Reason}: {Detail}",
+            refusal.Stage, refusal.MessageType, refusal.DeploymentId, refusal.Reason, refusal.Detail);
+        Count(refusal.Stage, refusal.Reason);
+        return publisher.PublishOnce(refusal, refusal.Stage, $"{refusal.MessageType}/{refusal.Reason}{(qualifier is null ? "" : "/" + qualifier)}", cancel);
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Bpdp.Contracts;
 
 namespace Bpdp.Policy.Model;
@@ -18,7 +19,7 @@ public enum MetricProvider
 /// <param name="JsonPath">For <c>web</c>: where the number is in the JSON answer, e.g. <c>$.p95Seconds</c>.</param>
 /// <param name="FailureLimit">Failed measurements tolerated; null: the analysis's <c>failureLimit</c>.</param>
 /// <param name="DryRun">Measured, judged and recorded, but never decides the analysis.</param>
-public sealed record MetricDefinition(
+public sealed partial record MetricDefinition(
     string Name,
     MetricProvider Provider,
     string? Query,
@@ -35,5 +36,15 @@ public sealed record MetricDefinition(
     public static readonly IReadOnlyList<string> Placeholders = ["policy", "version", "color", "agency", "environment"];
 
     /// <summary>Whether the condition compares with the live color's value.</summary>
-    public bool UsesBaseline => System.Text.RegularExpressions.Regex.IsMatch(SuccessCondition, @"\bbaseline\b");
+    public bool UsesBaseline => ComparesWithBaseline(SuccessCondition);
+
+    /// <summary>Whether a successCondition names <c>baseline</c>.</summary>
+    public static bool ComparesWithBaseline(string condition) => BaselineWord().IsMatch(condition);
+
+    /// <summary>A placeholder as a query or URL may write it, <c>{{version}}</c> or <c>{{ version }}</c>; group 1 is its name.</summary>
+    [GeneratedRegex(@"\{\{\s*([A-Za-z]*)\s*\}\}")]
+    public static partial Regex Placeholder();
+
+    [GeneratedRegex(@"\bbaseline\b")]
+    private static partial Regex BaselineWord();
 }

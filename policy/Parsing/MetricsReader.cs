@@ -77,7 +77,7 @@ internal static partial class MetricsReader
         var query = Source(reader, map, "query", at, provider is null ? null : provider == MetricProvider.Prometheus, "a PromQL query");
         var url = Source(reader, map, "url", at, provider is null ? null : provider == MetricProvider.Web, "the http(s) URL that answers JSON");
         var jsonPath = Source(reader, map, "jsonPath", at, provider is null ? null : provider == MetricProvider.Web, "where the number is in the answer, e.g. $.p95Seconds");
-        if (url is not null && (!Uri.TryCreate(Placeholder().Replace(url, "x"), UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https")))
+        if (url is not null && (!Uri.TryCreate(MetricDefinition.Placeholder().Replace(url, "x"), UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https")))
         {
             reader.Error(map.Children[new YamlScalarNode("url")], $"{at}.url", $"{at}.url must be an absolute http or https URL, e.g. http://telemetry.example/kpi?version={{{{version}}}}.");
         }
@@ -92,7 +92,7 @@ internal static partial class MetricsReader
         var failureLimit = reader.Child(map, "failureLimit") is null ? (int?)null : reader.Integer(map, "failureLimit", at, 0, 0, 1000);
         var phases = Phases(reader, map, at);
         var dryRun = reader.Boolean(reader.Child(map, "dryRun"), $"{at}.dryRun") ?? false;
-        if (condition is not null && BaselineWord().IsMatch(condition) && phases.Contains(AnalysisPhase.PostPromotion))
+        if (condition is not null && MetricDefinition.ComparesWithBaseline(condition) && phases.Contains(AnalysisPhase.PostPromotion))
         {
             reader.Error(reader.Child(map, "phases") ?? conditionNode!, $"{at}.phases",
                 $"Metric '{name}' compares with baseline, the other color's value, which only serves before the cutover: after it the old color gets no traffic. Set phases: [pre].");
@@ -141,7 +141,7 @@ internal static partial class MetricsReader
             reader.Error(node, $"{at}.{key}", $"{at}.{key} is {text.Length} characters; the limit is {MaxQueryLength}.");
         }
 
-        foreach (Match placeholder in Placeholder().Matches(text))
+        foreach (Match placeholder in MetricDefinition.Placeholder().Matches(text))
         {
             if (!MetricDefinition.Placeholders.Contains(placeholder.Groups[1].Value, StringComparer.Ordinal))
             {
@@ -190,7 +190,7 @@ internal static partial class MetricsReader
     /// <summary>The first placeholder of a PromQL query that is not inside a double-quoted string, if any.</summary>
     private static string? OutsideStrings(string query)
     {
-        foreach (Match placeholder in Placeholder().Matches(query))
+        foreach (Match placeholder in MetricDefinition.Placeholder().Matches(query))
         {
             var quotes = 0;
             for (var i = 0; i < placeholder.Index; i++)
@@ -223,9 +223,5 @@ internal static partial class MetricsReader
     [GeneratedRegex(@"\A[a-z][a-z0-9-]{0,62}\z")]
     private static partial Regex Name();
 
-    [GeneratedRegex(@"\{\{\s*([A-Za-z]*)\s*\}\}")]
-    private static partial Regex Placeholder();
 
-    [GeneratedRegex(@"\bbaseline\b")]
-    private static partial Regex BaselineWord();
 }

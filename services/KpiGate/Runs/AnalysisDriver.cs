@@ -78,9 +78,8 @@ public sealed class AnalysisDriver(IAnalysisStore store, HeldAnalysis analysis, 
                 : await Measure(run, approval, stopping);
             if (verdict is not null)
             {
-                var type = verdict.GetType();
-                await bus.Publish(verdict, type, sent => sent.MessageId = MessageIds.For(request.DeploymentId, PipelineStage.KpiGate, type.Name, request.Phase.ToString()), stopping);
-                await store.Finish(request.DeploymentId, request.Phase, owner, type.Name, CancellationToken.None);
+                await bus.PublishOnce(verdict, PipelineStage.KpiGate, request.Phase.ToString(), stopping);
+                await store.Finish(request.DeploymentId, request.Phase, owner, verdict.GetType().Name, CancellationToken.None);
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -160,10 +159,7 @@ public sealed class AnalysisDriver(IAnalysisStore store, HeldAnalysis analysis, 
     private async Task<IPipelineMessage?> Refuse(AnalysisRequest request, string detail, CancellationToken stopping)
     {
         var type = request.Phase == AnalysisPhase.PrePromotion ? nameof(GreenReady) : nameof(TrafficCutOver);
-        logger.LogWarning("KpiGate refused {MessageType} for deployment {DeploymentId}: {Reason}: {Detail}", type, request.DeploymentId, RefusalReason.TargetMismatch, detail);
-        Refusals.Count(PipelineStage.KpiGate, RefusalReason.TargetMismatch);
-        await bus.Publish(new MessageRefused(request.DeploymentId, time.GetUtcNow(), PipelineStage.KpiGate, type, RefusalReason.TargetMismatch, detail),
-            sent => sent.MessageId = MessageIds.For(request.DeploymentId, PipelineStage.KpiGate, nameof(MessageRefused), $"{type}/{RefusalReason.TargetMismatch}"), stopping);
+        await bus.Refuse(logger, new MessageRefused(request.DeploymentId, time.GetUtcNow(), PipelineStage.KpiGate, type, RefusalReason.TargetMismatch, detail), cancel: stopping);
         await store.Finish(request.DeploymentId, request.Phase, owner, nameof(MessageRefused), CancellationToken.None);
         return null;
     }

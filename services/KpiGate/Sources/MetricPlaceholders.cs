@@ -1,4 +1,5 @@
 using Bpdp.Contracts;
+using Bpdp.Policy.Model;
 
 namespace Bpdp.KpiGate.Sources;
 
@@ -7,7 +8,7 @@ namespace Bpdp.KpiGate.Sources;
 /// string (backslash, quote and line breaks escaped; the validator refuses a placeholder outside one) or in a URL
 /// (percent-encoded), so no value can change the query's meaning. <c>{{ version }}</c> is <c>{{version}}</c>.
 /// </summary>
-public sealed partial record MetricPlaceholders(string Policy, string Version, string Color, string Agency, string Environment)
+public sealed record MetricPlaceholders(string Policy, string Version, string Color, string Agency, string Environment)
 {
     public static MetricPlaceholders For(DeploymentTarget target, Color color)
     {
@@ -22,7 +23,7 @@ public sealed partial record MetricPlaceholders(string Policy, string Version, s
     private string Fill(string text, Func<string, string> escape)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return Placeholder().Replace(text, match => match.Groups[1].Value switch
+        return MetricDefinition.Placeholder().Replace(text, match => match.Groups[1].Value switch
         {
             "policy" => escape(Policy),
             "version" => escape(Version),
@@ -35,7 +36,4 @@ public sealed partial record MetricPlaceholders(string Policy, string Version, s
 
     private static string PromQlString(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)
         .Replace("\n", "\\n", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal);
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"\{\{\s*([A-Za-z]*)\s*\}\}")]
-    private static partial System.Text.RegularExpressions.Regex Placeholder();
 }
