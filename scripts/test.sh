@@ -15,4 +15,6 @@ BPDP_EXECUTOR_BINARY=$(scripts/publish-executor.sh)
 BPDP_BASE_IMAGE_LAYOUT=$(scripts/build-base-image.sh)
 export BPDP_EXECUTOR_BINARY BPDP_BASE_IMAGE_LAYOUT
 scripts/validate-deploy.sh
+# The outside publisher of the plain-JSON tests: Node.js with amqplib, from the lock file.
+(cd tests/node-publisher && npm ci --no-audit --no-fund --silent)
 dotnet test BPDP.sln -c Release --no-build --logger "console;verbosity=minimal"

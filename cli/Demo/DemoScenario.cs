@@ -92,7 +92,7 @@ public sealed class DemoScenario(string workdir, string examples, TextWriter pro
         }
 
         // The ledger has caught up when it holds as many entries as messages were published; then the chain is checked end to end.
-        var ledger = SqliteLedger.Open(Path.Combine(workdir, "ledger.db"));
+        using var ledger = SqliteLedger.Open(Path.Combine(workdir, "ledger.db"));
         var published = recorder.Count;
         var waited = Stopwatch.StartNew();
         while ((await ledger.Tail(cancel)).Sequence < published && waited.Elapsed < TimeSpan.FromSeconds(15))

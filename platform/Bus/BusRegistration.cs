@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Bpdp.Contracts;
 using Bpdp.Platform.Bus.Identity;
+using Bpdp.Platform.Bus.PlainJson;
 using Bpdp.Platform.Metrics;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
@@ -103,7 +104,7 @@ public static class BusRegistration
         where TEndpoint : IReceiveEndpointConfigurator
     {
         cfg.ConfigureJsonSerializerOptions(ContractJson.Apply);
-        cfg.UseRawJsonDeserializer(RawSerializerOptions.AnyMessageType | RawSerializerOptions.AddTransportHeaders, isDefault: false);
+        cfg.AddDeserializer(new PlainJsonSerializerFactory(), isDefault: false);
         cfg.UseConsumeFilter(typeof(PipelineMessageValidationFilter<>), context);
         cfg.ConfigureEndpoints(context);
     }

@@ -38,7 +38,7 @@ public sealed record BrokerPermissions(string Configure, string Write, string Re
         var statusExchange = Regex.Escape(StageQueues.StatusExchange(queueOf(BusIdentity.Coordinator)));
         var statusBinding = identity == BusIdentity.Coordinator ? [statusExchange] : new List<string>();
 
-        var consumed = MessageRoutes.ConsumedBy(identity).Select(Exchange).ToList();
+        var consumed = MessageRoutes.ConsumedBy(identity).Concat(MessageRoutes.RecordedBy(identity)).Select(Exchange).ToList();
         var publishedTypes = MessageRoutes.PublishedBy(identity);
         var published = publishedTypes.Select(Exchange).ToList();
         var faults = publishedTypes.Where(IsFault).Select(type => type.GetGenericArguments()[0]).ToList();

@@ -66,6 +66,14 @@ public static class MessageRoutes
     /// <summary>The message types <paramref name="identity"/> consumes on its queue.</summary>
     public static IReadOnlyList<Type> ConsumedBy(BusIdentity identity) => Consumed[identity];
 
+    /// <summary>
+    /// The message types whose exchanges <paramref name="identity"/> binds to its queue directly, besides what it consumes:
+    /// the Ledger binds every pipeline message's, so that a message is recorded from the first one, whoever publishes it
+    /// (the feed <c>Bpdp.Contracts:IPipelineMessage</c> is fed by a message type's exchange only once a MassTransit
+    /// publisher has declared that binding; a plain JSON publisher declares none).
+    /// </summary>
+    public static IReadOnlyList<Type> RecordedBy(BusIdentity identity) => identity == BusIdentity.Ledger ? PipelineMessageTypes.All : [];
+
     /// <summary>The message types <paramref name="identity"/> publishes, faults of what it consumes included.</summary>
     public static IReadOnlyList<Type> PublishedBy(BusIdentity identity) =>
         [.. Publishers.Where(p => p.Value.Contains(identity)).Select(p => p.Key),

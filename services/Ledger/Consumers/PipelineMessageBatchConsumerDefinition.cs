@@ -1,9 +1,15 @@
+using Bpdp.Contracts;
+using Bpdp.Platform.Bus.Identity;
 using MassTransit;
+using RabbitMQ.Client;
 using Microsoft.Extensions.Options;
 
 namespace Bpdp.Ledger.Consumers;
 
-/// <summary>Batches of up to <c>Ledger:BatchSize</c> messages, or whatever arrived within 50 ms, on the <c>Ledger:Queue</c> queue.</summary>
+/// <summary>
+/// Batches of up to <c>Ledger:BatchSize</c> messages, or whatever arrived within 50 ms, on the <c>Ledger:Queue</c> queue,
+/// which is bound to every pipeline message's exchange (<see cref="MessageRoutes.RecordedBy"/>).
+/// </summary>
 public sealed class PipelineMessageBatchConsumerDefinition : ConsumerDefinition<PipelineMessageBatchConsumer>
 {
     private readonly int batchSize;
@@ -20,6 +26,16 @@ public sealed class PipelineMessageBatchConsumerDefinition : ConsumerDefinition<
         if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
         {
             rabbit.PrefetchCount = Math.Max(rabbit.PrefetchCount, batchSize * 2);
+            foreach (var type in MessageRoutes.RecordedBy(BusIdentity.Ledger))
+            {
+                // RabbitMQ routes a message that reaches this queue both directly and through the feed only once.
+                rabbit.Bind(PipelineMessageTypes.ExchangeName(type), exchange =>
+                {
+                    exchange.ExchangeType = ExchangeType.Fanout;
+                    exchange.Durable = true;
+                    exchange.AutoDelete = false;
+                });
+            }
         }
 
         consumer.Options<BatchOptions>(batch => batch.SetMessageLimit(batchSize).SetTimeLimit(TimeSpan.FromMilliseconds(50)).SetConcurrencyLimit(2));

@@ -10,9 +10,13 @@ namespace Bpdp.Ledger.Storage;
 /// append is one <c>BEGIN IMMEDIATE</c> transaction, which serializes writers, so the chain never forks.
 /// Times are stored as the exact text that was hashed.
 /// </summary>
-public sealed class SqliteLedger : ILedgerStore
+public sealed class SqliteLedger : ILedgerStore, IDisposable
 {
     private readonly string connectionString;
+
+    // The writer's own connection, open for its lifetime: SQLite deletes the -wal file when the last connection
+    // closes, and a reader that then finds none opens the file immutable, which is only safe with no writer.
+    private SqliteConnection? walHolder;
 
     private SqliteLedger(string connectionString) => this.connectionString = connectionString;
 
@@ -20,8 +24,9 @@ public sealed class SqliteLedger : ILedgerStore
     /// Opens an existing ledger file to read it and nothing else: never creating, migrating or changing
     /// it, because a verifier must leave the evidence as it found it. Without a <c>-wal</c> file beside it
     /// the file is opened immutable, since even a read-only connection to a WAL-mode file would create the
-    /// <c>-wal</c> and <c>-shm</c> files; with one (a ledger being written, or one that crashed), read-only,
-    /// so the entries still in the WAL are read too.
+    /// <c>-wal</c> and <c>-shm</c> files; with one (a ledger being written — its writer keeps the WAL while it
+    /// runs, see <see cref="Open"/> — or one that crashed), read-only, so the entries still in the WAL are read too
+    /// and a write going on is seen whole or not at all.
     /// </summary>
     public static SqliteLedger OpenReadOnly(string path)
     {
@@ -45,8 +50,9 @@ public sealed class SqliteLedger : ILedgerStore
     public static SqliteLedger Open(string path)
     {
         var ledger = new SqliteLedger(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 30 }.ToString());
-        using var connection = new SqliteConnection(ledger.connectionString);
+        var connection = new SqliteConnection(ledger.connectionString);
         connection.Open();
+        ledger.walHolder = connection;
         using var command = connection.CreateCommand();
         command.CommandText = """
             PRAGMA journal_mode = WAL;
@@ -74,6 +80,13 @@ public sealed class SqliteLedger : ILedgerStore
             """;
         command.ExecuteNonQuery();
         return ledger;
+    }
+
+    /// <summary>Closes the writer's connection: the last one to close folds the WAL into the file and removes it.</summary>
+    public void Dispose()
+    {
+        walHolder?.Dispose();
+        walHolder = null;
     }
 
     public async Task<int> Append(IReadOnlyList<PendingEntry> entries, CancellationToken cancel = default)

@@ -14,6 +14,7 @@ public sealed class LedgerCommandTests : IDisposable
     private readonly string folder = Directory.CreateTempSubdirectory("bpdp-ledger-cli-").FullName;
     private readonly ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly CheckpointSigner signer;
+    private readonly List<SqliteLedger> writers = [];
 
     public LedgerCommandTests() => signer = new CheckpointSigner(key);
 
@@ -25,6 +26,7 @@ public sealed class LedgerCommandTests : IDisposable
 
     public void Dispose()
     {
+        writers.ForEach(writer => writer.Dispose());
         signer.Dispose();
         Directory.Delete(folder, recursive: true);
     }
@@ -111,7 +113,8 @@ public sealed class LedgerCommandTests : IDisposable
     [Fact]
     public async Task Verify_leaves_the_sqlite_file_byte_for_byte_unchanged_and_creates_no_wal_or_shm_file()
     {
-        await LedgerWith(5);
+        // The writer is gone, as an auditor finds a ledger copied for verification.
+        (await LedgerWith(5)).Dispose();
         await Tamper("");
         var before = await Sha256(Db);
 
@@ -160,6 +163,7 @@ public sealed class LedgerCommandTests : IDisposable
     private async Task<SqliteLedger> LedgerWith(int entries)
     {
         var ledger = SqliteLedger.Open(Db);
+        writers.Add(ledger);
         await ledger.Append([.. Enumerable.Range(1, entries).Select(Entry)]);
         if (entries > 0)
         {

@@ -21,7 +21,7 @@ public sealed class SqliteLedgerTests : IDisposable
     [Fact]
     public async Task Appends_form_a_valid_chain_redeliveries_are_skipped_and_the_export_carries_every_hashed_field()
     {
-        var ledger = SqliteLedger.Open(path);
+        using var ledger = SqliteLedger.Open(path);
         var deployment = Guid.NewGuid();
         var entries = Enumerable.Range(1, 5).Select(n => Entry(deployment, n)).ToList();
 
@@ -48,7 +48,7 @@ public sealed class SqliteLedgerTests : IDisposable
     [InlineData("DELETE FROM ledger_entries")]
     public async Task Changes_and_deletions_are_refused(string sql)
     {
-        var ledger = SqliteLedger.Open(path);
+        using var ledger = SqliteLedger.Open(path);
         await ledger.Append([Entry(Guid.NewGuid(), 1), Entry(Guid.NewGuid(), 2)]);
 
         var error = await Assert.ThrowsAsync<SqliteException>(() => Execute(sql));
@@ -60,7 +60,7 @@ public sealed class SqliteLedgerTests : IDisposable
     [Fact]
     public async Task Verify_catches_an_edit_made_past_the_triggers_and_a_truncation_past_a_checkpoint()
     {
-        var ledger = SqliteLedger.Open(path);
+        using var ledger = SqliteLedger.Open(path);
         await ledger.Append([.. Enumerable.Range(1, 6).Select(n => Entry(Guid.NewGuid(), n))]);
         using var signer = new CheckpointSigner(key);
         var (tail, hash) = await ledger.Tail();
@@ -79,7 +79,7 @@ public sealed class SqliteLedgerTests : IDisposable
     [Fact]
     public async Task Concurrent_appenders_extend_one_chain()
     {
-        var ledger = SqliteLedger.Open(path);
+        using var ledger = SqliteLedger.Open(path);
 
         await Task.WhenAll(Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
         {
@@ -97,7 +97,7 @@ public sealed class SqliteLedgerTests : IDisposable
     [Fact]
     public async Task A_different_payload_under_a_recorded_message_id_is_recorded_as_a_conflict_entry_and_counted()
     {
-        var ledger = SqliteLedger.Open(path);
+        using var ledger = SqliteLedger.Open(path);
         var deployment = Guid.NewGuid();
         var original = Entry(deployment, 1);
         var forged = original with { Payload = $$"""{"deploymentId":"{{deployment}}","n":666}""" };
@@ -123,7 +123,7 @@ public sealed class SqliteLedgerTests : IDisposable
     [Fact]
     public async Task Two_payloads_under_one_new_message_id_in_one_batch_record_the_first_and_a_conflict()
     {
-        var ledger = SqliteLedger.Open(path);
+        using var ledger = SqliteLedger.Open(path);
         var original = Entry(Guid.NewGuid(), 1);
 
         Assert.Equal(2, await ledger.Append([original, original with { Payload = "{\"n\":2}" }, original]));
