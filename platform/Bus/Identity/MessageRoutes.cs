@@ -38,6 +38,7 @@ public static class MessageRoutes
         [typeof(AbortDeployment)] = [BusIdentity.Operator],
         [typeof(PromoteDeployment)] = [BusIdentity.Operator],
         [typeof(GetDeploymentStatus)] = [BusIdentity.Operator, BusIdentity.Approver],
+        [typeof(RecheckTarget)] = [BusIdentity.Coordinator],
     };
 
     private static readonly Dictionary<BusIdentity, Type[]> Consumed = new()
@@ -54,7 +55,7 @@ public static class MessageRoutes
         [
             typeof(ArtifactApproved), typeof(ArtifactRejected), typeof(ImageBuilt), typeof(ImageScanned), typeof(ImagePublished), typeof(GreenReady),
             typeof(KpiPassed), typeof(KpiFailed), typeof(TrafficCutOver), typeof(RolledBack), typeof(DeploymentFailed), typeof(StageTimedOut),
-            typeof(AbortDeployment), typeof(PromoteDeployment), typeof(GetDeploymentStatus),
+            typeof(AbortDeployment), typeof(PromoteDeployment), typeof(GetDeploymentStatus), typeof(RecheckTarget),
             typeof(Fault<ArtifactApproved>), typeof(Fault<ImageBuilt>), typeof(Fault<ImageScanned>), typeof(Fault<DeployGreen>),
             typeof(Fault<CutOverTraffic>), typeof(Fault<RollBackDeployment>),
         ],

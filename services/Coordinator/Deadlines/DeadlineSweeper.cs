@@ -6,7 +6,8 @@ using Microsoft.Extensions.Options;
 namespace Bpdp.Coordinator.Deadlines;
 
 /// <summary>
-/// Publishes <see cref="StageTimedOut"/> for every expired deadline, every <c>Coordinator:SweepIntervalSeconds</c>.
+/// Publishes <see cref="StageTimedOut"/> for every expired deadline, every <c>Coordinator:SweepIntervalSeconds</c>
+/// (and <see cref="RecheckTarget"/> for a deployment waiting for its target, whose deadline is its next look).
 /// Deadlines live in the saga state rather than in a message scheduler (RabbitMQ here has no delayed
 /// exchange), so they hold while a stage's service is down and survive Coordinator restarts. The saga
 /// acts on a timeout only when its deadline still matches, so a repeated sweep changes nothing.
@@ -14,13 +15,20 @@ namespace Bpdp.Coordinator.Deadlines;
 public sealed partial class DeadlineSweeper(IDeadlineSource deadlines, IBus bus, TimeProvider clock, IOptions<CoordinatorOptions> options, ILogger<DeadlineSweeper> logger)
     : BackgroundService
 {
-    /// <summary>One sweep: returns how many timeouts were published.</summary>
+    /// <summary>One sweep: returns how many deadlines had passed.</summary>
     public async Task<int> SweepOnce(CancellationToken cancel = default)
     {
         var now = clock.GetUtcNow();
         var expired = await deadlines.Expired(now, cancel);
         foreach (var deadline in expired)
         {
+            // A waiting deployment's deadline is when it looks at its target again, not a stage that failed to answer.
+            if (deadline.State == nameof(DeploymentStateMachine.WaitingForTarget))
+            {
+                await bus.Publish(new RecheckTarget(deadline.DeploymentId, deadline.Deadline), cancel);
+                continue;
+            }
+
             LogTimedOut(deadline.DeploymentId, deadline.State, deadline.Deadline);
             await bus.Publish(new StageTimedOut(deadline.DeploymentId, now, StageOf(deadline.State), deadline.Deadline), cancel);
         }

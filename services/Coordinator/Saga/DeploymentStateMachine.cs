@@ -52,6 +52,11 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
         Correlate(() => TrafficRolledBack, discardWhenMissing: true);
         Correlate(() => StageFailed, discardWhenMissing: true);
         Correlate(() => StageTimedOut, discardWhenMissing: true);
+        Event(() => TargetRecheckDue, x =>
+        {
+            x.CorrelateById(context => context.Message.DeploymentId);
+            x.OnMissingInstance(missing => missing.Discard());
+        });
         Correlate(() => AbortRequested, discardWhenMissing: true);
         Correlate(() => PromoteRequested, discardWhenMissing: true);
         CorrelateFault(() => BuildFaulted);
@@ -136,9 +141,13 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
 
         // One deployment at a time per target: a waiting deployment checks again at each of its (short) deadlines.
         During(WaitingForTarget,
-            When(StageTimedOut, IsCurrentDeadline)
+            When(TargetRecheckDue, c => c.Message.Due == c.Saga.DeadlineAt)
                 .IfElseAsync(EnterTarget, DeployGreenNow, wait => wait.Then(c => c.Saga.DeadlineAt = Now + this.options.DeadlineFor(nameof(WaitingForTarget))!.Value)),
+            // What an earlier Coordinator sent for a re-check; a wait has no timeout to miss.
+            Ignore(StageTimedOut),
             OnAbortBeforeRollout(When(AbortRequested, Authorized)));
+        // A re-check that arrives once the deployment stopped waiting (a redelivery, a sweep that raced the lock) changes nothing.
+        During([.. States.Where(state => state != WaitingForTarget && state != Initial)], Ignore(TargetRecheckDue));
 
         During(DeployingGreen,
             When(GreenReady, c => EventEvidence.Of(c.Saga, c.Message) is null).Then(c => c.Saga.NewColor = c.Message.Color).TransitionTo(Analyzing),
@@ -252,6 +261,7 @@ public sealed class DeploymentStateMachine : MassTransitStateMachine<DeploymentS
     public Event<RolledBack> TrafficRolledBack { get; private set; } = null!;
     public Event<DeploymentFailed> StageFailed { get; private set; } = null!;
     public Event<StageTimedOut> StageTimedOut { get; private set; } = null!;
+    public Event<RecheckTarget> TargetRecheckDue { get; private set; } = null!;
     public Event<AbortDeployment> AbortRequested { get; private set; } = null!;
     public Event<PromoteDeployment> PromoteRequested { get; private set; } = null!;
     public Event<GetDeploymentStatus> StatusRequested { get; private set; } = null!;

@@ -196,6 +196,9 @@ public sealed class DeploymentStateMachineTests
         await coordinator.Harness.InactivityTask;
         Assert.Single(coordinator.PublishedFor<DeployGreen>(second));
         Assert.Equal(["Building", "Scanning", "Publishing", "WaitingForTarget", "DeployingGreen"], coordinator.Saga.Sagas.Contains(second)!.Stages.Select(s => s.Stage));
+        // Each look at the target is a re-check, not a timeout: the audit trail holds no StageTimedOut for the wait.
+        Assert.Equal(2, coordinator.Harness.Published.Select<RecheckTarget>().Count(m => m.Context.Message.DeploymentId == second));
+        Assert.Empty(coordinator.PublishedFor<StageTimedOut>(second));
     }
 
     [Fact]
