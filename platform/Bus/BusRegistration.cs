@@ -44,6 +44,7 @@ public static class BusRegistration
             bus.DisableUsageTelemetry();
             bus.SetKebabCaseEndpointNameFormatter();
             bus.AddConsumeObserver<ConsumeMetricsObserver>();
+            bus.AddReceiveObserver<ReceiveMetricsObserver>();
             bus.AddConfigureEndpointsCallback((context, _, endpoint) => ConfigureEndpoint(context, endpoint));
             addStages(bus);
 

@@ -11,7 +11,7 @@ internal sealed class ConsumeMetricsObserver : IConsumeObserver
 {
     private static readonly Counter Consumed = Prometheus.Metrics.CreateCounter(
         "bpdp_messages_consumed_total",
-        "Messages consumed, by message type and outcome (ok or fault).",
+        "Messages consumed, by message type and outcome: ok, fault, or unreadable (never reached a consumer; see ReceiveMetricsObserver).",
         "message", "outcome");
 
     private static readonly Histogram Duration = Prometheus.Metrics.CreateHistogram(
@@ -23,8 +23,17 @@ internal sealed class ConsumeMetricsObserver : IConsumeObserver
             Buckets = Histogram.ExponentialBuckets(0.001, 2, 16),
         });
 
+    /// <summary>Marks a received message as having reached a consumer, so that it is not also counted as unreadable.</summary>
+    internal sealed class Observed;
+
     public Task PreConsume<T>(ConsumeContext<T> context)
-        where T : class => Task.CompletedTask;
+        where T : class
+    {
+        context.ReceiveContext.GetOrAddPayload(() => new Observed());
+        return Task.CompletedTask;
+    }
+
+    internal static void Count(string message, string outcome) => Consumed.WithLabels(message, outcome).Inc();
 
     public Task PostConsume<T>(ConsumeContext<T> context)
         where T : class => Record<T>(context, "ok");

@@ -28,6 +28,7 @@ public sealed class MalformedMessageTests(RealServers servers)
         await using var app = await stage.StartOn(rabbit);
         await using var probe = await RabbitMqProbe.Connect(rabbit);
         var badMessageId = Guid.NewGuid().ToString();
+        var notConsumed = await NotConsumed();
 
         await probe.PublishRawJson(typeof(ArtifactApproved), body, badMessageId);
 
@@ -42,8 +43,29 @@ public sealed class MalformedMessageTests(RealServers servers)
         await probe.PublishRawJson(typeof(ArtifactApproved), Samples.ExampleApprovalJsonFor(good), Guid.NewGuid().ToString());
         await stage.Received(good);
         Assert.Single(stage.Sink.ReceivedBy(nameof(ProbeStage.ApprovalProbeConsumer)));
+        // Counted once, whether it failed to parse (unreadable) or was refused by a consume filter (fault).
+        await Eventually.Holds(async () => await NotConsumed() - notConsumed == 1, $"{kind}: the refused message counted in bpdp_messages_consumed_total ({await Lines()})");
         await app.StopAsync();
+        Assert.Equal(1, await NotConsumed() - notConsumed);
         await probe.DeleteStage(stage.Queue);
+    }
+
+    /// <summary>ArtifactApproved messages this process received and did not consume, from its own <c>/metrics</c> registry.</summary>
+    private static async Task<double> NotConsumed()
+    {
+        using var buffer = new MemoryStream();
+        await Prometheus.Metrics.DefaultRegistry.CollectAndExportAsTextAsync(buffer);
+        return Encoding.UTF8.GetString(buffer.ToArray()).Split('\n')
+            .Where(l => l.StartsWith("bpdp_messages_consumed_total{message=\"ArtifactApproved\"", StringComparison.Ordinal)
+                && (l.Contains("outcome=\"fault\"", StringComparison.Ordinal) || l.Contains("outcome=\"unreadable\"", StringComparison.Ordinal)))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static async Task<string> Lines()
+    {
+        using var buffer = new MemoryStream();
+        await Prometheus.Metrics.DefaultRegistry.CollectAndExportAsTextAsync(buffer);
+        return string.Join(" | ", Encoding.UTF8.GetString(buffer.ToArray()).Split('\n').Where(l => l.StartsWith("bpdp_messages_consumed_total{", StringComparison.Ordinal)));
     }
 
     private static string WithoutField(string name)
