@@ -1,25 +1,47 @@
 #!/usr/bin/env bash
-# Installs (apt-get, when missing) and starts on loopback the real servers BPDP's integration
-# tests use: RabbitMQ with its management UI, PostgreSQL, Prometheus, the CNCF registry and the
-# Docker engine; installs skopeo and umoci. Idempotent: a server already up is left alone.
+# Installs (apt-get, when missing) and starts on loopback the real servers BPDP runs on and its
+# integration tests use: RabbitMQ with its management UI, PostgreSQL, Prometheus, the CNCF
+# registry and the Docker engine; installs skopeo and umoci. Idempotent: a server already up is
+# left alone.
 #
-#   scripts/services.sh up      install what is missing, start what is down, print the env
-#   scripts/services.sh env     print the environment variables the tests read
-#   scripts/services.sh status  say which servers answer
-#   scripts/services.sh down    stop what this script started
-#   scripts/services.sh users DIR   one broker user per identity (`bpdp broker users`), passwords in DIR
+#   scripts/services.sh up [SERVER...]    install what is missing, start what is down, print the env
+#   scripts/services.sh env               print the environment variables the tests read
+#   scripts/services.sh status            say which servers answer
+#   scripts/services.sh down [SERVER...]  stop what this script started
+#   scripts/services.sh users DIR         one broker user per identity (`bpdp broker users`), passwords in DIR
 #
-# State (data, logs, sockets) lives in $BPDP_SERVICES_DIR (default: $TMPDIR/bpdp-services).
+# SERVER is any of: rabbitmq postgres prometheus registry docker (default: all of them).
+#
+# Variables (each optional; the default in brackets):
+#   BPDP_SERVICES_DIR          data, logs, sockets of every server      [$TMPDIR/bpdp-services]
+#   BPDP_RABBITMQ_PORT         AMQP                                     [5672]
+#   BPDP_RABBITMQ_TLS_PORT     AMQPS (a private CA made in the state directory)  [5671]
+#   BPDP_RABBITMQ_UI_PORT      management UI and HTTP API               [15672]
+#   BPDP_RABBITMQ_DIST_PORT    Erlang distribution                      [AMQP port + 20000]
+#   BPDP_RABBITMQ_EPMD_PORT    Erlang port mapper                       [4369]
+#   BPDP_RABBITMQ_NODENAME     node name, unique per broker on a host   [bpdp-<AMQP port>@localhost]
+#   BPDP_POSTGRES_PORT         PostgreSQL                               [5432]
+#   BPDP_PROMETHEUS_PORT       Prometheus                               [9090]
+#   BPDP_REGISTRY_PORT         the OCI registry                         [5000]
+#
+# A second set of servers beside the first needs only other ports and another state directory.
+# RabbitMQ starts with a clean environment (PATH, LANG, HOME and its own variables only), so
+# nothing of the caller's environment changes its configuration.
 set -euo pipefail
 
 STATE="${BPDP_SERVICES_DIR:-${TMPDIR:-/tmp}/bpdp-services}"
 RABBITMQ_PORT="${BPDP_RABBITMQ_PORT:-5672}"
 RABBITMQ_UI_PORT="${BPDP_RABBITMQ_UI_PORT:-15672}"
 RABBITMQ_TLS_PORT="${BPDP_RABBITMQ_TLS_PORT:-5671}"
+RABBITMQ_DIST_PORT="${BPDP_RABBITMQ_DIST_PORT:-$((RABBITMQ_PORT + 20000))}"
+RABBITMQ_EPMD_PORT="${BPDP_RABBITMQ_EPMD_PORT:-4369}"
+RABBITMQ_NODENAME="${BPDP_RABBITMQ_NODENAME:-bpdp-$RABBITMQ_PORT@localhost}"
 POSTGRES_PORT="${BPDP_POSTGRES_PORT:-5432}"
 PROMETHEUS_PORT="${BPDP_PROMETHEUS_PORT:-9090}"
 REGISTRY_PORT="${BPDP_REGISTRY_PORT:-5000}"
 DOCKER_SOCK="$STATE/docker/docker.sock"
+ALL_SERVERS=(rabbitmq postgres prometheus registry docker)
+SERVERS=()
 
 log() { printf '[services] %s\n' "$*" >&2; }
 die() { printf '[services] error: %s\n' "$*" >&2; exit 1; }
@@ -34,15 +56,27 @@ wait_until() { # wait_until SECONDS DESCRIPTION COMMAND...
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+wanted() { local s; for s in "${SERVERS[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
+
+choose_servers() { # choose_servers [SERVER...]: the servers to act on, all when none is named
+  local s
+  if (($# == 0)); then SERVERS=("${ALL_SERVERS[@]}"); return; fi
+  for s in "$@"; do
+    case " ${ALL_SERVERS[*]} " in *" $s "*) SERVERS+=("$s") ;; *) die "unknown server '$s'; choose from: ${ALL_SERVERS[*]}" ;; esac
+  done
+}
+
 install_packages() {
   local missing=()
-  command -v epmd >/dev/null && compgen -G '/usr/lib/rabbitmq/lib/rabbitmq_server-*/sbin/rabbitmq-server' >/dev/null || missing+=(rabbitmq-server)
-  command -v prometheus >/dev/null || missing+=(prometheus)
-  command -v docker-registry >/dev/null || missing+=(docker-registry)
+  if wanted rabbitmq; then
+    command -v epmd >/dev/null && compgen -G '/usr/lib/rabbitmq/lib/rabbitmq_server-*/sbin/rabbitmq-server' >/dev/null || missing+=(rabbitmq-server)
+  fi
+  wanted prometheus && { command -v prometheus >/dev/null || missing+=(prometheus); }
+  wanted registry && { command -v docker-registry >/dev/null || missing+=(docker-registry); }
+  wanted docker && { [ -x /usr/sbin/dockerd ] || missing+=(docker.io); }
+  wanted postgres && { compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql); }
   command -v skopeo >/dev/null || missing+=(skopeo)
   command -v umoci >/dev/null || missing+=(umoci)
-  [ -x /usr/sbin/dockerd ] || missing+=(docker.io)
-  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
   command -v curl >/dev/null || missing+=(curl)
   command -v openssl >/dev/null || missing+=(openssl)
   if ((${#missing[@]})); then
@@ -84,11 +118,14 @@ management.tcp.port = $RABBITMQ_UI_PORT
 loopback_users.guest = true
 EOF
   echo '[rabbitmq_management].' >"$dir/enabled_plugins"
-  log "rabbitmq: starting"
-  HOME="$dir" RABBITMQ_NODENAME=rabbit@localhost \
+  log "rabbitmq: starting as $RABBITMQ_NODENAME"
+  # The distribution port follows RABBITMQ_NODE_PORT, not rabbitmq.conf: set it, or a second broker
+  # collides on the first one's.
+  env -i PATH="/usr/sbin:/usr/bin:/sbin:/bin" LANG=C.UTF-8 HOME="$dir" \
+    RABBITMQ_NODENAME="$RABBITMQ_NODENAME" RABBITMQ_NODE_PORT="$RABBITMQ_PORT" RABBITMQ_DIST_PORT="$RABBITMQ_DIST_PORT" \
     RABBITMQ_CONFIG_FILE="$dir/rabbitmq.conf" RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins" \
     RABBITMQ_MNESIA_BASE="$dir/mnesia" RABBITMQ_LOG_BASE="$dir/log" RABBITMQ_PID_FILE="$dir/rabbitmq.pid" \
-    ERL_EPMD_ADDRESS=127.0.0.1 \
+    ERL_EPMD_ADDRESS=127.0.0.1 ERL_EPMD_PORT="$RABBITMQ_EPMD_PORT" \
     RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS='-kernel inet_dist_use_interface {127,0,0,1}' \
     "$server" -detached >"$dir/log/start.out" 2>&1
   wait_until 90 "rabbitmq" curl -fsS -u guest:guest "http://127.0.0.1:$RABBITMQ_UI_PORT/api/overview"
@@ -99,7 +136,10 @@ stop_rabbitmq() {
   local dir="$STATE/rabbitmq"
   [ -f "$dir/rabbitmq.pid" ] || return 0
   stop_pid rabbitmq "$(cat "$dir/rabbitmq.pid")"
-  epmd -kill >/dev/null 2>&1 || true
+  # The port mapper is shared by every Erlang node on the host: stop it only when nothing else uses it.
+  if ! ERL_EPMD_PORT="$RABBITMQ_EPMD_PORT" epmd -names 2>/dev/null | grep -q '^name '; then
+    ERL_EPMD_PORT="$RABBITMQ_EPMD_PORT" epmd -kill >/dev/null 2>&1 || true
+  fi
   rm -f "$dir/rabbitmq.pid"
 }
 
@@ -204,19 +244,25 @@ stop_pidfile() { # stop_pidfile NAME FILE
   rm -f "$2"
 }
 
-print_env() {
-  cat <<EOF
+print_env() { # the variables of the chosen servers (all of them for `env`)
+  if wanted rabbitmq; then
+    cat <<EOF
 export BPDP_TEST_RABBITMQ='amqp://guest:guest@127.0.0.1:$RABBITMQ_PORT/'
 export BPDP_TEST_RABBITMQ_MANAGEMENT='http://127.0.0.1:$RABBITMQ_UI_PORT/'
 export BPDP_TEST_RABBITMQ_TLS_PORT='$RABBITMQ_TLS_PORT'
 export BPDP_TEST_RABBITMQ_CA='$STATE/rabbitmq/tls/ca.pem'
-export BPDP_TEST_POSTGRES='Host=127.0.0.1;Port=$POSTGRES_PORT;Username=postgres;Database=postgres'
-export BPDP_TEST_REGISTRY='127.0.0.1:$REGISTRY_PORT'
-export BPDP_TEST_PROMETHEUS='http://127.0.0.1:$PROMETHEUS_PORT'
-export BPDP_TEST_PROMETHEUS_TARGETS='$STATE/prometheus/targets'
-export DOCKER_HOST='unix://$DOCKER_SOCK'
-export DOCKER_API_VERSION='1.41'
 EOF
+  fi
+  if wanted postgres; then echo "export BPDP_TEST_POSTGRES='Host=127.0.0.1;Port=$POSTGRES_PORT;Username=postgres;Database=postgres'"; fi
+  if wanted registry; then echo "export BPDP_TEST_REGISTRY='127.0.0.1:$REGISTRY_PORT'"; fi
+  if wanted prometheus; then
+    echo "export BPDP_TEST_PROMETHEUS='http://127.0.0.1:$PROMETHEUS_PORT'"
+    echo "export BPDP_TEST_PROMETHEUS_TARGETS='$STATE/prometheus/targets'"
+  fi
+  if wanted docker; then
+    echo "export DOCKER_HOST='unix://$DOCKER_SOCK'"
+    echo "export DOCKER_API_VERSION='1.41'"
+  fi
 }
 
 status() {
@@ -225,19 +271,25 @@ status() {
     port=${name#*:}
     if port_open "$port"; then echo "${name%%:*}: up ($port)"; else echo "${name%%:*}: down ($port)"; fi
   done
-  if [ -S "$DOCKER_SOCK" ]; then echo "docker: up ($DOCKER_SOCK)"; else echo "docker: down"; fi
+  if [ -S "$DOCKER_SOCK" ] && /usr/bin/docker -H "unix://$DOCKER_SOCK" version >/dev/null 2>&1; then
+    echo "docker: up ($DOCKER_SOCK)"
+  else
+    echo "docker: down"
+  fi
 }
 
 case "${1:-}" in
   up)
     [ "$(id -u)" -eq 0 ] || die "run as root: it installs packages and starts PostgreSQL as the postgres user"
+    shift
+    choose_servers "$@"
     mkdir -p "$STATE"
     install_packages
-    start_postgres
-    start_registry
-    start_prometheus
-    start_docker
-    start_rabbitmq
+    wanted postgres && start_postgres
+    wanted registry && start_registry
+    wanted prometheus && start_prometheus
+    wanted docker && start_docker
+    wanted rabbitmq && start_rabbitmq
     print_env
     ;;
   users)
@@ -247,14 +299,16 @@ case "${1:-}" in
     dotnet run --project "$(dirname "$0")/../cli" -c Release -- broker users --management "http://127.0.0.1:$RABBITMQ_UI_PORT/" \
       --admin-user guest --admin-password-file "$admin" --passwords "$dir" --all-in-one bpdp-up
     ;;
-  env) print_env ;;
+  env) choose_servers; print_env ;;
   status) status ;;
   down)
-    stop_rabbitmq
-    stop_postgres
-    stop_pidfile prometheus "$STATE/prometheus/prometheus.pid"
-    stop_pidfile registry "$STATE/registry/registry.pid"
-    stop_pidfile docker "$STATE/docker/dockerd.pid"
+    shift
+    choose_servers "$@"
+    if wanted rabbitmq; then stop_rabbitmq; fi
+    if wanted postgres; then stop_postgres; fi
+    if wanted prometheus; then stop_pidfile prometheus "$STATE/prometheus/prometheus.pid"; fi
+    if wanted registry; then stop_pidfile registry "$STATE/registry/registry.pid"; fi
+    if wanted docker; then stop_pidfile docker "$STATE/docker/dockerd.pid"; fi
     ;;
-  *) echo "usage: $0 up|env|status|down|users DIR" >&2; exit 2 ;;
+  *) echo "usage: $0 up [SERVER...]|env|status|down [SERVER...]|users DIR" >&2; exit 2 ;;
 esac

@@ -1,7 +1,8 @@
 using Bpdp.KpiGate;
 using Bpdp.Platform.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json is read from beside the binary, wherever the service is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddBpdpService("kpi-gate", bus => bus.AddKpiGateStage());
 var app = builder.Build();
 app.MapBpdpEndpoints();

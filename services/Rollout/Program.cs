@@ -1,7 +1,8 @@
 using Bpdp.Platform.Hosting;
 using Bpdp.Rollout;
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json is read from beside the binary, wherever the service is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddBpdpService("rollout", bus => bus.AddRolloutStage());
 var app = builder.Build();
 app.MapBpdpEndpoints();
