@@ -27,7 +27,8 @@ internal static class CutoverBenchmark
         var store = new OciLayoutImageStore(Path.Combine(folder, "images"));
         var services = new ServiceCollection().AddHttpClient().BuildServiceProvider();
         var options = Options.Create(new RolloutOptions { Runner = ExecutorRunner.InProcess, WorkDirectory = Path.Combine(folder, "rollout"), ScaleDownDelaySeconds = 0 });
-        await using var target = new LocalTarget(store, services.GetRequiredService<IHttpClientFactory>(), options, TimeProvider.System, NullLogger<LocalTarget>.Instance);
+        await using var plane = new LocalDataPlane(options, NullLoggerFactory.Instance);
+        var target = new LocalTarget(plane, store, services.GetRequiredService<IHttpClientFactory>(), options, TimeProvider.System, NullLogger<LocalTarget>.Instance);
         var place = new DeploymentTarget("osha", "bench", "haz-fast", "1.0.0");
         var blue = await Image(store, "1.0.0");
         var green = await Image(store, "1.1.0");

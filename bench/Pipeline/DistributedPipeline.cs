@@ -101,6 +101,7 @@ internal sealed class DistributedPipeline : IPipelineUnderTest
             [$"Rollout:TrustedKeys:{ApproverKeyId}:Environments:0"] = "*",
             ["Rollout:ScannerKeys:scanner:PublicKeyFile"] = Path.Combine(keys, "scanner.pub.pem"),
             ["Rollout:Runner"] = "Process",
+            ["Rollout:DataPlane:StopWithRollout"] = "true",
             ["Rollout:WorkDirectory"] = Path.Combine(workdir, "rollout"),
             ["Rollout:ScaleDownDelaySeconds"] = "1",
             ["Rollout:ScrapeTargetsDirectory"] = targets,

@@ -10,10 +10,13 @@ namespace Bpdp.Rollout;
 /// <summary>How the local target runs executors: as processes of the image's own binary, or hosted in this process.</summary>
 public enum ExecutorRunner
 {
-    /// <summary>The image's <c>/usr/local/bin/bpdp-executor</c>, unpacked, as a child process (restarted if it crashes).</summary>
+    /// <summary>The image's <c>/usr/local/bin/bpdp-executor</c>, unpacked, as a process of the data plane (<c>bpdp-dataplane</c>), which restarts it if it crashes and outlives the Rollout.</summary>
     Process,
 
-    /// <summary>The executor library inside this process, with the image's policy: for machines without the native executor (the demo).</summary>
+    /// <summary>
+    /// The executor library inside this process, with the image's policy, behind proxies of this process: for machines without
+    /// the native executor (the demo). Nothing serves once the process ends.
+    /// </summary>
     InProcess,
 }
 
@@ -31,6 +34,9 @@ public sealed class RolloutOptions : IValidatableObject, IStageOptions
 
     /// <summary><c>Rollout:Runner</c>: how the local target runs executors.</summary>
     public ExecutorRunner Runner { get; set; } = ExecutorRunner.Process;
+
+    /// <summary><c>Rollout:DataPlane</c>: the process serving the local target's executors (for <see cref="ExecutorRunner.Process"/>).</summary>
+    public Local.DataPlaneOptions DataPlane { get; set; } = new();
 
     /// <summary><c>Rollout:ListenAddress</c>: the address the local services and executors listen on.</summary>
     public string ListenAddress { get; set; } = "127.0.0.1";

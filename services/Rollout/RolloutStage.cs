@@ -37,6 +37,7 @@ public static class RolloutStage
         bus.AddSingleton<ReleaseGate>();
         bus.AddHttpClient(nameof(LocalTarget), http => http.Timeout = TimeSpan.FromSeconds(5)).RemoveAllLoggers();
         bus.AddHttpClient(nameof(DockerTarget), http => http.Timeout = TimeSpan.FromSeconds(5)).RemoveAllLoggers();
+        bus.AddSingleton<LocalDataPlane>();
         bus.AddSingleton<IRolloutTargetFactory, LocalTargetFactory>();
         bus.AddSingleton<IRolloutTargetFactory, DockerTargetFactory>();
         bus.AddSingleton<IRolloutTargetFactory, KubernetesTargetFactory>();

@@ -23,6 +23,9 @@ public sealed partial class DockerNames(DeploymentTarget target)
     /// <summary>The network whose membership, with the policy's name as alias, says which container is live.</summary>
     public string Network { get; } = $"bpdp_{Clean(target.Agency)}_{Clean(target.Environment)}";
 
+    /// <summary>The policy, as the deployment names it.</summary>
+    public string Policy { get; } = target.PolicyName;
+
     /// <summary>The alias of the live container on <see cref="Network"/>: other containers there call the policy by it.</summary>
     public string LiveAlias { get; } = Clean(target.PolicyName);
 

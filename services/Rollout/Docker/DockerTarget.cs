@@ -3,21 +3,24 @@ using System.Diagnostics;
 using Bpdp.Contracts;
 using Bpdp.Rollout.BlueGreen;
 using Bpdp.Rollout.Targets;
-using Bpdp.Rollout.Traffic;
+using Bpdp.DataPlane;
+using Bpdp.Rollout.Local;
 
 namespace Bpdp.Rollout.Docker;
 
 /// <summary>
 /// Blue-green on one Docker engine: a container per color of the image by digest, and which one is live kept
 /// by the engine itself (the container holding the policy's alias on the environment's network), so a
-/// restarted Rollout service reads it back. Host clients reach the policy through this service's proxy,
-/// whose live and preview destinations flip atomically as on the local target; it is rebuilt from the
-/// engine when the service starts.
+/// restarted Rollout service reads it back. Host clients reach the policy through the host's data plane
+/// (<see cref="LocalDataPlane"/>): a proxy on stable ports whose live and preview destinations flip atomically
+/// as on the local target, and which goes on serving while the Rollout is down.
 /// </summary>
-public sealed class DockerTarget(TargetOptions entry, DockerEngine engine, IHttpClientFactory clients, RolloutOptions options, TimeProvider time, ILogger<DockerTarget> logger)
-    : IRolloutTarget, IAsyncDisposable
+public sealed class DockerTarget(TargetOptions entry, DockerEngine engine, LocalDataPlane dataPlane, IHttpClientFactory clients, RolloutOptions options, TimeProvider time,
+    ILogger<DockerTarget> logger)
+    : IRolloutTarget, IDisposable
 {
-    private readonly ConcurrentDictionary<string, Lazy<Task<DockerSlot>>> slots = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> gates = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<SlotKey, bool> synced = new();
 
     public Task<GreenDeployed> DeployGreen(DeployGreen command, CancellationToken cancel)
     {
@@ -25,7 +28,7 @@ public sealed class DockerTarget(TargetOptions entry, DockerEngine engine, IHttp
         var started = time.GetTimestamp();
         return Locked(command.Target, async (names, slot, containers) =>
         {
-            var plan = BlueGreenPlan.DeployGreen(containers.Observed(slot.Traffic.Preview), command.DeploymentId, command.Image.Digest);
+            var plan = BlueGreenPlan.DeployGreen(containers.Observed(slot.Routes.Preview), command.DeploymentId, command.Image.Digest);
             var color = plan.Color;
             if (plan.Action != DeployAction.Reuse)
             {
@@ -41,12 +44,12 @@ public sealed class DockerTarget(TargetOptions entry, DockerEngine engine, IHttp
             var ready = await WaitReady(names, color, cancel);
             if (plan.PointsPreview)
             {
-                slot.Traffic.SwitchPreview(ready.Address);
+                await slot.Route(slot.Routes with { Preview = ready.Address }, cancel);
             }
 
             logger.LogInformation("{Policy}: {Version} is ready as {Color} (preview {Preview})",
-                names.Container(color), command.Target.PolicyVersion, DockerEngine.Describe(ready), slot.Traffic.PreviewEndpoint);
-            return new GreenDeployed(color, slot.Traffic.PreviewEndpoint, 1, time.GetElapsedTime(started));
+                names.Container(color), command.Target.PolicyVersion, DockerEngine.Describe(ready), slot.PreviewEndpoint);
+            return new GreenDeployed(color, slot.PreviewEndpoint, 1, time.GetElapsedTime(started));
         }, cancel);
     }
 
@@ -60,11 +63,11 @@ public sealed class DockerTarget(TargetOptions entry, DockerEngine engine, IHttp
                 ? ready
                 : throw new RolloutTargetException($"{names.Container(command.Color)} is not running on the Docker engine; was DeployGreen lost?");
             var previous = containers.All.Where(c => c.OnLiveAlias && c.Id != target.Id).MaxBy(c => c.Created);
-            slot.Traffic.SwitchLive(target.Address);
+            await slot.Route(slot.Routes with { Live = target.Address }, cancel);
             var switched = time.GetElapsedTime(started);
             await engine.HoldLiveAlias(names, containers, target, cancel);
             logger.LogInformation("{Policy}: live traffic on {Color}", names.LiveAlias, DockerEngine.Describe(target));
-            return new TrafficMoved(command.Color, previous?.Color ?? BlueGreenPlan.Other(command.Color), slot.Traffic.LiveEndpoint, switched);
+            return new TrafficMoved(command.Color, previous?.Color ?? BlueGreenPlan.Other(command.Color), slot.LiveEndpoint, switched);
         }, cancel);
     }
 
@@ -74,17 +77,23 @@ public sealed class DockerTarget(TargetOptions entry, DockerEngine engine, IHttp
         var started = time.GetTimestamp();
         return Locked(command.Target, async (names, slot, containers) =>
         {
-            var plan = BlueGreenPlan.RollBack(containers.Observed(slot.Traffic.Preview), command.DeploymentId);
+            var plan = BlueGreenPlan.RollBack(containers.Observed(slot.Routes.Preview), command.DeploymentId);
             var live = plan.Live is { } color ? containers.Of(color) : null;
+            var routes = slot.Routes;
             if (plan.MovesLive)
             {
-                slot.Traffic.SwitchLive(live?.Address);
-                await engine.HoldLiveAlias(names, containers, live, cancel);
+                routes = routes with { Live = live?.Address };
             }
 
             if (plan.ClearsPreview)
             {
-                slot.Traffic.SwitchPreview(null);
+                routes = routes with { Preview = null };
+            }
+
+            await slot.Route(routes, cancel);
+            if (plan.MovesLive)
+            {
+                await engine.HoldLiveAlias(names, containers, live, cancel);
             }
 
             if (plan.Removes is { } removing && containers.Of(removing) is { } removed)
@@ -105,15 +114,15 @@ public sealed class DockerTarget(TargetOptions entry, DockerEngine engine, IHttp
     public async Task Finalize(FinalizeDeployment command, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var retiring = await Locked(command.Target, (_, slot, containers) =>
+        var retiring = await Locked(command.Target, async (_, slot, containers) =>
         {
-            var plan = BlueGreenPlan.Finalize(containers.Observed(slot.Traffic.Preview), command.DeploymentId);
+            var plan = BlueGreenPlan.Finalize(containers.Observed(slot.Routes.Preview), command.DeploymentId);
             if (plan.ClearsPreview)
             {
-                slot.Traffic.SwitchPreview(null);
+                await slot.Route(slot.Routes with { Preview = null }, cancel);
             }
 
-            return Task.FromResult(plan.Retires is { } old ? containers.Of(old)?.Id : null);
+            return plan.Retires is { } old ? containers.Of(old)?.Id : null;
         }, cancel);
         if (retiring is null)
         {
@@ -124,7 +133,7 @@ public sealed class DockerTarget(TargetOptions entry, DockerEngine engine, IHttp
         await Locked(command.Target, async (names, slot, containers) =>
         {
             // Judged again on what the engine shows now: only the container judged before the delay, if it still retires.
-            var plan = BlueGreenPlan.Finalize(containers.Observed(slot.Traffic.Preview), command.DeploymentId);
+            var plan = BlueGreenPlan.Finalize(containers.Observed(slot.Routes.Preview), command.DeploymentId);
             if (plan.Retires is { } color && containers.Of(color) is { } old && old.Id == retiring)
             {
                 await engine.Remove(old.Id, cancel);
@@ -135,28 +144,30 @@ public sealed class DockerTarget(TargetOptions entry, DockerEngine engine, IHttp
         }, cancel);
     }
 
-    /// <summary>One step for a policy, on what the engine shows, while no other command for that policy runs.</summary>
-    private async Task<T> Locked<T>(DeploymentTarget target, Func<DockerNames, DockerSlot, PolicyContainers, Task<T>> step, CancellationToken cancel)
+    /// <summary>One step for a policy, on what the engine shows and the data plane serves, while no other command for that policy runs.</summary>
+    private async Task<T> Locked<T>(DeploymentTarget target, Func<DockerNames, DockerServing, PolicyContainers, Task<T>> step, CancellationToken cancel)
     {
         var names = new DockerNames(target);
-        var slot = await Slot(names, cancel);
-        await slot.Gate.WaitAsync(cancel);
+        var gate = gates.GetOrAdd(names.Container(Color.Blue), _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancel);
         try
         {
-            return await step(names, slot, await engine.Read(names, cancel));
+            var containers = await engine.Read(names, cancel);
+            return await step(names, await Serving(names, containers, cancel), containers);
         }
         finally
         {
-            slot.Gate.Release();
+            gate.Release();
         }
     }
 
-    /// <summary>Rebuilds the proxy of every policy this engine runs for the target's environment, so host clients are served again right after a restart.</summary>
+    /// <summary>Serves every policy this engine runs for the target's environment on the data plane, so host clients are served even if its state was lost.</summary>
     public async Task Restore(CancellationToken cancel)
     {
         foreach (var policy in await engine.Policies(entry.Agency, entry.Environment, cancel))
         {
-            await Slot(new DockerNames(new DeploymentTarget(entry.Agency, entry.Environment, policy, "")), cancel);
+            var names = new DockerNames(new DeploymentTarget(entry.Agency, entry.Environment, policy, ""));
+            await Serving(names, await engine.Read(names, cancel), cancel);
         }
     }
 
@@ -193,40 +204,23 @@ public sealed class DockerTarget(TargetOptions entry, DockerEngine engine, IHttp
         throw new RolloutTargetException($"{names.Container(color)} was not ready within the progress deadline of {deadline.TotalSeconds:F0} s: {last}");
     }
 
-    /// <summary>The policy's proxy on this host, started on first use with the destinations the engine shows.</summary>
-    private async Task<DockerSlot> Slot(DockerNames names, CancellationToken cancel)
+    /// <summary>
+    /// The policy's proxy on the data plane. The engine says which container is live (its alias): once per process,
+    /// a live route that differs from it — the data plane's state lost, or a cutover cut short — is set to it.
+    /// </summary>
+    private async Task<DockerServing> Serving(DockerNames names, PolicyContainers containers, CancellationToken cancel)
     {
-        var key = names.Container(Color.Blue);
-        var slot = slots.GetOrAdd(key, _ => new Lazy<Task<DockerSlot>>(async () =>
+        var plane = await dataPlane.Get(cancel);
+        var key = new SlotKey(entry.Agency, entry.Environment, names.Policy);
+        var serving = new DockerServing(plane, key, await plane.Open(key, cancel));
+        if (synced.TryAdd(key, true) && containers.Live?.Address is { } live && serving.Routes.Live != live)
         {
-            var containers = await engine.Read(names, CancellationToken.None);
-            var traffic = await TrafficSwitch.Start(options.ListenAddress, CancellationToken.None);
-            traffic.SwitchLive(containers.Live?.Address);
-            if (containers.Live is { } live)
-            {
-                logger.LogInformation("{Policy}: the engine shows {Live} live; serving it at {Endpoint}", names.LiveAlias, DockerEngine.Describe(live), traffic.LiveEndpoint);
-            }
+            await serving.Route(serving.Routes with { Live = live }, cancel);
+            logger.LogInformation("{Policy}: the engine shows {Live} live; serving it at {Endpoint}", names.LiveAlias, DockerEngine.Describe(containers.Live), serving.LiveEndpoint);
+        }
 
-            return new DockerSlot(traffic);
-        }));
-        try
-        {
-            return await slot.Value.WaitAsync(cancel);
-        }
-        catch (Exception) when (slot.Value.IsFaulted)
-        {
-            slots.TryRemove(new KeyValuePair<string, Lazy<Task<DockerSlot>>>(key, slot));
-            throw;
-        }
+        return serving;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var slot in slots.Values.Where(s => s.IsValueCreated && s.Value.IsCompletedSuccessfully))
-        {
-            await (await slot.Value).Traffic.DisposeAsync();
-        }
-
-        engine.Dispose();
-    }
+    public void Dispose() => engine.Dispose();
 }

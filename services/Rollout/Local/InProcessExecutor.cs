@@ -1,32 +1,16 @@
-using Bpdp.Executor;
+using Bpdp.DataPlane;
 
 namespace Bpdp.Rollout.Local;
 
-/// <summary>The executor library hosted in this process on its own port, serving the image's policy file.</summary>
-public sealed class InProcessExecutor : IRunningExecutor
+/// <summary>The executor library hosted in this process: it ends with the process.</summary>
+public sealed class InProcessExecutor(WebApplication app, Uri address) : IRunningExecutor
 {
-    private readonly WebApplication app;
+    public Uri Address { get; } = address;
 
-    private InProcessExecutor(WebApplication app, Uri address, string digest)
+    public int? ProcessId => null;
+
+    public void Release()
     {
-        this.app = app;
-        Address = address;
-        Digest = digest;
-    }
-
-    public Uri Address { get; }
-
-    public string Digest { get; }
-
-    public static async Task<InProcessExecutor> Start(string rootfs, string digest, string color, string listenAddress, CancellationToken cancel)
-    {
-        var app = ExecutorApp.Build(["--urls", $"http://{listenAddress}:0"], options =>
-        {
-            options.PolicyPath = Path.Combine(rootfs, "policy", "policy.yaml");
-            options.Color = color;
-        }, logging => logging.ClearProviders());
-        await app.StartAsync(cancel);
-        return new InProcessExecutor(app, new Uri(app.Urls.First() + "/"), digest);
     }
 
     public async ValueTask DisposeAsync()

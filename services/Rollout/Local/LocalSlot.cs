@@ -1,36 +1,30 @@
 using Bpdp.Contracts;
+using Bpdp.DataPlane;
 using Bpdp.Rollout.BlueGreen;
-using Bpdp.Rollout.Traffic;
 
 namespace Bpdp.Rollout.Local;
 
-/// <summary>One policy in one agency's environment on this host: its service and the executors of each color.</summary>
-public sealed class LocalSlot(TrafficSwitch traffic)
+/// <summary>One policy in one agency's environment as the data plane serves it now: its executors by color, and which of them its addresses route to.</summary>
+public sealed record LocalSlot(SlotView View)
 {
-    public SemaphoreSlim Gate { get; } = new(1, 1);
+    public ExecutorView? Of(Color color) => View.Executors.FirstOrDefault(e => e.Color == color);
 
-    public TrafficSwitch Traffic { get; } = traffic;
+    /// <summary>The color serving live traffic, if any.</summary>
+    public Color? LiveColor => ColorAt(View.Routes.Live);
 
-    public Dictionary<Color, IRunningExecutor> Executors { get; } = [];
+    public Color? PreviewColor => ColorAt(View.Routes.Preview);
 
-    /// <summary>Which deployment each color's executor belongs to, and when the Coordinator sent its DeployGreen (orders deployments).</summary>
-    public Dictionary<Color, (Guid DeploymentId, DateTimeOffset DeployedAt)> Owners { get; } = [];
+    public IEnumerable<Uri> Addresses => View.Executors.Select(e => e.Address);
 
-    /// <summary>The color serving live traffic, if any yet.</summary>
-    public Color? LiveColor { get; set; }
-
-    /// <summary>The color that served before the last cutover, kept warm until the deployment is finalized.</summary>
-    public Color? PreviousColor { get; set; }
-
-    /// <summary>The slots as the plan reads them: every executor here is running and was ready when it was added.</summary>
-    public PolicySlots Observed() => new(Of(Color.Blue), Of(Color.Green), LiveColor)
+    /// <summary>The slots as the plan reads them: every executor the data plane runs was ready when it was added (or is waited for again when reused).</summary>
+    public PolicySlots Observed() => new(Slot(Color.Blue), Slot(Color.Green), LiveColor)
     {
-        Preview = Executors.Where(e => e.Value.Address == Traffic.Preview).Select(e => (Color?)e.Key).FirstOrDefault(),
-        Previous = new PreviousLive(PreviousColor),
+        Preview = PreviewColor,
+        Previous = new PreviousLive(View.Routes.Previous),
     };
 
-    private ColorSlot? Of(Color color) =>
-        Executors.TryGetValue(color, out var executor) && Owners.TryGetValue(color, out var owner)
-            ? new ColorSlot(owner.DeploymentId.ToString(), executor.Digest, owner.DeployedAt, Running: true, Ready: true)
-            : null;
+    private Color? ColorAt(Uri? destination) => destination is null ? null : View.Executors.FirstOrDefault(e => e.Address == destination)?.Color;
+
+    private ColorSlot? Slot(Color color) =>
+        Of(color) is { } executor ? new ColorSlot(executor.DeploymentId.ToString(), executor.Digest, executor.DeployedAt, Running: true, Ready: true) : null;
 }

@@ -1,23 +1,25 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Bpdp.Contracts;
+using Bpdp.DataPlane;
 using Bpdp.Images;
 using Bpdp.Rollout.BlueGreen;
 using Bpdp.Rollout.Targets;
-using Bpdp.Rollout.Traffic;
 using Microsoft.Extensions.Options;
 
 namespace Bpdp.Rollout.Local;
 
 /// <summary>
-/// Blue-green on this host: executors of the image as processes (or in process), behind a proxy whose live
-/// and preview destinations flip atomically. The new version goes to the idle color; cutover moves live
-/// traffic and keeps the old color warm; rollback moves it back and removes the new color; finalize retires
-/// the old color after the scale-down delay. Stopping the host stops every executor it started.
+/// Blue-green on this host: executors of the image behind a proxy whose live and preview destinations flip
+/// atomically, both served by the data plane (<see cref="LocalDataPlane"/>), which this target drives and reads
+/// back at every command — so a restarted Rollout carries on from what actually serves. The new version goes to
+/// the idle color; cutover moves live traffic and keeps the old color warm; rollback moves it back and removes
+/// the new color; finalize retires the old color after the scale-down delay.
 /// </summary>
-public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, IOptions<RolloutOptions> options, TimeProvider time, ILogger<LocalTarget> logger) : IRolloutTarget, IAsyncDisposable
+public sealed class LocalTarget(LocalDataPlane dataPlane, IImageStore store, IHttpClientFactory clients, IOptions<RolloutOptions> options, TimeProvider time, ILogger<LocalTarget> logger)
+    : IRolloutTarget
 {
-    private readonly ConcurrentDictionary<string, Lazy<Task<LocalSlot>>> slots = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<SlotKey, SemaphoreSlim> gates = new();
     private readonly ScrapeTargets scrapeTargets = new(options.Value.ScrapeTargetsDirectory);
 
     public async Task<GreenDeployed> DeployGreen(DeployGreen command, CancellationToken cancel)
@@ -25,65 +27,50 @@ public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, I
         ArgumentNullException.ThrowIfNull(command);
         var (target, image) = (command.Target, command.Image);
         var started = time.GetTimestamp();
-        var slot = await Slot(target, cancel);
-        await slot.Gate.WaitAsync(cancel);
-        try
+        return await Locked(target, async (plane, key, slot) =>
         {
             var plan = BlueGreenPlan.DeployGreen(slot.Observed(), command.DeploymentId, image.Digest);
             var color = plan.Color;
+            var deadline = TimeSpan.FromSeconds(options.Value.ProgressDeadlineSeconds);
             if (plan.Action == DeployAction.Reuse)
             {
-                var mine = slot.Executors[color];
-                await WaitReady(mine, TimeSpan.FromSeconds(options.Value.ProgressDeadlineSeconds), cancel);
+                var mine = slot.Of(color)!;
+                await WaitReady(mine.Address, deadline, cancel);
                 if (plan.PointsPreview)
                 {
-                    slot.Traffic.SwitchPreview(mine.Address);
+                    await plane.Route(key, slot.View.Routes with { Preview = mine.Address }, cancel);
                 }
 
-                return new GreenDeployed(color, slot.Traffic.PreviewEndpoint, 1, time.GetElapsedTime(started));
+                return new GreenDeployed(color, slot.View.PreviewEndpoint, 1, time.GetElapsedTime(started));
             }
 
-            if (plan.Action == DeployAction.Replace && slot.Executors.Remove(color, out var existing))
+            if (plan.Action == DeployAction.Replace)
             {
-                slot.Owners.Remove(color);
-                await existing.DisposeAsync();
+                await plane.Stop(key, color, cancel);
             }
 
             var rootfs = await ImageUnpacker.Unpack(store, store.Unqualify(image.Repository), image.Digest, Path.Combine(options.Value.WorkDirectory, "images"), cancel);
             var unpackedIn = time.GetElapsedTime(started);
-            var settings = options.Value;
-            IRunningExecutor executor = settings.Runner == ExecutorRunner.InProcess
-                ? await InProcessExecutor.Start(rootfs, image.Digest, color.ToString().ToLowerInvariant(), settings.ListenAddress, cancel)
-                : ProcessExecutor.Start(rootfs, image.Digest, color.ToString().ToLowerInvariant(), settings.ListenAddress, logger);
+            var executor = await plane.Run(key, color, new ExecutorSpec(Path.GetFullPath(rootfs), image.Digest, command.DeploymentId, command.OccurredAt), cancel);
             try
             {
-                await WaitReady(executor, TimeSpan.FromSeconds(settings.ProgressDeadlineSeconds), cancel);
+                await WaitReady(executor.Address, deadline, cancel);
             }
             catch
             {
-                await executor.DisposeAsync();
+                await plane.Stop(key, color, CancellationToken.None);
                 throw;
             }
 
-            slot.Executors[color] = executor;
-            slot.Owners[color] = (command.DeploymentId, command.OccurredAt);
-            scrapeTargets.Write(target, slot.Executors.Values.Select(e => e.Address));
-            if (plan.PointsPreview)
-            {
-                slot.Traffic.SwitchPreview(executor.Address);
-            }
-
+            var now = new LocalSlot(plan.PointsPreview ? await plane.Route(key, slot.View.Routes with { Preview = executor.Address }, cancel) : await plane.Open(key, cancel));
+            scrapeTargets.Write(target, now.Addresses);
             var readyIn = time.GetElapsedTime(started);
             logger.LogInformation(
                 "{Target}: {Version} is ready as {Color} at {Address} (preview {Preview}) in {Ready:F0} ms: image unpacked {Unpacked:F0} ms, executor started and ready {Started:F0} ms",
-                Key(target), target.PolicyVersion, color, executor.Address, slot.Traffic.PreviewEndpoint, readyIn.TotalMilliseconds, unpackedIn.TotalMilliseconds,
+                key, target.PolicyVersion, color, executor.Address, now.View.PreviewEndpoint, readyIn.TotalMilliseconds, unpackedIn.TotalMilliseconds,
                 (readyIn - unpackedIn).TotalMilliseconds);
-            return new GreenDeployed(color, slot.Traffic.PreviewEndpoint, 1, time.GetElapsedTime(started));
-        }
-        finally
-        {
-            slot.Gate.Release();
-        }
+            return new GreenDeployed(color, now.View.PreviewEndpoint, 1, time.GetElapsedTime(started));
+        }, cancel);
     }
 
     public async Task<TrafficMoved> CutOver(CutOverTraffic command, CancellationToken cancel)
@@ -91,25 +78,19 @@ public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, I
         ArgumentNullException.ThrowIfNull(command);
         var (target, color) = (command.Target, command.Color);
         var started = time.GetTimestamp();
-        var slot = await Slot(target, cancel);
-        await slot.Gate.WaitAsync(cancel);
-        try
+        return await Locked(target, async (plane, key, slot) =>
         {
+            var previous = slot.View.Routes.Previous;
             if (slot.LiveColor != color)
             {
-                var executor = slot.Executors.GetValueOrDefault(color) ?? throw new InvalidOperationException($"{Key(target)} has no {color} executor to cut over to; was DeployGreen lost?");
-                slot.PreviousColor = slot.LiveColor;
-                slot.Traffic.SwitchLive(executor.Address);
-                slot.LiveColor = color;
-                logger.LogInformation("{Target}: live traffic moved to {Color} ({Address})", Key(target), color, executor.Address);
+                var executor = slot.Of(color) ?? throw new InvalidOperationException($"{key} has no {color} executor to cut over to; was DeployGreen lost?");
+                previous = slot.LiveColor;
+                await plane.Route(key, slot.View.Routes with { Live = executor.Address, Previous = previous }, cancel);
+                logger.LogInformation("{Target}: live traffic moved to {Color} ({Address})", key, color, executor.Address);
             }
 
-            return new TrafficMoved(color, slot.PreviousColor ?? BlueGreenPlan.Other(color), slot.Traffic.LiveEndpoint, time.GetElapsedTime(started));
-        }
-        finally
-        {
-            slot.Gate.Release();
-        }
+            return new TrafficMoved(color, previous ?? BlueGreenPlan.Other(color), slot.View.LiveEndpoint, time.GetElapsedTime(started));
+        }, cancel);
     }
 
     /// <summary>Live traffic back on the previous color if it had moved; the new color removed. Returns the live color, if any serves.</summary>
@@ -118,37 +99,35 @@ public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, I
         ArgumentNullException.ThrowIfNull(command);
         var target = command.Target;
         var started = time.GetTimestamp();
-        var slot = await Slot(target, cancel);
-        await slot.Gate.WaitAsync(cancel);
-        try
+        return await Locked(target, async (plane, key, slot) =>
         {
             var plan = BlueGreenPlan.RollBack(slot.Observed(), command.DeploymentId);
+            var routes = slot.View.Routes;
             if (plan.MovesLive)
             {
-                slot.Traffic.SwitchLive(plan.Live is { } back ? slot.Executors[back].Address : null);
-                slot.LiveColor = plan.Live;
-                slot.PreviousColor = null;
+                routes = routes with { Live = plan.Live is { } back ? slot.Of(back)!.Address : null, Previous = null };
             }
 
             if (plan.ClearsPreview)
             {
-                slot.Traffic.SwitchPreview(null);
+                routes = routes with { Preview = null };
             }
 
-            if (plan.Removes is { } color && slot.Executors.Remove(color, out var removed))
+            if (routes != slot.View.Routes)
             {
-                slot.Owners.Remove(color);
-                await removed.DisposeAsync();
-                scrapeTargets.Write(target, slot.Executors.Values.Select(e => e.Address));
+                await plane.Route(key, routes, cancel);
             }
 
-            logger.LogInformation("{Target}: rolled back; live is {Live}", Key(target), slot.LiveColor?.ToString() ?? "nothing");
-            return new RolledBackTo(slot.LiveColor, time.GetElapsedTime(started));
-        }
-        finally
-        {
-            slot.Gate.Release();
-        }
+            if (plan.Removes is { } color && slot.Of(color) is not null)
+            {
+                await plane.Stop(key, color, cancel);
+                scrapeTargets.Write(target, new LocalSlot(await plane.Open(key, cancel)).Addresses);
+            }
+
+            var live = plan.MovesLive ? plan.Live : slot.LiveColor;
+            logger.LogInformation("{Target}: rolled back; live is {Live}", key, live?.ToString() ?? "nothing");
+            return new RolledBackTo(live, time.GetElapsedTime(started));
+        }, cancel);
     }
 
     /// <summary>
@@ -161,57 +140,72 @@ public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, I
     {
         ArgumentNullException.ThrowIfNull(command);
         var target = command.Target;
-        var slot = await Slot(target, cancel);
-        Color old;
-        IRunningExecutor retiring;
-        await slot.Gate.WaitAsync(cancel);
-        try
+        var retiring = await Locked(target, async (plane, key, slot) =>
         {
             var plan = BlueGreenPlan.Finalize(slot.Observed(), command.DeploymentId);
+            var routes = slot.View.Routes;
             if (plan.ClearsPreview)
             {
-                slot.Traffic.SwitchPreview(null);
+                routes = routes with { Preview = null };
             }
 
-            if (!plan.StillLive)
+            if (plan.StillLive)
             {
-                return;
+                routes = routes with { Previous = null };
             }
 
-            slot.PreviousColor = null;
-            if (plan.Retires is not { } retires)
+            if (routes != slot.View.Routes)
             {
-                return;
+                await plane.Route(key, routes, cancel);
             }
 
-            old = retires;
-            retiring = slot.Executors[old];
-        }
-        finally
+            return plan.StillLive && plan.Retires is { } old ? slot.Of(old) : null;
+        }, cancel);
+        if (retiring is null)
         {
-            slot.Gate.Release();
+            return;
         }
 
         await Task.Delay(TimeSpan.FromSeconds(options.Value.ScaleDownDelaySeconds), time, cancel);
-        await slot.Gate.WaitAsync(cancel);
+        await Locked(target, async (plane, key, slot) =>
+        {
+            if (slot.Of(retiring.Color) is { } current && current.Address == retiring.Address && current.DeploymentId == retiring.DeploymentId && slot.LiveColor != retiring.Color)
+            {
+                await plane.Stop(key, retiring.Color, cancel);
+                scrapeTargets.Write(target, new LocalSlot(await plane.Open(key, cancel)).Addresses);
+                logger.LogInformation("{Target}: retired {Color}; {Live} is the stable version", key, retiring.Color, slot.LiveColor);
+            }
+
+            return true;
+        }, cancel);
+    }
+
+    /// <summary>What serves the policy now, as the data plane reports it.</summary>
+    public async Task<LocalSlot> Serving(DeploymentTarget target, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var plane = await dataPlane.Get(cancel);
+        return new LocalSlot(await plane.Open(Key(target), cancel));
+    }
+
+    /// <summary>One step for a policy, on what the data plane serves now, while no other command for that policy runs in this process.</summary>
+    private async Task<T> Locked<T>(DeploymentTarget target, Func<IDataPlane, SlotKey, LocalSlot, Task<T>> step, CancellationToken cancel)
+    {
+        var key = Key(target);
+        var gate = gates.GetOrAdd(key, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancel);
         try
         {
-            if (slot.Executors.TryGetValue(old, out var current) && ReferenceEquals(current, retiring))
-            {
-                slot.Executors.Remove(old);
-                slot.Owners.Remove(old);
-                await retiring.DisposeAsync();
-                scrapeTargets.Write(target, slot.Executors.Values.Select(e => e.Address));
-                logger.LogInformation("{Target}: retired {Color}; {Live} is the stable version", Key(target), old, slot.LiveColor);
-            }
+            var plane = await dataPlane.Get(cancel);
+            return await step(plane, key, new LocalSlot(await plane.Open(key, cancel)));
         }
         finally
         {
-            slot.Gate.Release();
+            gate.Release();
         }
     }
 
-    private async Task WaitReady(IRunningExecutor executor, TimeSpan deadline, CancellationToken cancel)
+    private async Task WaitReady(Uri executor, TimeSpan deadline, CancellationToken cancel)
     {
         var http = clients.CreateClient(nameof(LocalTarget));
         var watch = Stopwatch.StartNew();
@@ -219,7 +213,7 @@ public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, I
         {
             try
             {
-                using var response = await http.GetAsync(new Uri(executor.Address, "readyz"), cancel);
+                using var response = await http.GetAsync(new Uri(executor, "readyz"), cancel);
                 if (response.IsSuccessStatusCode)
                 {
                     return;
@@ -231,42 +225,12 @@ public sealed class LocalTarget(IImageStore store, IHttpClientFactory clients, I
 
             if (watch.Elapsed > deadline)
             {
-                throw new RolloutTargetException($"the executor at {executor.Address} was not ready within the progress deadline of {deadline.TotalSeconds:F0} s");
+                throw new RolloutTargetException($"the executor at {executor} was not ready within the progress deadline of {deadline.TotalSeconds:F0} s");
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancel);
         }
     }
 
-    private async Task<LocalSlot> Slot(DeploymentTarget target, CancellationToken cancel)
-    {
-        var key = Key(target);
-        var slot = slots.GetOrAdd(key, _ => new Lazy<Task<LocalSlot>>(async () => new LocalSlot(await TrafficSwitch.Start(options.Value.ListenAddress, CancellationToken.None))));
-        try
-        {
-            return await slot.Value.WaitAsync(cancel);
-        }
-        catch (Exception) when (slot.Value.IsFaulted)
-        {
-            // A switch that could not start (a port in use) is tried again by the next command, not remembered as broken.
-            slots.TryRemove(new KeyValuePair<string, Lazy<Task<LocalSlot>>>(key, slot));
-            throw;
-        }
-    }
-
-    private static string Key(DeploymentTarget target) => $"{target.Agency}/{target.Environment}/{target.PolicyName}";
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var slot in slots.Values.Where(s => s.IsValueCreated))
-        {
-            var resolved = await slot.Value;
-            foreach (var executor in resolved.Executors.Values)
-            {
-                await executor.DisposeAsync();
-            }
-
-            await resolved.Traffic.DisposeAsync();
-        }
-    }
+    private static SlotKey Key(DeploymentTarget target) => new(target.Agency, target.Environment, target.PolicyName);
 }

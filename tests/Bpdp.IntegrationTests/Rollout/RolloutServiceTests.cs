@@ -2,9 +2,11 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Bpdp.Builder.Oci;
 using Bpdp.Contracts;
+using Bpdp.DataPlane;
 using Bpdp.Images;
 using Bpdp.Images.Layout;
 using Bpdp.Images.Registry;
+using Bpdp.Pipeline.Traffic;
 using Bpdp.IntegrationTests.Bus;
 using Bpdp.IntegrationTests.Servers;
 using Bpdp.Policy;
@@ -17,14 +19,15 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Bpdp.IntegrationTests.Rollout;
 
 /// <summary>
-/// The Docker target on the real engine, with images the Builder's code made on the Debian base, pushed to the real
-/// registry and signed there as the Publisher signs releases: deploy, cut over, roll back through a Rollout service
-/// of its own process (Docker.DotNet stays out of the test process), and after that service is restarted the
-/// containers and the live color are what the engine shows, and the new service carries on from them. An image
-/// without a release signature is refused before the engine is asked anything.
+/// The Rollout service as its own process (Docker.DotNet stays out of the test process) on the real Docker engine and
+/// on the local target's data plane, with images the Builder's code made on the Debian base, pushed to the real
+/// registry and signed there as the Publisher signs releases: deploy, cut over, roll back, and after that service is
+/// restarted the containers and the live color are what the engine shows, and the new service carries on from them.
+/// Killed with SIGKILL under users, neither target fails a request: the data plane serves on. An image without a
+/// release signature is refused before the engine is asked anything.
 /// </summary>
 [Collection(RealServersCollection.Name)]
-public sealed class DockerTargetTests(RealServers servers) : IAsyncLifetime
+public sealed class RolloutServiceTests(RealServers servers) : IAsyncLifetime
 {
     private const string Environment = "production";
     private readonly string run = Guid.NewGuid().ToString("N")[..8];
@@ -48,6 +51,14 @@ public sealed class DockerTargetTests(RealServers servers) : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        using (var plane = new DataPlaneClient(new DataPlaneFiles(Path.Combine(folder, "rollout", "dataplane")).Socket, TimeSpan.FromSeconds(30)))
+        {
+            if (await plane.Answers(CancellationToken.None))
+            {
+                await plane.StopAll(CancellationToken.None);
+            }
+        }
+
         http.Dispose();
         release.Dispose();
         Directory.Delete(folder, recursive: true);
@@ -130,6 +141,95 @@ public sealed class DockerTargetTests(RealServers servers) : IAsyncLifetime
         Assert.Empty(sink.ReceivedBy(nameof(FailedProbe)));
     }
 
+    [Theory]
+    [InlineData("Local")]
+    [InlineData("Docker")]
+    public async Task Killing_the_Rollout_under_users_fails_none_of_their_requests_and_the_restarted_one_carries_on_from_what_serves(string kind)
+    {
+        var rabbit = await servers.RabbitMq();
+        var registry = await servers.Registry();
+        var v100 = await Signed(await Push(registry, "1.0.0"), registry);
+        var v110 = await Signed(await Push(registry, "1.1.0"), registry);
+        var queue = $"rollout-{run}";
+        await using var cleanup = new QueueCleanup(rabbit, queue, $"{queue}-ready", $"{queue}-cutover", $"{queue}-rolledback", $"{queue}-failed", $"{queue}-refused");
+        await using var probes = await Probes(rabbit, queue);
+        var settings = Settings(rabbit, registry, queue);
+        if (kind == "Local")
+        {
+            foreach (var key in settings.Keys.Where(k => k.StartsWith("Rollout:Targets:", StringComparison.Ordinal)).ToList())
+            {
+                settings.Remove(key);
+            }
+        }
+
+        var first = Guid.NewGuid();
+        var second = Guid.NewGuid();
+        var killed = await ServiceProcess.StartFromOwnOutput("services/Rollout", "Bpdp.Rollout.dll", FreeTcpPort.Next(), settings);
+        await using (killed)
+        {
+            await Deploy(probes, first, "1.0.0", v100, killed);
+            var live = new Uri((await CutOver(probes, first, "1.0.0", Color.Blue, killed)).LiveEndpoint!);
+            await using var users = new SteadyLoad(live, perSecond: 20);
+            users.Start();
+            await Eventually.Holds(() => Task.FromResult(users.Sent >= 20), "users call the live service", TimeSpan.FromSeconds(30));
+
+            using (var process = System.Diagnostics.Process.GetProcessById(killed.ProcessId))
+            {
+                process.Kill();
+                await process.WaitForExitAsync();
+            }
+
+            var sentWhenKilled = users.Sent;
+            await Eventually.Holds(() => Task.FromResult(users.Sent >= sentWhenKilled + 60), "users called the live service for 3 s with no Rollout", TimeSpan.FromSeconds(60));
+            Assert.Equal(0, users.Failed);
+
+            await using var restarted = await ServiceProcess.StartFromOwnOutput("services/Rollout", "Bpdp.Rollout.dll", FreeTcpPort.Next(), settings);
+            var green = await Deploy(probes, second, "1.1.0", v110, restarted);
+            Assert.Equal(Color.Green, green.Color);
+            var moved = await CutOver(probes, second, "1.1.0", Color.Green, restarted);
+            Assert.Equal((live, Color.Blue), (new Uri(moved.LiveEndpoint!), moved.PreviousColor));
+            Assert.Equal("1.1.0", await Version(live));
+            await probes.Services.GetRequiredService<IPublishEndpoint>().Publish(new FinalizeDeployment(second, DateTimeOffset.UtcNow, Target("1.1.0")));
+            await Logged(Eventually.Holds(async () => await Serving(kind) == 1, "the finalized deployment retired blue", TimeSpan.FromSeconds(60)), restarted);
+
+            await users.Stop();
+            Assert.True(users.Sent >= sentWhenKilled + 60, $"users sent {users.Sent}");
+            Assert.Equal(0, users.Failed);
+            Assert.Equal(1, await Serving(kind));
+            Assert.Equal("1.1.0", await Version(live));
+        }
+    }
+
+    /// <summary>
+    /// What serves the policy: on the local target, the executor processes running from this test's images (each one
+    /// the data plane does not know of would be an orphan); on Docker, the engine's running containers.
+    /// </summary>
+    private async Task<int> Serving(string kind)
+    {
+        if (kind == "Docker")
+        {
+            using var docker = DockerEngine.CreateHttpClient();
+            return (await Containers(docker)).Count(c => c!["State"]!.GetValue<string>() == "running");
+        }
+
+        var executors = Directory.EnumerateDirectories("/proc").Select(d => Path.Combine(d, "cmdline")).Count(cmdline =>
+        {
+            try
+            {
+                var program = File.ReadAllText(cmdline).Split('\0')[0];
+                return program.StartsWith(folder, StringComparison.Ordinal) && program.EndsWith("/bpdp-executor", StringComparison.Ordinal);
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        });
+        using var plane = new DataPlaneClient(new DataPlaneFiles(Path.Combine(folder, "rollout", "dataplane")).Socket, TimeSpan.FromSeconds(30));
+        var known = (await plane.Slots(CancellationToken.None)).Sum(s => s.Executors.Count);
+        Assert.Equal(known, executors);
+        return executors;
+    }
+
     [Fact]
     public async Task An_image_pushed_without_a_release_signature_is_refused_and_nothing_starts_while_the_signed_one_beside_it_goes_ready()
     {
@@ -181,6 +281,8 @@ public sealed class DockerTargetTests(RealServers servers) : IAsyncLifetime
     private Dictionary<string, string?> Settings(RabbitMqServer rabbit, string registry, string queue) => new([.. rabbit.ServiceSettings(), .. release.RolloutSettings(folder)])
     {
         ["Rollout:Queue"] = queue,
+        ["Rollout:WorkDirectory"] = Path.Combine(folder, "rollout"),
+        ["Rollout:Runner"] = "Process",
         ["Rollout:ScaleDownDelaySeconds"] = "0",
         ["Rollout:ProgressDeadlineSeconds"] = "60",
         ["Rollout:Targets:0:Agency"] = Agency,

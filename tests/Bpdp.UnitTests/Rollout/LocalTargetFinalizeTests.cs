@@ -25,6 +25,7 @@ public sealed class LocalTargetFinalizeTests : IAsyncLifetime
     private readonly HttpClient http = new();
     private OciLayoutImageStore store = null!;
     private LocalTarget target = null!;
+    private LocalDataPlane plane = null!;
 
     public Task InitializeAsync()
     {
@@ -32,14 +33,15 @@ public sealed class LocalTargetFinalizeTests : IAsyncLifetime
         var services = new ServiceCollection().AddHttpClient().BuildServiceProvider();
         var options = Options.Create(new RolloutOptions { Runner = ExecutorRunner.InProcess, WorkDirectory = Path.Combine(folder, "rollout"), ScaleDownDelaySeconds = 0,
             ScrapeTargetsDirectory = Path.Combine(folder, "targets") });
-        target = new LocalTarget(store, services.GetRequiredService<IHttpClientFactory>(), options, TimeProvider.System, NullLogger<LocalTarget>.Instance);
+        plane = new LocalDataPlane(options, NullLoggerFactory.Instance);
+        target = new LocalTarget(plane, store, services.GetRequiredService<IHttpClientFactory>(), options, TimeProvider.System, NullLogger<LocalTarget>.Instance);
         return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()
     {
         http.Dispose();
-        await target.DisposeAsync();
+        await plane.DisposeAsync();
         Directory.Delete(folder, recursive: true);
     }
 
