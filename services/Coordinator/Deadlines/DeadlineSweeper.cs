@@ -41,7 +41,15 @@ public sealed partial class DeadlineSweeper(IDeadlineSource deadlines, IBus bus,
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.SweepIntervalSeconds), clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            await SweepOnce(stoppingToken);
+            try
+            {
+                await SweepOnce(stoppingToken);
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                // The saga store or the broker restarting is no reason to stop the Coordinator: the deadlines are still there next time.
+                LogSweepFailed(error.GetType().Name, error.Message);
+            }
         }
     }
 
@@ -50,6 +58,9 @@ public sealed partial class DeadlineSweeper(IDeadlineSource deadlines, IBus bus,
     /// none (the final ones, which have no deadline to miss) and names that are no state answer Rollout.
     /// </summary>
     public static PipelineStage StageOf(string state) => StateTable.Find(state)?.Stage ?? PipelineStage.Rollout;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not sweep the deadlines ({Error}: {Reason}); trying again next interval")]
+    private partial void LogSweepFailed(string error, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Deployment {DeploymentId}: {State} passed its deadline {Deadline:O}")]
     private partial void LogTimedOut(Guid deploymentId, string state, DateTimeOffset deadline);

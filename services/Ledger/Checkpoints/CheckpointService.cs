@@ -32,7 +32,7 @@ public sealed partial class CheckpointService(ILedgerStore ledger, CheckpointSig
             {
                 await CheckpointNow(stoppingToken);
             }
-            catch (Npgsql.NpgsqlException error)
+            catch (System.Data.Common.DbException error)
             {
                 LogFailed(error.Message);
             }

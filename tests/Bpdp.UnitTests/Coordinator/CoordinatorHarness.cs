@@ -73,7 +73,6 @@ public sealed class CoordinatorHarness : IAsyncDisposable
                 [$"Coordinator:OperatorKeys:{OperatorKeyId}:Roles:0"] = "Abort",
                 [$"Coordinator:OperatorKeys:{OperatorKeyId}:Roles:1"] = "Promote",
             })
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Coordinator:SweepIntervalSeconds"] = "3600" })
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
         var services = new ServiceCollection()
@@ -84,6 +83,14 @@ public sealed class CoordinatorHarness : IAsyncDisposable
             bus.AddCoordinatorStage(configuration);
             stages?.Invoke(bus);
         });
+
+        // The tests sweep deadlines themselves (Sweeper.SweepOnce): the hosted sweeper, woken when a test advances the
+        // fake clock past its interval, would race them for the same deadline.
+        foreach (var hosted in services.Where(d => d.ServiceType == typeof(Microsoft.Extensions.Hosting.IHostedService)
+            && d.ImplementationFactory?.Method.DeclaringType?.Assembly == typeof(DeadlineSweeper).Assembly).ToList())
+        {
+            services.Remove(hosted);
+        }
         // "Inactive" means the in-memory bus has had nothing in flight for this long: the cue that every reaction happened.
         services.Configure<TestHarnessOptions>(options => options.TestInactivityTimeout = TimeSpan.FromMilliseconds(300));
         var harness = new CoordinatorHarness(services.BuildServiceProvider(validateScopes: true), clock, approvals, keys, operatorKey);
