@@ -86,7 +86,8 @@ public sealed class DataPlaneClient : IDataPlane, IDisposable
         if (!response.IsSuccessStatusCode)
         {
             var text = await response.Content.ReadAsStringAsync(cancel);
-            throw new InvalidOperationException($"the data plane at {Socket} answered {(int)response.StatusCode} to {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath}: {text}");
+            var request = response.RequestMessage;
+            throw new InvalidOperationException($"the data plane at {Socket} answered {(int)response.StatusCode} to {request?.Method} {request?.RequestUri?.AbsolutePath}: {text}");
         }
     }
 

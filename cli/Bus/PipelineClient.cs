@@ -12,7 +12,8 @@ namespace Bpdp.Cli.Bus;
 /// <summary>
 /// The CLI's connection to a running pipeline: a bus client (no consumers) configured as the services are —
 /// <c>appsettings.json</c> in the current folder, then <c>BPDP_</c>-less environment variables such as
-/// <c>RabbitMq__Host</c> — that publishes commands and asks the Coordinator for a deployment's status.
+/// <c>RabbitMq__Host</c> — that publishes commands, asks the Coordinator for a deployment's status and the Rollout
+/// what serves its target.
 /// </summary>
 public sealed class PipelineClient : IAsyncDisposable
 {
@@ -20,12 +21,19 @@ public sealed class PipelineClient : IAsyncDisposable
 
     private PipelineClient(IHost host) => this.host = host;
 
-    public static async Task<PipelineClient> Connect(string coordinatorQueue, CancellationToken cancel)
+    /// <param name="coordinatorQueue">The Coordinator's queue, whose status exchange answers <see cref="Status"/>.</param>
+    /// <param name="cancel">Stops connecting.</param>
+    /// <param name="rolloutQueue">The Rollout's queue, whose serving exchange answers <see cref="Serving"/>.</param>
+    public static async Task<PipelineClient> Connect(string coordinatorQueue, CancellationToken cancel, string rolloutQueue = "rollout")
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddJsonFile(Path.Combine(Environment.CurrentDirectory, "appsettings.json"), optional: true);
         builder.Logging.ClearProviders();
-        builder.AddBpdpBus(bus => bus.AddRequestClient<GetDeploymentStatus>(new Uri($"exchange:{StageQueues.StatusExchange(coordinatorQueue)}"), RequestTimeout.After(s: 10)));
+        builder.AddBpdpBus(bus =>
+        {
+            bus.AddRequestClient<GetDeploymentStatus>(new Uri($"exchange:{StageQueues.StatusExchange(coordinatorQueue)}"), RequestTimeout.After(s: 10));
+            bus.AddRequestClient<GetServing>(new Uri($"exchange:{StageQueues.ServingExchange(rolloutQueue)}"), RequestTimeout.After(s: 10));
+        });
         var host = builder.Build();
         await host.StartAsync(cancel);
         return new PipelineClient(host);
@@ -40,6 +48,21 @@ public sealed class PipelineClient : IAsyncDisposable
         var client = scope.ServiceProvider.GetRequiredService<IRequestClient<GetDeploymentStatus>>();
         var response = await client.GetResponse<DeploymentStatus>(new GetDeploymentStatus(deploymentId), cancel);
         return response.Message;
+    }
+
+    /// <summary>What the Rollout reads on the deployment's target now; null when no Rollout answers.</summary>
+    public async Task<ServingNow?> Serving(Guid deploymentId, DeploymentTarget target, CancellationToken cancel)
+    {
+        using var scope = host.Services.CreateScope();
+        var client = scope.ServiceProvider.GetRequiredService<IRequestClient<GetServing>>();
+        try
+        {
+            return (await client.GetResponse<ServingNow>(new GetServing(deploymentId, target), cancel)).Message;
+        }
+        catch (RequestTimeoutException)
+        {
+            return null;
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -10,23 +10,28 @@ internal static class StatusCommand
     public static Command Create()
     {
         var coordinator = new Option<string>("--coordinator-queue") { Description = "The Coordinator's queue.", DefaultValueFactory = _ => "coordinator" };
+        var rollout = new Option<string>("--rollout-queue") { Description = "The Rollout's queue, asked what serves the deployment's target.", DefaultValueFactory = _ => "rollout" };
         var output = new Option<string>("--output", "-o") { Description = "text or json.", DefaultValueFactory = _ => "text" };
         output.AcceptOnlyFromAmong("text", "json");
 
         var id = new Argument<Guid>("deployment-id") { Description = "The deployment, as `bpdp approve` printed it." };
         var watch = new Option<bool>("--watch") { Description = "Follow it until it ends." };
-        var status = new Command("status", "Show a deployment's state and stage timings, as the Coordinator knows them.") { id, watch, coordinator, output };
+        var status = new Command("status", "Show a deployment's state and stage timings, as the Coordinator knows them, and what serves its target, as the Rollout reads it.")
+        {
+            id, watch, coordinator, rollout, output,
+        };
         status.SetAction(async (result, cancel) =>
         {
             try
             {
-                await using var client = await PipelineClient.Connect(result.GetRequiredValue(coordinator), cancel);
+                await using var client = await PipelineClient.Connect(result.GetRequiredValue(coordinator), cancel, result.GetRequiredValue(rollout));
                 var json = result.GetValue(output) == "json";
                 var current = result.GetValue(watch)
                     ? await ApproveCommand.Follow(client, result.GetRequiredValue(id), TimeSpan.FromHours(1),
                         json ? result.InvocationConfiguration.Error : result.InvocationConfiguration.Output, cancel)
                     : await client.Status(result.GetRequiredValue(id), cancel);
-                await result.InvocationConfiguration.Output.WriteLineAsync(json ? StatusView.Json(current) : StatusView.Line(current));
+                var serving = current is { Found: true, Target: { } target } ? new Served(await client.Serving(current.DeploymentId, target, cancel)) : null;
+                await result.InvocationConfiguration.Output.WriteLineAsync(json ? StatusView.Json(current, serving) : StatusView.Line(current, serving));
                 return current.Found ? 0 : 1;
             }
             catch (RequestTimeoutException)

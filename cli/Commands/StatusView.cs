@@ -7,7 +7,7 @@ namespace Bpdp.Cli.Commands;
 /// <summary>A deployment's status as a line for people or an object for scripts.</summary>
 public static class StatusView
 {
-    public static string Line(DeploymentStatus status) =>
+    public static string Line(DeploymentStatus status, Served? serving = null) =>
         !status.Found
             ? $"{status.DeploymentId}: unknown to the Coordinator"
             : $"{status.DeploymentId}: {status.Target?.PolicyName} {status.Target?.PolicyVersion} → {status.Target?.Agency}/{status.Target?.Environment}: {status.State}"
@@ -15,7 +15,8 @@ public static class StatusView
               + (status.WaitingFor is { } waiting ? $"; waiting for {waiting}" + Until(status.DeadlineAt) : "")
               + (status.LastError is { } error ? $"; {error}" : "")
               + (status.Kpis is { Count: > 0 } kpis ? "; KPIs: " + string.Join(", ", kpis.Select(Kpi)) : "")
-              + (status.RefusedMessages > 0 ? $"; {status.RefusedMessages} message(s) refused (MessageRefused in the ledger)" : "");
+              + (status.RefusedMessages > 0 ? $"; {status.RefusedMessages} message(s) refused (MessageRefused in the ledger)" : "")
+              + (serving is null ? "" : "; serving: " + serving.Describe(status.DeploymentId));
 
     private static string Kpi(KpiSummary k) =>
         $"{(k.Phase == AnalysisPhase.PrePromotion ? "pre" : "post")} {k.Metric} {k.Measured} measured, {k.Failed} failed, last {Number(k.Last) ?? "none"}"
@@ -27,7 +28,7 @@ public static class StatusView
 
     private static string Left(DateTimeOffset until) => (until - DateTimeOffset.UtcNow) is var left && left > TimeSpan.Zero ? $"{(int)left.TotalMinutes} min {left.Seconds} s" : "no time";
 
-    public static string Json(DeploymentStatus status) => new JsonObject
+    public static string Json(DeploymentStatus status, Served? serving = null) => new JsonObject
     {
         ["deploymentId"] = status.DeploymentId,
         ["found"] = status.Found,
@@ -43,5 +44,6 @@ public static class StatusView
         ["refusedMessages"] = status.RefusedMessages,
         ["lateEvents"] = status.LateEvents,
         ["stages"] = new JsonArray([.. (status.Stages ?? []).Select(s => (JsonNode)new JsonObject { ["stage"] = s.Stage, ["startedAt"] = s.StartedAt, ["endedAt"] = s.EndedAt })]),
+        ["serving"] = serving?.Json(status.DeploymentId),
     }.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
 }

@@ -15,7 +15,10 @@ using Microsoft.Extensions.Options;
 
 namespace Bpdp.Rollout;
 
-/// <summary>Registers the Rollout stage: its targets, the release, approval and Scanner keys and the release check in front of them, and its four command consumers on <c>Rollout:Queue</c>.</summary>
+/// <summary>
+/// Registers the Rollout stage: its targets, the release, approval and Scanner keys and the release check in front of them,
+/// and its four command consumers and the <c>GetServing</c> answer on <c>Rollout:Queue</c>.
+/// </summary>
 public static class RolloutStage
 {
     public static IBusRegistrationConfigurator AddRolloutStage(this IBusRegistrationConfigurator bus)
@@ -47,6 +50,7 @@ public static class RolloutStage
         bus.AddStageConsumer<CutOverTrafficConsumer, RolloutOptions>();
         bus.AddStageConsumer<RollBackDeploymentConsumer, RolloutOptions>();
         bus.AddStageConsumer<FinalizeDeploymentConsumer, RolloutOptions>();
+        bus.AddConsumer<GetServingConsumer, GetServingConsumerDefinition>();
         return bus;
     }
 

@@ -14,8 +14,8 @@ public sealed record BrokerPermissions(string Configure, string Write, string Re
     /// The least an identity needs to run: its own queues (<c>Q</c>, <c>Q_error</c>, <c>Q_skipped</c>) and temporary
     /// bus endpoint; the exchanges of what it consumes (declare, bind from) and of what it publishes, faults of what
     /// it consumes included; the ledger's feed (<c>Bpdp.Contracts:IPipelineMessage</c>) to write into but not read,
-    /// except for the Ledger; and the exchange status requests are sent to (<see cref="StageQueues.StatusExchange"/>): the operators' tools
-    /// write to it, the Coordinator binds it to its queue.
+    /// except for the Ledger; and the exchanges status requests are sent to (<see cref="StageQueues.StatusExchange"/>,
+    /// <see cref="StageQueues.ServingExchange"/>): the operators' tools write to them, the Coordinator and the Rollout bind them to their queues.
     /// </summary>
     /// <param name="identity">Whose permissions.</param>
     /// <param name="queueOf">The queue of each stage, as the stages are configured.</param>
@@ -36,7 +36,13 @@ public sealed record BrokerPermissions(string Configure, string Write, string Re
         var faultSinks = stage ? [.. receiveFault, Regex.Escape("MassTransit:Fault")] : new List<string>();
 
         var statusExchange = Regex.Escape(StageQueues.StatusExchange(queueOf(BusIdentity.Coordinator)));
-        var statusBinding = identity == BusIdentity.Coordinator ? [statusExchange] : new List<string>();
+        var servingExchange = Regex.Escape(StageQueues.ServingExchange(queueOf(BusIdentity.Rollout)));
+        var statusBinding = identity switch
+        {
+            BusIdentity.Coordinator => [statusExchange],
+            BusIdentity.Rollout => [servingExchange],
+            _ => new List<string>(),
+        };
 
         var consumed = MessageRoutes.ConsumedBy(identity).Concat(MessageRoutes.RecordedBy(identity)).Select(Exchange).ToList();
         var publishedTypes = MessageRoutes.PublishedBy(identity);
@@ -48,7 +54,7 @@ public sealed record BrokerPermissions(string Configure, string Write, string Re
         }
 
         var feed = publishedTypes.Any(type => !IsFault(type) && typeof(IPipelineMessage).IsAssignableFrom(type)) ? [Exchange(typeof(IPipelineMessage))] : new List<string>();
-        var status = identity is BusIdentity.Operator or BusIdentity.Approver ? [statusExchange] : new List<string>();
+        var status = identity is BusIdentity.Operator or BusIdentity.Approver ? [statusExchange, servingExchange] : new List<string>();
 
         return new BrokerPermissions(
             Configure: Pattern([.. own, .. consumed, .. published, .. feed, .. faultSinks, .. status, .. statusBinding]),

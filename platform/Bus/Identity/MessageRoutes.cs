@@ -39,6 +39,8 @@ public static class MessageRoutes
         [typeof(PromoteDeployment)] = [BusIdentity.Operator],
         [typeof(GetDeploymentStatus)] = [BusIdentity.Operator, BusIdentity.Approver],
         [typeof(RecheckTarget)] = [BusIdentity.Coordinator],
+        [typeof(GetServing)] = [BusIdentity.Operator, BusIdentity.Approver],
+        [typeof(ServingNow)] = [BusIdentity.Rollout],
     };
 
     private static readonly Dictionary<BusIdentity, Type[]> Consumed = new()
@@ -46,7 +48,7 @@ public static class MessageRoutes
         [BusIdentity.Builder] = [typeof(ArtifactApproved)],
         [BusIdentity.Scanner] = [typeof(ImageBuilt)],
         [BusIdentity.Publisher] = [typeof(ImageScanned)],
-        [BusIdentity.Rollout] = [typeof(DeployGreen), typeof(CutOverTraffic), typeof(RollBackDeployment), typeof(FinalizeDeployment)],
+        [BusIdentity.Rollout] = [typeof(DeployGreen), typeof(CutOverTraffic), typeof(RollBackDeployment), typeof(FinalizeDeployment), typeof(GetServing)],
         [BusIdentity.KpiGate] =
         [
             typeof(ArtifactApproved), typeof(GreenReady), typeof(TrafficCutOver), typeof(DeploymentRolledBack), typeof(DeploymentFailed), typeof(DeploymentCompleted),

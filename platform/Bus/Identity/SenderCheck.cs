@@ -80,6 +80,7 @@ internal sealed class SenderCheck<T>(StageQueues queues, IOptions<SenderOptions>
         IPipelineMessage pipeline => pipeline.DeploymentId,
         Fault { } fault when fault.GetType().GetProperty(nameof(Fault<object>.Message))?.GetValue(fault) is IPipelineMessage failed => failed.DeploymentId,
         GetDeploymentStatus status => status.DeploymentId,
+        GetServing serving => serving.DeploymentId,
         _ => null,
     };
 

@@ -26,6 +26,9 @@ public sealed class StageQueues
     /// </summary>
     public static string StatusExchange(string coordinatorQueue) => $"{coordinatorQueue}-status";
 
+    /// <summary>The exchange operators' tools send <see cref="Contracts.GetServing"/> requests to, bound to the Rollout's queue (named apart for the same reason).</summary>
+    public static string ServingExchange(string rolloutQueue) => $"{rolloutQueue}-serving";
+
     /// <summary>The stage whose queue this is, if any.</summary>
     public BusIdentity? OwnerOf(string queue) => stages.TryGetValue(queue, out var stage) ? stage : null;
 }

@@ -161,6 +161,19 @@ public sealed class DockerTarget(TargetOptions entry, DockerEngine engine, Local
         }
     }
 
+    /// <summary>What serves the policy now: the engine's containers and live alias, and the data plane's live address and preview route.</summary>
+    public async Task<ServingNow> Serving(DeploymentTarget target, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var names = new DockerNames(target);
+        var containers = await engine.Read(names, cancel);
+        var key = new SlotKey(entry.Agency, entry.Environment, names.Policy);
+        var view = (await (await dataPlane.Get(cancel)).Slots(cancel)).FirstOrDefault(s => s.Key == key);
+        var preview = view?.Routes.Preview is { } routed ? containers.All.FirstOrDefault(c => c.Address == routed)?.Color : null;
+        return new ServingNow(target, Reported: true, containers.Live?.Color, preview, view?.LiveEndpoint.ToString(),
+            [.. containers.All.OrderBy(c => c.Color).Select(c => new ServingColor(c.Color, c.DeploymentId, c.Digest))]);
+    }
+
     /// <summary>Serves every policy this engine runs for the target's environment on the data plane, so host clients are served even if its state was lost.</summary>
     public async Task Restore(CancellationToken cancel)
     {

@@ -174,6 +174,17 @@ public sealed class KubernetesTarget(IKubernetes client, string ns, int replicas
         }
     }
 
+    /// <summary>What the cluster shows for the policy: the Deployment of each color, and the colors the live and preview Services select.</summary>
+    public async Task<ServingNow> Serving(DeploymentTarget target, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var objects = new PolicyObjects(target.PolicyName, ns);
+        var state = await PolicyState.Read(client, objects, cancel);
+        var preview = await ReadPreview(objects, cancel);
+        return new ServingNow(target, Reported: true, state.Live, PolicyState.ColorOf(preview), state.Live is null ? null : objects.Endpoint(objects.LiveService).ToString(),
+            [.. state.Deployments.OrderBy(d => d.Key).Select(d => new ServingColor(d.Key, PolicyState.DeploymentIdOf(d.Value), d.Value.Spec?.Template?.Spec?.Containers?.FirstOrDefault()?.Image))]);
+    }
+
     private Task<V1Service?> ReadPreview(PolicyObjects objects, CancellationToken cancel) =>
         client.CoreV1.ReadNamespacedServiceAsync(objects.PreviewService, ns, cancellationToken: cancel).OrNullWhenNotFound();
 

@@ -180,12 +180,20 @@ public sealed class LocalTarget(LocalDataPlane dataPlane, IImageStore store, IHt
         }, cancel);
     }
 
-    /// <summary>What serves the policy now, as the data plane reports it.</summary>
-    public async Task<LocalSlot> Serving(DeploymentTarget target, CancellationToken cancel)
+    /// <summary>What serves the policy now, as the data plane reports it (nothing, for a policy it has no slot for).</summary>
+    public async Task<ServingNow> Serving(DeploymentTarget target, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(target);
         var plane = await dataPlane.Get(cancel);
-        return new LocalSlot(await plane.Open(Key(target), cancel));
+        var key = Key(target);
+        if ((await plane.Slots(cancel)).FirstOrDefault(s => s.Key == key) is not { } view)
+        {
+            return new ServingNow(target, Reported: true, Colors: []);
+        }
+
+        var slot = new LocalSlot(view);
+        return new ServingNow(target, Reported: true, slot.LiveColor, slot.PreviewColor, view.LiveEndpoint.ToString(),
+            [.. view.Executors.Select(e => new ServingColor(e.Color, e.DeploymentId.ToString(), e.Digest))]);
     }
 
     /// <summary>One step for a policy, on what the data plane serves now, while no other command for that policy runs in this process.</summary>

@@ -19,4 +19,7 @@ public interface IRolloutTarget
 
     /// <summary>The deployment's version is the stable one; the previous color is retired after the scale-down delay.</summary>
     Task Finalize(FinalizeDeployment command, CancellationToken cancel);
+
+    /// <summary>What serves the target's policy now, read from the target itself; changes nothing.</summary>
+    Task<ServingNow> Serving(DeploymentTarget target, CancellationToken cancel);
 }

@@ -44,6 +44,8 @@ public sealed class DeployGreenConsumerTests : IAsyncLifetime
         public Task<RolledBackTo> RollBack(RollBackDeployment command, CancellationToken cancel) => throw new NotSupportedException();
 
         public Task Finalize(FinalizeDeployment command, CancellationToken cancel) => throw new NotSupportedException();
+
+        public Task<ServingNow> Serving(DeploymentTarget target, CancellationToken cancel) => throw new NotSupportedException();
     }
 
     private sealed class RecordingFactory(TargetKind kind, IRolloutTarget target) : IRolloutTargetFactory

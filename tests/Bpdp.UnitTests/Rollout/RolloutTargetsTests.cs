@@ -31,6 +31,8 @@ public sealed class RolloutTargetsTests
         public Task<RolledBackTo> RollBack(RollBackDeployment command, CancellationToken cancel) => throw new NotSupportedException();
 
         public Task Finalize(FinalizeDeployment command, CancellationToken cancel) => throw new NotSupportedException();
+
+        public Task<ServingNow> Serving(DeploymentTarget target, CancellationToken cancel) => throw new NotSupportedException();
     }
 
     [Fact]
