@@ -151,6 +151,8 @@ start_postgres() {
   bin=$(pg_bin)
   mkdir -p "$dir/sock"
   chown -R postgres:postgres "$dir"
+  # PostgreSQL runs as its own user, which must be able to pass through the state directory (not list it).
+  chmod a+x "$STATE"
   if [ ! -f "$dir/data/PG_VERSION" ]; then
     runuser -u postgres -- "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
       || die "postgres initdb failed; see $dir/initdb.log"

@@ -17,4 +17,5 @@ export BPDP_EXECUTOR_BINARY BPDP_BASE_IMAGE_LAYOUT
 scripts/validate-deploy.sh
 # The outside publisher of the plain-JSON tests: Node.js with amqplib, from the lock file.
 (cd tests/node-publisher && npm ci --no-audit --no-fund --silent)
-dotnet test BPDP.sln -c Release --no-build --logger "console;verbosity=minimal"
+# The whole fault campaign (minutes) runs on its own: scripts/fault-campaign.sh; its subset (Category=Faults) runs here.
+dotnet test BPDP.sln -c Release --no-build --filter "Category!=FaultCampaign" --logger "console;verbosity=minimal"

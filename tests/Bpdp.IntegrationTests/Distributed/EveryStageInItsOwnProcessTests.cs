@@ -151,81 +151,8 @@ public sealed class EveryStageInItsOwnProcessTests(RealServers servers) : IAsync
         return new Outcome(approval.DeploymentId, sink.Of<PipelineEvents.Completed, DeploymentCompleted>(approval.DeploymentId).Count > 0);
     }
 
-    private async Task<Dictionary<string, string?>> Settings(RabbitMqServer rabbit, string registry, PrometheusServer prometheus, LedgerDatabase ledger, ApprovalSigning approvals)
-    {
-        using (var release = ECDsa.Create(ECCurve.NamedCurves.nistP256))
-        {
-            await File.WriteAllTextAsync(Path.Combine(folder, "release.key.pem"), release.ExportECPrivateKeyPem());
-            await File.WriteAllTextAsync(Path.Combine(folder, "release.pub.pem"), release.ExportSubjectPublicKeyInfoPem());
-        }
-
-        using (var scanner = ECDsa.Create(ECCurve.NamedCurves.nistP256))
-        {
-            await File.WriteAllTextAsync(Path.Combine(folder, "scanner.key.pem"), scanner.ExportECPrivateKeyPem());
-            await File.WriteAllTextAsync(Path.Combine(folder, "scanner.pub.pem"), scanner.ExportSubjectPublicKeyInfoPem());
-        }
-
-        await File.WriteAllTextAsync(Path.Combine(folder, "ledger.key.pem"), ledger.Key.ExportECPrivateKeyPem());
-        await File.WriteAllTextAsync(Path.Combine(folder, "ledger.pub.pem"), ledger.Key.ExportSubjectPublicKeyInfoPem());
-        var store = ImageStoreRegistration.CreateRegistryStore(new RegistryOptions { Url = new Uri($"http://{registry}") }, NullLogger<RegistryImageStore>.Instance);
-        var baseImage = await new OciLayout(BaseImageLayout.Path).Pull("latest");
-        await store.PushImage("bpdp/base", baseImage);
-        return new Dictionary<string, string?>(rabbit.ServiceSettings())
-        {
-            ["Builder:Queue"] = $"builder-{run}",
-            ["Scanner:Queue"] = $"scanner-{run}",
-            ["Publisher:Queue"] = $"publisher-{run}",
-            ["Rollout:Queue"] = $"rollout-{run}",
-            ["KpiGate:Queue"] = $"kpi-gate-{run}",
-            ["Ledger:Queue"] = $"ledger-{run}",
-            ["Coordinator:Queue"] = $"coordinator-{run}",
-            ["Builder:ExecutorBinary"] = PublishedExecutor.Path,
-            ["Builder:BaseImage"] = $"bpdp/base@{baseImage.Digest}",
-            [$"Builder:TrustedKeys:{ApprovalSigning.KeyId}:PublicKeyFile"] = approvals.WritePublicKey(folder),
-            [$"Builder:TrustedKeys:{ApprovalSigning.KeyId}:Agencies:0"] = "*",
-            [$"Builder:TrustedKeys:{ApprovalSigning.KeyId}:Environments:0"] = "*",
-            [$"KpiGate:TrustedKeys:{ApprovalSigning.KeyId}:PublicKeyFile"] = approvals.WritePublicKey(folder),
-            [$"KpiGate:TrustedKeys:{ApprovalSigning.KeyId}:Agencies:0"] = "*",
-            [$"KpiGate:TrustedKeys:{ApprovalSigning.KeyId}:Environments:0"] = "*",
-            [$"Coordinator:TrustedKeys:{ApprovalSigning.KeyId}:PublicKeyFile"] = approvals.WritePublicKey(folder),
-            [$"Coordinator:TrustedKeys:{ApprovalSigning.KeyId}:Agencies:0"] = "*",
-            [$"Coordinator:TrustedKeys:{ApprovalSigning.KeyId}:Environments:0"] = "*",
-            [$"Publisher:TrustedKeys:{ApprovalSigning.KeyId}:PublicKeyFile"] = approvals.WritePublicKey(folder),
-            [$"Publisher:TrustedKeys:{ApprovalSigning.KeyId}:Agencies:0"] = "*",
-            [$"Publisher:TrustedKeys:{ApprovalSigning.KeyId}:Environments:0"] = "*",
-            ["Images:Store"] = "Registry",
-            ["Registry:Url"] = $"http://{registry}",
-            ["Scanner:SigningKeyFile"] = Path.Combine(folder, "scanner.key.pem"),
-            ["Scanner:SigningKeyId"] = "scanner",
-            ["Publisher:SigningKeyFile"] = Path.Combine(folder, "release.key.pem"),
-            ["Publisher:ScannerKeys:scanner:PublicKeyFile"] = Path.Combine(folder, "scanner.pub.pem"),
-            ["Publisher:ReleaseRepositoryPrefix"] = $"e2e-{run}",
-            ["Rollout:ReleaseKeys:release:PublicKeyFile"] = Path.Combine(folder, "release.pub.pem"),
-            [$"Rollout:TrustedKeys:{ApprovalSigning.KeyId}:PublicKeyFile"] = approvals.WritePublicKey(folder),
-            [$"Rollout:TrustedKeys:{ApprovalSigning.KeyId}:Agencies:0"] = "*",
-            [$"Rollout:TrustedKeys:{ApprovalSigning.KeyId}:Environments:0"] = "*",
-            ["Rollout:ScannerKeys:scanner:PublicKeyFile"] = Path.Combine(folder, "scanner.pub.pem"),
-            ["Rollout:Runner"] = "Process",
-            ["Rollout:WorkDirectory"] = Path.Combine(folder, "rollout"),
-            ["Rollout:ScaleDownDelaySeconds"] = "1",
-            ["Rollout:ScrapeTargetsDirectory"] = prometheus.TargetsFolder,
-            ["KpiGate:Source"] = "Prometheus",
-            ["KpiGate:PrometheusUrl"] = prometheus.BaseAddress.ToString(),
-            ["KpiGate:RateWindowSeconds"] = "3",
-            ["KpiGate:MaxIntervalSeconds"] = "2",
-            ["KpiGate:MaxSoakSeconds"] = "4",
-            ["Ledger:Store"] = "Postgres",
-            ["Ledger:ConnectionString"] = ledger.ServiceConnectionString,
-            ["Ledger:Schema"] = ledger.Schema,
-            ["Ledger:SigningKeyFile"] = Path.Combine(folder, "ledger.key.pem"),
-            ["KpiGate:Store"] = "Postgres",
-            ["KpiGate:ConnectionString"] = await servers.Postgres(),
-            ["KpiGate:Schema"] = $"kpigate_{run}",
-            ["Coordinator:Store"] = "Postgres",
-            ["Coordinator:ConnectionString"] = await servers.Postgres(),
-            ["Coordinator:Schema"] = $"coordinator_{run}",
-        };
-    }
+    private Task<Dictionary<string, string?>> Settings(RabbitMqServer rabbit, string registry, PrometheusServer prometheus, LedgerDatabase ledger, ApprovalSigning approvals) =>
+        StageSettings.Write(folder, run, rabbit, registry, prometheus, ledger, approvals, servers.Postgres());
 
     /// <summary>The version tag points at the scanned digest, and cosign's signature tag of that digest exists.</summary>
     private static async Task ReleasedAndSigned(string registry, string repository, string version, string digest)
