@@ -50,24 +50,34 @@ public sealed class PipelineClient : IAsyncDisposable
         return response.Message;
     }
 
-    /// <summary>What the Rollout reads on the deployment's target now; null when no Rollout answers.</summary>
-    public async Task<ServingNow?> Serving(Guid deploymentId, DeploymentTarget target, CancellationToken cancel)
+    /// <summary>
+    /// What the Rollout reads on the deployment's target now; <see cref="ServingNow.Reported"/> false, with why, when no
+    /// Rollout answers within <paramref name="within"/> or the broker refuses the request (a user not allowed to ask it).
+    /// </summary>
+    public async Task<ServingNow> Serving(Guid deploymentId, DeploymentTarget target, TimeSpan within, CancellationToken cancel)
     {
         using var scope = host.Services.CreateScope();
         var client = scope.ServiceProvider.GetRequiredService<IRequestClient<GetServing>>();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        deadline.CancelAfter(within);
         try
         {
-            return (await client.GetResponse<ServingNow>(new GetServing(deploymentId, target), cancel)).Message;
+            return (await client.GetResponse<ServingNow>(new GetServing(deploymentId, target), deadline.Token)).Message;
         }
-        catch (RequestTimeoutException)
+        catch (Exception error) when (!cancel.IsCancellationRequested && error is RequestTimeoutException or OperationCanceledException or MassTransitException)
         {
-            return null;
+            var why = error is MassTransitException and not RequestTimeoutException
+                ? $"the request to the Rollout failed: {error.GetBaseException().Message}"
+                : $"no Rollout answered within {within.TotalSeconds:F0} s (is it running, and is --rollout-queue its queue?)";
+            return new ServingNow(target, Reported: false, Error: why);
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        await host.StopAsync();
+        // A send the broker refused may still be retrying: stopping waits for it no longer than this.
+        using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await host.StopAsync(stopping.Token);
         host.Dispose();
     }
 

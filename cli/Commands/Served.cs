@@ -3,7 +3,7 @@ using Bpdp.Contracts;
 
 namespace Bpdp.Cli.Commands;
 
-/// <summary>What the Rollout read on a deployment's target (null: no Rollout answered), as <c>bpdp status</c> shows it.</summary>
+/// <summary>What the Rollout read on a deployment's target (null: none was asked), as <c>bpdp status</c> shows it.</summary>
 public sealed record Served(ServingNow? Now)
 {
     public string Describe(Guid deploymentId)

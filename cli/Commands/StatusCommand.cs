@@ -30,7 +30,7 @@ internal static class StatusCommand
                     ? await ApproveCommand.Follow(client, result.GetRequiredValue(id), TimeSpan.FromHours(1),
                         json ? result.InvocationConfiguration.Error : result.InvocationConfiguration.Output, cancel)
                     : await client.Status(result.GetRequiredValue(id), cancel);
-                var serving = current is { Found: true, Target: { } target } ? new Served(await client.Serving(current.DeploymentId, target, cancel)) : null;
+                var serving = current is { Found: true, Target: { } target } ? new Served(await client.Serving(current.DeploymentId, target, TimeSpan.FromSeconds(10), cancel)) : null;
                 await result.InvocationConfiguration.Output.WriteLineAsync(json ? StatusView.Json(current, serving) : StatusView.Line(current, serving));
                 return current.Found ? 0 : 1;
             }

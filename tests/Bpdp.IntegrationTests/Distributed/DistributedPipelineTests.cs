@@ -72,7 +72,7 @@ public sealed class DistributedPipelineTests(RealServers servers) : IDisposable
         var id = final["deploymentId"]!.GetValue<string>();
         Assert.Contains("Analyzing", errors, StringComparison.Ordinal);
 
-        var (statusExit, status, _) = await CliProcess.Run(client, "status", id, "--coordinator-queue", up.CoordinatorQueue);
+        var (statusExit, status, _) = await CliProcess.Run(client, "status", id, "--coordinator-queue", up.CoordinatorQueue, "--rollout-queue", up.RolloutQueue);
         Assert.Equal(0, statusExit);
         Assert.Contains("haz-fast 1.1.0", status, StringComparison.Ordinal);
         Assert.Contains(": Live", status, StringComparison.Ordinal);

@@ -165,7 +165,8 @@ public sealed class EveryStageInItsOwnProcessTests(RealServers servers) : IAsync
 
     private async Task<string> State(RabbitMqServer rabbit, Guid id)
     {
-        var (exit, output, errors) = await CliProcess.Run(rabbit.ServiceSettings(), "status", id.ToString(), "--coordinator-queue", $"coordinator-{run}", "--output", "json");
+        var (exit, output, errors) = await CliProcess.Run(rabbit.ServiceSettings(), "status", id.ToString(), "--coordinator-queue", $"coordinator-{run}",
+            "--rollout-queue", $"rollout-{run}", "--output", "json");
         Assert.True(exit == 0, $"bpdp status exited {exit}: {errors}");
         return JsonNode.Parse(output)!["state"]!.GetValue<string>();
     }

@@ -20,6 +20,8 @@ internal sealed class UpSettings
 
     public string CoordinatorQueue => Queues[6];
 
+    public string RolloutQueue => Queues[3];
+
     public Dictionary<string, string?> Settings { get; }
 
     public string LedgerPath => Settings["Ledger:SqlitePath"]!;

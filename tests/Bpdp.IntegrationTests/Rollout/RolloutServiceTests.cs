@@ -74,14 +74,8 @@ public sealed class RolloutServiceTests(RealServers servers) : IAsyncLifetime
     [Fact]
     public async Task Deploy_cut_over_and_roll_back_on_the_engine_and_a_restarted_service_carries_on_from_what_the_engine_shows()
     {
-        var rabbit = await servers.RabbitMq();
-        var registry = await servers.Registry();
-        var v100 = await Signed(await Push(registry, "1.0.0"), registry);
-        var v110 = await Signed(await Push(registry, "1.1.0"), registry);
-        var queue = $"rollout-{run}";
-        await using var cleanup = new QueueCleanup(rabbit, queue, $"{queue}-ready", $"{queue}-cutover", $"{queue}-rolledback", $"{queue}-failed", $"{queue}-refused");
-        await using var probes = await Probes(rabbit, queue);
-        var settings = Settings(rabbit, registry, queue);
+        await using var bed = await TwoReleases();
+        var (probes, settings, v100, v110) = (bed.Probes, bed.Settings, bed.V100, bed.V110);
         using var docker = DockerEngine.CreateHttpClient();
 
         var first = Guid.NewGuid();
@@ -146,14 +140,8 @@ public sealed class RolloutServiceTests(RealServers servers) : IAsyncLifetime
     [InlineData("Docker")]
     public async Task Killing_the_Rollout_under_users_fails_none_of_their_requests_and_the_restarted_one_carries_on_from_what_serves(string kind)
     {
-        var rabbit = await servers.RabbitMq();
-        var registry = await servers.Registry();
-        var v100 = await Signed(await Push(registry, "1.0.0"), registry);
-        var v110 = await Signed(await Push(registry, "1.1.0"), registry);
-        var queue = $"rollout-{run}";
-        await using var cleanup = new QueueCleanup(rabbit, queue, $"{queue}-ready", $"{queue}-cutover", $"{queue}-rolledback", $"{queue}-failed", $"{queue}-refused");
-        await using var probes = await Probes(rabbit, queue);
-        var settings = Settings(rabbit, registry, queue);
+        await using var bed = await TwoReleases();
+        var (probes, settings, v100, v110) = (bed.Probes, bed.Settings, bed.V100, bed.V110);
         if (kind == "Local")
         {
             foreach (var key in settings.Keys.Where(k => k.StartsWith("Rollout:Targets:", StringComparison.Ordinal)).ToList())
@@ -262,6 +250,27 @@ public sealed class RolloutServiceTests(RealServers servers) : IAsyncLifetime
         Assert.False(await EngineHas(docker, unsigned));
         Assert.Single(sink.ReceivedBy(nameof(RefusedProbe)));
         Assert.Single(sink.ReceivedBy(nameof(FailedProbe)));
+    }
+
+    /// <summary>Releases 1.0.0 and 1.1.0 signed in the real registry, the Rollout's settings, and probes of its answers on queues of this run.</summary>
+    private sealed record Bed(WebApplication Probes, Dictionary<string, string?> Settings, ImageReference V100, ImageReference V110, QueueCleanup Cleanup) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Probes.DisposeAsync();
+            await Cleanup.DisposeAsync();
+        }
+    }
+
+    private async Task<Bed> TwoReleases()
+    {
+        var rabbit = await servers.RabbitMq();
+        var registry = await servers.Registry();
+        var v100 = await Signed(await Push(registry, "1.0.0"), registry);
+        var v110 = await Signed(await Push(registry, "1.1.0"), registry);
+        var queue = $"rollout-{run}";
+        var cleanup = new QueueCleanup(rabbit, queue, $"{queue}-ready", $"{queue}-cutover", $"{queue}-rolledback", $"{queue}-failed", $"{queue}-refused");
+        return new Bed(await Probes(rabbit, queue), Settings(rabbit, registry, queue), v100, v110, cleanup);
     }
 
     private async Task<WebApplication> Probes(RabbitMqServer rabbit, string queue)

@@ -132,10 +132,21 @@ public sealed class BusIdentityTests(RealServers servers, Xunit.Abstractions.ITe
         var parked = await probe.NextIn($"{up.Queues[0]}_error");
         Assert.Equal("""{"deploymentId":5}""", Encoding.UTF8.GetString(parked.Body.Span));
 
-        var (exit, status, error) = await CliProcess.Run(rabbit.ServiceSettingsAs(users.Operator.Name, users.Operator.Password),
-            "status", real.DeploymentId.ToString(), "--coordinator-queue", up.CoordinatorQueue, "--output", "json");
+        var asOperator = rabbit.ServiceSettingsAs(users.Operator.Name, users.Operator.Password);
+        var (exit, status, error) = await CliProcess.Run(asOperator,
+            "status", real.DeploymentId.ToString(), "--coordinator-queue", up.CoordinatorQueue, "--rollout-queue", up.RolloutQueue, "--output", "json");
         Assert.True(exit == 0, error);
-        Assert.Equal("Live", JsonDocument.Parse(status).RootElement.GetProperty("state").GetString());
+        var answer = JsonDocument.Parse(status).RootElement;
+        Assert.Equal("Live", answer.GetProperty("state").GetString());
+        var serving = answer.GetProperty("serving");
+        var live = serving.GetProperty("colors").EnumerateArray().Single(c => c.GetProperty("color").GetString() == serving.GetProperty("live").GetString());
+        Assert.Equal(real.DeploymentId.ToString(), live.GetProperty("deploymentId").GetString());
+
+        // A Rollout queue the operator's user may not ask (here: the default name) costs the serving part only, within its timeout.
+        (exit, status, error) = await CliProcess.Run(asOperator, "status", real.DeploymentId.ToString(), "--coordinator-queue", up.CoordinatorQueue, "--output", "json");
+        Assert.True(exit == 0, error);
+        answer = JsonDocument.Parse(status).RootElement;
+        Assert.Equal(("Live", false), (answer.GetProperty("state").GetString(), answer.GetProperty("serving").GetProperty("reported").GetBoolean()));
     }
 
     private static async Task<List<(string Queue, string Depth)>> QueueDepths(RabbitMqServer rabbit, UpSettings up)

@@ -115,7 +115,8 @@ public sealed class ForgedStageEventsTests(RealServers servers, Xunit.Abstractio
 
     private static async Task<JsonNode?> StatusOf(RabbitMqServer rabbit, UpSettings up, Guid deploymentId)
     {
-        var (exit, output, _) = await CliProcess.Run(rabbit.ServiceSettings(), "status", deploymentId.ToString(), "--coordinator-queue", up.CoordinatorQueue, "--output", "json");
+        var (exit, output, _) = await CliProcess.Run(rabbit.ServiceSettings(), "status", deploymentId.ToString(), "--coordinator-queue", up.CoordinatorQueue,
+            "--rollout-queue", up.RolloutQueue, "--output", "json");
         return exit == 0 ? JsonNode.Parse(output) : null;
     }
 
