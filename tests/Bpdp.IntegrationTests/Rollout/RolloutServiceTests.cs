@@ -9,6 +9,7 @@ using Bpdp.Images.Registry;
 using Bpdp.Pipeline.Traffic;
 using Bpdp.IntegrationTests.Bus;
 using Bpdp.IntegrationTests.Servers;
+using Bpdp.Platform.Bus.Identity;
 using Bpdp.Policy;
 using Bpdp.Testing;
 using MassTransit;
@@ -185,6 +186,13 @@ public sealed class RolloutServiceTests(RealServers servers) : IAsyncLifetime
             Assert.Equal(0, users.Failed);
             Assert.Equal(1, await Serving(kind));
             Assert.Equal("1.1.0", await Version(live));
+
+            // What bpdp status shows as serving: the restarted Rollout's reading of the target.
+            var serving = (await probes.Services.GetRequiredService<IBus>()
+                .CreateRequestClient<GetServing>(new Uri($"exchange:{StageQueues.ServingExchange(settings["Rollout:Queue"]!)}"))
+                .GetResponse<ServingNow>(new GetServing(second, Target("1.1.0")))).Message;
+            Assert.Equal((true, Color.Green, (string?)live.ToString()), (serving.Reported, serving.Live, serving.LiveEndpoint));
+            Assert.Equal([(Color.Green, second.ToString())], serving.Colors!.Select(c => (c.Color, c.DeploymentId)));
         }
     }
 
