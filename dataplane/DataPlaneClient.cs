@@ -58,7 +58,8 @@ public sealed class DataPlaneClient : IDataPlane, IDisposable
 
     public async Task Stop(SlotKey key, Color color, CancellationToken cancel)
     {
-        using var response = await http.DeleteAsync(new Uri($"{Path(key)}/executors/{color}", UriKind.Relative), cancel);
+        using var request = new HttpRequestMessage(HttpMethod.Delete, new Uri($"{Path(key)}/executors/{color}", UriKind.Relative));
+        using var response = await Answer(request, cancel);
         await Ensure(response, cancel);
     }
 
@@ -69,25 +70,54 @@ public sealed class DataPlaneClient : IDataPlane, IDisposable
     /// <summary>Asks the data plane to stop every proxy and executor and exit.</summary>
     public async Task StopAll(CancellationToken cancel)
     {
-        using var response = await http.PostAsync(new Uri("v1/stop", UriKind.Relative), null, cancel);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("v1/stop", UriKind.Relative));
+        using var response = await Answer(request, cancel);
         await Ensure(response, cancel);
     }
 
     private async Task<T> Send<T>(HttpMethod method, string path, object? body, CancellationToken cancel)
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = body is null ? null : JsonContent.Create(body, options: Json) };
-        using var response = await http.SendAsync(request, cancel);
+        using var response = await Answer(request, cancel);
         await Ensure(response, cancel);
-        return await response.Content.ReadFromJsonAsync<T>(Json, cancel) ?? throw new InvalidDataException($"the data plane at {Socket} answered {path} with nothing");
+        return await response.Content.ReadFromJsonAsync<T>(Json, cancel) ?? throw new DataPlaneUnavailableException($"the data plane at {Socket} answered {path} with nothing");
+    }
+
+    private async Task<HttpResponseMessage> Answer(HttpRequestMessage request, CancellationToken cancel)
+    {
+        try
+        {
+            return await http.SendAsync(request, cancel);
+        }
+        catch (Exception error) when (error is HttpRequestException || (error is TaskCanceledException && !cancel.IsCancellationRequested))
+        {
+            throw new DataPlaneUnavailableException($"the data plane at {Socket} did not answer {request.Method} {request.RequestUri}: {error.Message}", error);
+        }
     }
 
     private async Task Ensure(HttpResponseMessage response, CancellationToken cancel)
     {
-        if (!response.IsSuccessStatusCode)
+        if (response.IsSuccessStatusCode)
         {
-            var text = await response.Content.ReadAsStringAsync(cancel);
-            var request = response.RequestMessage;
-            throw new InvalidOperationException($"the data plane at {Socket} answered {(int)response.StatusCode} to {request?.Method} {request?.RequestUri?.AbsolutePath}: {text}");
+            return;
+        }
+
+        var text = await response.Content.ReadAsStringAsync(cancel);
+        var reason = text.Length > 0 && text.TrimStart().StartsWith('{') && JsonNodeError(text) is { } error ? error : text;
+        var request = response.RequestMessage;
+        var what = $"the data plane at {Socket} answered {(int)response.StatusCode} to {request?.Method} {request?.RequestUri?.AbsolutePath}: {reason}";
+        throw response.StatusCode == System.Net.HttpStatusCode.UnprocessableEntity ? new DataPlaneRefusedException(reason) : new DataPlaneUnavailableException(what);
+    }
+
+    private static string? JsonNodeError(string text)
+    {
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(text)?["error"]?.GetValue<string>();
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 

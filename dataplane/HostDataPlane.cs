@@ -74,7 +74,7 @@ public sealed class HostDataPlane : IDataPlane, IAsyncDisposable
 
                 logger.LogInformation("{Slot}: {Color} {How} at {Address}", kept.Key, executor.Color,
                     running.ProcessId == executor.ProcessId && executor.ProcessId is not null ? $"adopted (process {executor.ProcessId})" : "started again", launch.Address);
-                slot.Executors[executor.Color] = (executor.Spec, executor.Port, running);
+                slot.Executors[executor.Color] = (executor.Spec, executor.Port, plane.Watched(running));
             }
 
             slot.Routes = kept.Routes;
@@ -83,6 +83,8 @@ public sealed class HostDataPlane : IDataPlane, IAsyncDisposable
                 kept.Key, slot.Proxy.LiveEndpoint, kept.Routes.Live?.ToString() ?? "nothing", slot.Proxy.PreviewEndpoint, kept.Routes.Preview?.ToString() ?? "nothing");
         }
 
+        // An executor started but never written down (this data plane killed in between), or one of a slot not served again.
+        launcher.StopOrphans(plane.slots.Values.SelectMany(s => s.Executors.Values).Select(e => e.Executor.ProcessId).OfType<int>().ToHashSet());
         plane.Save();
         return plane;
     }
@@ -95,11 +97,12 @@ public sealed class HostDataPlane : IDataPlane, IAsyncDisposable
         var slot = await SlotOf(key, cancel);
         if (slot.Executors.Remove(color, out var replaced))
         {
+            Save();
             await replaced.Executor.DisposeAsync();
         }
 
         var launch = new ExecutorLaunch(key, color, spec, listenAddress, FreePort.On(listenAddress));
-        var executor = await launcher.Launch(launch, cancel);
+        var executor = Watched(await launcher.Launch(launch, cancel));
         slot.Executors[color] = (spec, launch.Port, executor);
         Save();
         return View(color, slot.Executors[color]);
@@ -128,6 +131,17 @@ public sealed class HostDataPlane : IDataPlane, IAsyncDisposable
 
     public Task<IReadOnlyList<SlotView>> Slots(CancellationToken cancel) =>
         Locked(() => Task.FromResult<IReadOnlyList<SlotView>>([.. slots.Select(s => View(s.Key, s.Value))]), cancel);
+
+    /// <summary>An executor whose restarts are written down: the state file names the process that runs now.</summary>
+    private IRunningExecutor Watched(IRunningExecutor executor)
+    {
+        executor.Restarted += () => _ = Locked(() =>
+        {
+            Save();
+            return Task.FromResult(true);
+        }, CancellationToken.None);
+        return executor;
+    }
 
     private async Task<Slot> SlotOf(SlotKey key, CancellationToken cancel)
     {

@@ -10,4 +10,7 @@ public interface IRunningExecutor : IAsyncDisposable
 
     /// <summary>Lets go of it without stopping it: it goes on serving, for whoever adopts it next.</summary>
     void Release();
+
+    /// <summary>Raised when it was started again under a new process, so that whoever keeps its process id can write it down.</summary>
+    event Action? Restarted;
 }

@@ -7,10 +7,14 @@ namespace Bpdp.DataPlane;
 /// <summary>
 /// Executors as processes of the image's own binary (<c>/usr/local/bin/bpdp-executor</c> in the unpacked root),
 /// each writing its output to a file of its own in <paramref name="logDirectory"/> — no pipe ties it to this process,
-/// so it outlives it and can be adopted by the next run.
+/// so it outlives it and can be adopted by the next run. Each carries <see cref="Marker"/>, so one the state file does not
+/// list (its data plane killed between starting it and writing it down) is found and stopped (<see cref="Orphans"/>).
 /// </summary>
 public sealed class ProcessLauncher(string logDirectory, ILogger logger) : IExecutorLauncher
 {
+    /// <summary>The variable every executor this launcher starts carries, naming its data plane: how one left behind is found again.</summary>
+    public const string Marker = "BPDP_DATAPLANE";
+
     public Task<IRunningExecutor> Launch(ExecutorLaunch launch, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(launch);
@@ -30,6 +34,43 @@ public sealed class ProcessLauncher(string logDirectory, ILogger logger) : IExec
         return RunsBinary(processId, binary) ? SupervisedProcess.Adopt(processId, () => Start(launch, binary), launch.Address, logger) : null;
     }
 
+    /// <summary>Stops every executor of this launcher that runs but is not among <paramref name="kept"/>: none is left serving unknown.</summary>
+    public void StopOrphans(IReadOnlySet<int> kept)
+    {
+        foreach (var id in Orphans(kept))
+        {
+            logger.LogWarning("Executor process {Process} of this data plane is in no slot (left between a start and its record); stopping it", id);
+            using (Process.Start("kill", ["-TERM", id.ToString(CultureInfo.InvariantCulture)])) { }
+        }
+    }
+
+    private IEnumerable<int> Orphans(IReadOnlySet<int> kept)
+    {
+        var marker = $"{Marker}={logDirectory}";
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(folder), NumberStyles.None, CultureInfo.InvariantCulture, out var id) || kept.Contains(id))
+            {
+                continue;
+            }
+
+            string environment;
+            try
+            {
+                environment = File.ReadAllText(Path.Combine(folder, "environ"));
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            if (environment.Split('\0').Contains(marker, StringComparer.Ordinal))
+            {
+                yield return id;
+            }
+        }
+    }
+
     private static string Binary(ExecutorLaunch launch) => Path.GetFullPath(Path.Combine(launch.Spec.Rootfs, "usr", "local", "bin", "bpdp-executor"));
 
     private Process Start(ExecutorLaunch launch, string binary)
@@ -46,6 +87,7 @@ public sealed class ProcessLauncher(string logDirectory, ILogger logger) : IExec
         start.Environment["BPDP_POLICY"] = Path.Combine(launch.Spec.Rootfs, "policy", "policy.yaml");
         start.Environment["BPDP_COLOR"] = launch.Color.ToString().ToLowerInvariant();
         start.Environment["ASPNETCORE_URLS"] = $"http://{launch.ListenAddress}:{launch.Port.ToString(CultureInfo.InvariantCulture)}";
+        start.Environment[Marker] = logDirectory;
         return Process.Start(start) ?? throw new InvalidOperationException($"{binary} did not start");
     }
 

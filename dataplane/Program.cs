@@ -11,7 +11,15 @@ if (string.IsNullOrWhiteSpace(directory))
 }
 
 var files = new DataPlaneFiles(Path.GetFullPath(directory));
-Directory.CreateDirectory(files.Directory);
+if (OperatingSystem.IsWindows())
+{
+    Directory.CreateDirectory(files.Directory);
+}
+else
+{
+    // Its owner's only: the socket in it moves traffic.
+    Directory.CreateDirectory(files.Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+}
 FileStream instance;
 try
 {
@@ -39,6 +47,7 @@ await using (instance)
     var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Bpdp.DataPlane");
     var listenAddress = builder.Configuration["listen-address"] ?? "127.0.0.1";
     await using var plane = await HostDataPlane.Restore(listenAddress, new ProcessLauncher(files.ExecutorLogs, logger), new StateFile(files.State), logger, CancellationToken.None);
+    app.Use(DataPlaneErrors.Handle);
     app.MapDataPlaneApi(plane, app.Lifetime.StopApplication);
     await app.StartAsync();
     if (!OperatingSystem.IsWindows())

@@ -30,7 +30,13 @@ public sealed class StateFile(string path)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
         var partial = Path + ".partial";
-        File.WriteAllText(partial, JsonSerializer.Serialize(state, Json));
+        using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            JsonSerializer.Serialize(file, state, Json);
+            // On disk before it replaces the old state: a power loss leaves one or the other, never an empty file.
+            file.Flush(flushToDisk: true);
+        }
+
         File.Move(partial, Path, overwrite: true);
     }
 }

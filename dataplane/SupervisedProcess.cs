@@ -30,6 +30,8 @@ public sealed class SupervisedProcess : IRunningExecutor
 
     public Uri Address { get; }
 
+    public event Action? Restarted;
+
     public int? ProcessId
     {
         get
@@ -68,9 +70,12 @@ public sealed class SupervisedProcess : IRunningExecutor
                     }
 
                     child?.Dispose();
+                    child = null;
                     child = start();
                     processId = child.Id;
                 }
+
+                Restarted?.Invoke();
             }
             catch (OperationCanceledException)
             {

@@ -168,7 +168,7 @@ public sealed class DockerTarget(TargetOptions entry, DockerEngine engine, Local
         var names = new DockerNames(target);
         var containers = await engine.Read(names, cancel);
         var key = new SlotKey(entry.Agency, entry.Environment, names.Policy);
-        var view = (await (await dataPlane.Get(cancel)).Slots(cancel)).FirstOrDefault(s => s.Key == key);
+        var view = (await (await dataPlane.Get(cancel, startIfDown: false)).Slots(cancel)).FirstOrDefault(s => s.Key == key);
         var preview = view?.Routes.Preview is { } routed ? containers.All.FirstOrDefault(c => c.Address == routed)?.Color : null;
         return new ServingNow(target, Reported: true, containers.Live?.Color, preview, view?.LiveEndpoint.ToString(),
             [.. containers.All.OrderBy(c => c.Color).Select(c => new ServingColor(c.Color, c.DeploymentId, c.Digest))]);
@@ -226,10 +226,15 @@ public sealed class DockerTarget(TargetOptions entry, DockerEngine engine, Local
         var plane = await dataPlane.Get(cancel);
         var key = new SlotKey(entry.Agency, entry.Environment, names.Policy);
         var serving = new DockerServing(plane, key, await plane.Open(key, cancel));
-        if (synced.TryAdd(key, true) && containers.Live?.Address is { } live && serving.Routes.Live != live)
+        if (!synced.ContainsKey(key))
         {
-            await serving.Route(serving.Routes with { Live = live }, cancel);
-            logger.LogInformation("{Policy}: the engine shows {Live} live; serving it at {Endpoint}", names.LiveAlias, DockerEngine.Describe(containers.Live), serving.LiveEndpoint);
+            if (containers.Live?.Address is { } live && serving.Routes.Live != live)
+            {
+                await serving.Route(serving.Routes with { Live = live }, cancel);
+                logger.LogInformation("{Policy}: the engine shows {Live} live; serving it at {Endpoint}", names.LiveAlias, DockerEngine.Describe(containers.Live), serving.LiveEndpoint);
+            }
+
+            synced[key] = true;
         }
 
         return serving;

@@ -21,7 +21,12 @@ public static class DataPlaneProcess
             throw new FileNotFoundException("bpdp-dataplane.dll is not beside the Rollout; it is part of its build output.", assembly);
         }
 
-        Directory.CreateDirectory(files.Directory);
+        if (!OperatingSystem.IsWindows())
+        {
+            // Its owner's only: the socket in it moves traffic.
+            Directory.CreateDirectory(files.Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         var host = Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
         var start = new ProcessStartInfo("/bin/sh", ["-c", "exec setsid \"$0\" \"$@\" >>\"$LOG\" 2>&1 </dev/null", host, assembly,
             "--state-directory", files.Directory, "--listen-address", listenAddress]) { WorkingDirectory = files.Directory };

@@ -9,6 +9,12 @@ public sealed class InProcessExecutor(WebApplication app, Uri address) : IRunnin
 
     public int? ProcessId => null;
 
+    public event Action? Restarted
+    {
+        add { }
+        remove { }
+    }
+
     public void Release()
     {
     }

@@ -19,4 +19,8 @@ public sealed class InProcessLauncher : IExecutorLauncher
     }
 
     public IRunningExecutor? Adopt(ExecutorLaunch launch, int processId) => null;
+
+    public void StopOrphans(IReadOnlySet<int> kept)
+    {
+    }
 }

@@ -24,7 +24,9 @@ public sealed class LocalDataPlane(IOptions<RolloutOptions> options, ILoggerFact
         ? directory
         : Path.Combine(options.Value.WorkDirectory, "dataplane")));
 
-    public async Task<IDataPlane> Get(CancellationToken cancel)
+    /// <param name="cancel">Stops waiting.</param>
+    /// <param name="startIfDown">Whether to start the data plane when none answers (false for a question that must change nothing).</param>
+    public async Task<IDataPlane> Get(CancellationToken cancel, bool startIfDown = true)
     {
         var settings = options.Value;
         await gate.WaitAsync(cancel);
@@ -44,6 +46,11 @@ public sealed class LocalDataPlane(IOptions<RolloutOptions> options, ILoggerFact
             client ??= new DataPlaneClient(Files.Socket, TimeSpan.FromSeconds(60));
             if (!await client.Answers(cancel))
             {
+                if (!startIfDown)
+                {
+                    throw new RolloutTargetException($"no data plane answers at {Files.Socket}: nothing is served from {Files.Directory}");
+                }
+
                 await Start(settings, cancel);
             }
 
@@ -82,6 +89,12 @@ public sealed class LocalDataPlane(IOptions<RolloutOptions> options, ILoggerFact
         if (inProcess is not null)
         {
             await inProcess.DisposeAsync();
+        }
+
+        if (options.Value.Runner == ExecutorRunner.Process && options.Value.DataPlane.StopWithRollout && Files.Socket.Length <= MaxSocketPath)
+        {
+            // Also one this run never spoke to: a restarted all-in-one host stops the data plane it found.
+            client ??= new DataPlaneClient(Files.Socket, TimeSpan.FromSeconds(60));
         }
 
         if (client is not null)

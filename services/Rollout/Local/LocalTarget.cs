@@ -184,7 +184,7 @@ public sealed class LocalTarget(LocalDataPlane dataPlane, IImageStore store, IHt
     public async Task<ServingNow> Serving(DeploymentTarget target, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(target);
-        var plane = await dataPlane.Get(cancel);
+        var plane = await dataPlane.Get(cancel, startIfDown: false);
         var key = Key(target);
         if ((await plane.Slots(cancel)).FirstOrDefault(s => s.Key == key) is not { } view)
         {
@@ -206,6 +206,10 @@ public sealed class LocalTarget(LocalDataPlane dataPlane, IImageStore store, IHt
         {
             var plane = await dataPlane.Get(cancel);
             return await step(plane, key, new LocalSlot(await plane.Open(key, cancel)));
+        }
+        catch (DataPlaneRefusedException refused)
+        {
+            throw new RolloutTargetException(refused.Message);
         }
         finally
         {

@@ -179,12 +179,13 @@ public sealed class RolloutServiceTests(RealServers servers) : IAsyncLifetime
             Assert.Equal((live, Color.Blue), (new Uri(moved.LiveEndpoint!), moved.PreviousColor));
             Assert.Equal("1.1.0", await Version(live));
             await probes.Services.GetRequiredService<IPublishEndpoint>().Publish(new FinalizeDeployment(second, DateTimeOffset.UtcNow, Target("1.1.0")));
-            await Logged(Eventually.Holds(async () => await Serving(kind) == 1, "the finalized deployment retired blue", TimeSpan.FromSeconds(60)), restarted);
+            await Logged(Eventually.Holds(async () => await Serving(kind) == (1, 1), "the finalized deployment retired blue, and its process has exited", TimeSpan.FromSeconds(60)),
+                restarted);
 
             await users.Stop();
             Assert.True(users.Sent >= sentWhenKilled + 60, $"users sent {users.Sent}");
             Assert.Equal(0, users.Failed);
-            Assert.Equal(1, await Serving(kind));
+            Assert.Equal((1, 1), await Serving(kind));
             Assert.Equal("1.1.0", await Version(live));
 
             // What bpdp status shows as serving: the restarted Rollout's reading of the target.
@@ -197,15 +198,17 @@ public sealed class RolloutServiceTests(RealServers servers) : IAsyncLifetime
     }
 
     /// <summary>
-    /// What serves the policy: on the local target, the executor processes running from this test's images (each one
-    /// the data plane does not know of would be an orphan); on Docker, the engine's running containers.
+    /// What serves the policy, and what the Rollout's side knows of: on the local target, the executor processes running
+    /// from this test's images (one more than the data plane lists would be an orphan) and those the data plane lists; on
+    /// Docker, the engine's running containers (twice).
     /// </summary>
-    private async Task<int> Serving(string kind)
+    private async Task<(int Running, int Known)> Serving(string kind)
     {
         if (kind == "Docker")
         {
             using var docker = DockerEngine.CreateHttpClient();
-            return (await Containers(docker)).Count(c => c!["State"]!.GetValue<string>() == "running");
+            var running = (await Containers(docker)).Count(c => c!["State"]!.GetValue<string>() == "running");
+            return (running, running);
         }
 
         var executors = Directory.EnumerateDirectories("/proc").Select(d => Path.Combine(d, "cmdline")).Count(cmdline =>
@@ -221,9 +224,7 @@ public sealed class RolloutServiceTests(RealServers servers) : IAsyncLifetime
             }
         });
         using var plane = new DataPlaneClient(new DataPlaneFiles(Path.Combine(folder, "rollout", "dataplane")).Socket, TimeSpan.FromSeconds(30));
-        var known = (await plane.Slots(CancellationToken.None)).Sum(s => s.Executors.Count);
-        Assert.Equal(known, executors);
-        return executors;
+        return (executors, (await plane.Slots(CancellationToken.None)).Sum(s => s.Executors.Count));
     }
 
     [Fact]

@@ -91,6 +91,10 @@ public sealed class HostDataPlaneTests : IAsyncLifetime
             return null;
         }
 
+        public void StopOrphans(IReadOnlySet<int> kept)
+        {
+        }
+
         public async ValueTask DisposeAsync()
         {
             foreach (var app in apps)
@@ -104,6 +108,12 @@ public sealed class HostDataPlaneTests : IAsyncLifetime
             public Uri Address { get; } = address;
 
             public int? ProcessId => 4_194_304;
+
+            public event Action? Restarted
+            {
+                add { }
+                remove { }
+            }
 
             public void Release() => app.StopAsync().GetAwaiter().GetResult();
 
