@@ -23,4 +23,7 @@ public enum PipelineStage
 
     /// <summary>The deployment saga.</summary>
     Coordinator,
+
+    /// <summary>Tells operators what happened, where they already are (webhooks, chat, e-mail).</summary>
+    Notifier,
 }

@@ -2,6 +2,7 @@ using Bpdp.Builder;
 using Bpdp.Coordinator;
 using Bpdp.KpiGate;
 using Bpdp.Ledger;
+using Bpdp.Notifier;
 using Bpdp.Publisher;
 using Bpdp.Rollout;
 using Bpdp.Scanner;
@@ -24,6 +25,7 @@ public static class AllStages
         bus.AddKpiGateStage();
         bus.AddLedgerStage();
         bus.AddCoordinatorStage(configuration);
+        bus.AddNotifierStage(configuration);
         return bus;
     }
 }

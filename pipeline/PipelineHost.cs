@@ -1,3 +1,4 @@
+using Bpdp.Notifier.Api;
 using Bpdp.Platform.Hosting;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
@@ -29,6 +30,7 @@ public static class PipelineHost
         });
         var app = builder.Build();
         app.MapBpdpEndpoints();
+        app.MapNotifierEndpoints();
         return app;
     }
 }

@@ -76,6 +76,7 @@ public static class EmbeddedPipeline
             [$"KpiGate:TrustedKeys:{ApproverKeyId}:Environments:0"] = "*",
             ["KpiGate:MaxIntervalSeconds"] = "2",
             ["KpiGate:MaxSoakSeconds"] = "4",
+            ["Notifier:ConnectionString"] = $"Data Source={Path.Combine(workdir, "notifier.db")}",
             ["Ledger:Store"] = "Sqlite",
             ["Ledger:SqlitePath"] = Path.Combine(workdir, "ledger.db"),
             ["Ledger:SigningKeyFile"] = ledgerKey,

@@ -15,6 +15,7 @@ public enum BusIdentity
     KpiGate,
     Coordinator,
     Ledger,
+    Notifier,
 }
 
 /// <summary>How an identity is spelt in broker names: its queue and its user.</summary>

@@ -34,7 +34,7 @@ public static class MessageRoutes
         [typeof(StageTimedOut)] = [BusIdentity.Coordinator],
         [typeof(DeploymentStatus)] = [BusIdentity.Coordinator],
         [typeof(DeploymentFailed)] = FailingStages,
-        [typeof(MessageRefused)] = FailingStages,
+        [typeof(MessageRefused)] = [.. FailingStages, BusIdentity.Notifier],
         [typeof(AbortDeployment)] = [BusIdentity.Operator],
         [typeof(PromoteDeployment)] = [BusIdentity.Operator],
         [typeof(GetDeploymentStatus)] = [BusIdentity.Operator, BusIdentity.Approver],
@@ -62,6 +62,11 @@ public static class MessageRoutes
             typeof(Fault<CutOverTraffic>), typeof(Fault<RollBackDeployment>),
         ],
         [BusIdentity.Ledger] = [typeof(IPipelineMessage)],
+        [BusIdentity.Notifier] =
+        [
+            typeof(ImageBuilt), typeof(ArtifactRejected), typeof(KpiFailed), typeof(DeploymentRolledBack), typeof(DeploymentCompleted), typeof(DeploymentFailed),
+            typeof(StageTimedOut), typeof(MessageRefused),
+        ],
         [BusIdentity.Approver] = [],
         [BusIdentity.Operator] = [],
     };

@@ -26,6 +26,7 @@ public sealed class MessageRoutesTests
     [InlineData(BusIdentity.Publisher, typeof(Bpdp.Publisher.Consumers.ImageScannedConsumer))]
     [InlineData(BusIdentity.Rollout, typeof(Bpdp.Rollout.Consumers.DeployGreenConsumer))]
     [InlineData(BusIdentity.KpiGate, typeof(Bpdp.KpiGate.Consumers.GreenReadyConsumer))]
+    [InlineData(BusIdentity.Notifier, typeof(Bpdp.Notifier.Consumers.NotifyingEventsConsumer))]
     public void A_stage_consumes_exactly_what_the_table_says(BusIdentity stage, Type oneOfItsConsumers)
     {
         var consumed = oneOfItsConsumers.Assembly.GetTypes()
@@ -78,6 +79,13 @@ public sealed class MessageRoutesTests
     [InlineData(BusIdentity.Scanner, "write", "amq.default", false)]
     [InlineData(BusIdentity.Ledger, "read", "Bpdp.Contracts:IPipelineMessage", true)]
     [InlineData(BusIdentity.Ledger, "write", "Bpdp.Contracts:ImageBuilt", false)]
+    [InlineData(BusIdentity.Notifier, "read", "Bpdp.Contracts:KpiFailed", true)]
+    [InlineData(BusIdentity.Notifier, "read", "Bpdp.Contracts:ImageBuilt", true)]
+    [InlineData(BusIdentity.Notifier, "read", "Bpdp.Contracts:IPipelineMessage", false)]
+    [InlineData(BusIdentity.Notifier, "write", "Bpdp.Contracts:MessageRefused", true)]
+    [InlineData(BusIdentity.Notifier, "write", "Bpdp.Contracts:KpiFailed", false)]
+    [InlineData(BusIdentity.Notifier, "write", "notifier-x_error", true)]
+    [InlineData(BusIdentity.Notifier, "write", "coordinator-x", false)]
     [InlineData(BusIdentity.Approver, "write", "Bpdp.Contracts:ArtifactApproved", true)]
     [InlineData(BusIdentity.Approver, "write", "Bpdp.Contracts:DeployGreen", false)]
     [InlineData(BusIdentity.Approver, "read", "Bpdp.Contracts:ArtifactApproved", true)]
