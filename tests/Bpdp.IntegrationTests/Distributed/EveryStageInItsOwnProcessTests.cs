@@ -9,6 +9,7 @@ using Bpdp.Images.Registry;
 using Bpdp.IntegrationTests.Bus;
 using Bpdp.IntegrationTests.Images;
 using Bpdp.IntegrationTests.Ledger;
+using Bpdp.IntegrationTests.Notifier;
 using Bpdp.IntegrationTests.Servers;
 using Bpdp.Pipeline.Traffic;
 using Bpdp.Testing;
@@ -23,7 +24,9 @@ namespace Bpdp.IntegrationTests.Distributed;
 /// PostgreSQL (sagas and ledger), registry and Prometheus (which finds the executors through the Rollout's
 /// file_sd files): 1.0.0 and 1.1.0 go live, the faulty 1.0.1 is rolled back by its gate while users call the
 /// live service; the releases are tagged and signed in the registry, the ledger chain verifies, the users saw
-/// no failed request, both Scanners took work and no image was scanned twice.
+/// no failed request, both Scanners took work and no image was scanned twice. The Notifier, in a process of its own
+/// with a PostgreSQL store, tells a signed webhook and a real SMTP server of each outcome and of the failed gate exactly
+/// once — a redelivered event included — while a third sink that never answers holds every attempt open throughout.
 /// </summary>
 [Collection(RealServersCollection.Name)]
 public sealed class EveryStageInItsOwnProcessTests(RealServers servers) : IAsyncLifetime
@@ -56,8 +59,19 @@ public sealed class EveryStageInItsOwnProcessTests(RealServers servers) : IAsync
         using var approvals = new ApprovalSigning();
         var environment = $"e2e-{run}";
         var settings = await Settings(rabbit, registry, prometheus, ledger, approvals);
+        var hook = await WebhookReceiver.Start();
+        var slow = await WebhookReceiver.Start();
+        slow.Hang = true;
+        var mail = await SmtpReceiver.Start();
+        disposables.AddRange([hook, slow, mail]);
+        var secret = Path.Combine(folder, "hook.secret");
+        await File.WriteAllTextAsync(secret, "hook-secret-" + run);
+        foreach (var (key, value) in NotifierRoutes(environment, hook, slow, mail, secret))
+        {
+            settings[key] = value;
+        }
 
-        var queues = new[] { "Builder", "Scanner", "Publisher", "Rollout", "KpiGate", "Ledger", "Coordinator" }.Select(s => settings[$"{s}:Queue"]!).ToList();
+        var queues = new[] { "Builder", "Scanner", "Publisher", "Rollout", "KpiGate", "Ledger", "Coordinator", "Notifier" }.Select(s => settings[$"{s}:Queue"]!).ToList();
         var probes = TestHost.Build(rabbit.ServiceSettings(), bus => queues.AddRange(bus.AddPipelineProbes($"e2e-{run}")), sink);
         disposables.Add(new QueueCleanup(rabbit, [.. queues]));
         disposables.Add(probes);
@@ -65,7 +79,7 @@ public sealed class EveryStageInItsOwnProcessTests(RealServers servers) : IAsync
 
         var stages = new Dictionary<string, ServiceProcess>();
         foreach (var (name, project) in new[] { ("ledger", "Ledger"), ("coordinator", "Coordinator"), ("builder", "Builder"), ("scanner-1", "Scanner"), ("scanner-2", "Scanner"),
-            ("publisher", "Publisher"), ("rollout", "Rollout"), ("kpi-gate", "KpiGate") })
+            ("publisher", "Publisher"), ("rollout", "Rollout"), ("kpi-gate", "KpiGate"), ("notifier", "Notifier") })
         {
             stages[name] = await ServiceProcess.StartFromOwnOutput($"services/{project}", $"Bpdp.{project}.dll", FreeTcpPort.Next(), settings);
             disposables.Add(stages[name]);
@@ -111,6 +125,7 @@ public sealed class EveryStageInItsOwnProcessTests(RealServers servers) : IAsync
 
             Assert.Equal("Live", await State(rabbit, v110.Id));
             Assert.Equal("RolledBack", await State(rabbit, v101.Id));
+            await Notified(probes.Services, stages["notifier"], hook, slow, mail, v100.Id, v110.Id, v101.Id, Logs);
         }
 
         var scans = new[] { await ImagesScanned(stages["scanner-1"]), await ImagesScanned(stages["scanner-2"]) };
@@ -172,13 +187,87 @@ public sealed class EveryStageInItsOwnProcessTests(RealServers servers) : IAsync
     }
 
     /// <summary>The built images a Scanner process consumed successfully, from its own metrics.</summary>
-    private static async Task<double> ImagesScanned(ServiceProcess scanner)
+    private static Task<double> ImagesScanned(ServiceProcess scanner) => Consumed(scanner, nameof(ImageBuilt));
+
+    /// <summary>The messages of one type a stage's process consumed successfully, from its own metrics.</summary>
+    private static async Task<double> Consumed(ServiceProcess stage, string messageType)
     {
-        using var http = new HttpClient { BaseAddress = scanner.HttpAddress };
+        using var http = new HttpClient { BaseAddress = stage.HttpAddress };
         var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
         return metrics.Split('\n')
-            .Where(l => l.StartsWith("bpdp_messages_consumed_total{", StringComparison.Ordinal) && l.Contains("message=\"ImageBuilt\"", StringComparison.Ordinal)
+            .Where(l => l.StartsWith("bpdp_messages_consumed_total{", StringComparison.Ordinal) && l.Contains($"message=\"{messageType}\"", StringComparison.Ordinal)
                 && l.Contains("outcome=\"ok\"", StringComparison.Ordinal))
             .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+    }
+
+    private static Dictionary<string, string?> NotifierRoutes(string environment, WebhookReceiver hook, WebhookReceiver slow, SmtpReceiver mail, string secret) => new()
+    {
+        ["Notifier:ConsoleUrl"] = "http://console.test:8088/",
+        ["Notifier:PollMilliseconds"] = "200",
+        ["Notifier:TimeoutSeconds"] = "300",
+        ["Notifier:Routes:0:Name"] = "osha-oncall",
+        ["Notifier:Routes:0:Agency"] = "osha",
+        ["Notifier:Routes:0:Environment"] = environment,
+        ["Notifier:Routes:0:Triggers:0"] = "KpiFailed",
+        ["Notifier:Routes:0:Triggers:1"] = "DeploymentRolledBack",
+        ["Notifier:Routes:0:Triggers:2"] = "DeploymentCompleted",
+        ["Notifier:Routes:0:Sinks:0"] = "hook",
+        ["Notifier:Routes:0:Sinks:1"] = "mail",
+        ["Notifier:Routes:0:Sinks:2"] = "slow",
+        ["Notifier:Sinks:hook:Kind"] = "Webhook",
+        ["Notifier:Sinks:hook:Url"] = new Uri(hook.Address, "hook").ToString(),
+        ["Notifier:Sinks:hook:SecretFile"] = secret,
+        ["Notifier:Sinks:slow:Kind"] = "Webhook",
+        ["Notifier:Sinks:slow:Url"] = new Uri(slow.Address, "slow").ToString(),
+        ["Notifier:Sinks:slow:SecretFile"] = secret,
+        ["Notifier:Sinks:mail:Kind"] = "Email",
+        ["Notifier:Sinks:mail:Host"] = "127.0.0.1",
+        ["Notifier:Sinks:mail:Port"] = mail.Port.ToString(CultureInfo.InvariantCulture),
+        ["Notifier:Sinks:mail:Security"] = "None",
+        ["Notifier:Sinks:mail:From"] = "bpdp@pipeline.example",
+        ["Notifier:Sinks:mail:To:0"] = "oncall@osha.example",
+    };
+
+    /// <summary>
+    /// Each outcome and the failed gate reached the webhook (signed) and the mailbox once, a redelivered completion added
+    /// nothing, and the sink that never answers holds all four attempts open: the deployments did not wait for it.
+    /// </summary>
+    private async Task Notified(IServiceProvider probes, ServiceProcess notifier, WebhookReceiver hook, WebhookReceiver slow, SmtpReceiver mail,
+        Guid v100, Guid v110, Guid v101, Func<string> logs)
+    {
+        try
+        {
+            await Eventually.Holds(() => Task.FromResult(hook.Requests.Count == 4 && mail.Messages.Count == 4 && slow.Hanging == 4),
+                "the webhook and the mailbox have four notifications and the silent sink holds four", TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException timeout)
+        {
+            throw new TimeoutException($"{timeout.Message} (webhook {hook.Requests.Count}, mail {mail.Messages.Count}, silent {slow.Hanging})\n{logs()}", timeout);
+        }
+
+        var completed = sink.Of<PipelineEvents.Completed, DeploymentCompleted>(v110).Single();
+        await probes.GetRequiredService<IPublishEndpoint>().Publish(completed);
+        await Eventually.Holds(async () => await Consumed(notifier, nameof(DeploymentCompleted)) == 3, "the Notifier consumed the completion again");
+
+        var secret = System.Text.Encoding.UTF8.GetBytes("hook-secret-" + run);
+        Assert.Equal(4, hook.Requests.Count);
+        Assert.All(hook.Requests, r => Assert.True(Bpdp.Notifier.Sinks.WebhookSignature.Verify(r.Body, secret, r.Headers["X-Bpdp-Signature"])));
+        var events = hook.Requests.Select(r => JsonNode.Parse(r.Text)!).ToList();
+        Assert.Equal(
+            new[] { ($"{v100}", "DeploymentCompleted"), ($"{v110}", "DeploymentCompleted"), ($"{v101}", "DeploymentRolledBack"), ($"{v101}", "KpiFailed") }.Order(),
+            events.Select(e => (e["deploymentId"]!.GetValue<string>(), e["trigger"]!.GetValue<string>())).Order());
+        var rolledBack = events.Single(e => e["trigger"]!.GetValue<string>() == "DeploymentRolledBack");
+        Assert.Contains(rolledBack["measurements"]!.AsArray(), m => m!["outcome"]!.GetValue<string>() == "Failed");
+        Assert.Contains(rolledBack["details"]!.AsArray(), d => d!.GetValue<string>().Contains("measurements failed", StringComparison.Ordinal));
+        Assert.Equal($"http://console.test:8088/deployments/{v101}", rolledBack["link"]!.GetValue<string>());
+
+        Assert.Equal(4, mail.Messages.Count);
+        var rollbackMail = mail.Messages.Single(m => (m.Subject ?? "").Contains("rolled back", StringComparison.Ordinal));
+        Assert.StartsWith("[BPDP] haz-fast 1.0.1 on osha/", rollbackMail.Subject, StringComparison.Ordinal);
+        Assert.Equal("oncall@osha.example", rollbackMail.To.Mailboxes.Single().Address);
+        Assert.Contains($"In the console: http://console.test:8088/deployments/{v101}", rollbackMail.TextBody!, StringComparison.Ordinal);
+        Assert.Equal(4, slow.Hanging);
+        Assert.Equal(4, slow.Requests.Count);
+        slow.Release();
     }
 }

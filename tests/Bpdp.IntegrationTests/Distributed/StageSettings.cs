@@ -50,6 +50,7 @@ public static class StageSettings
             ["KpiGate:Queue"] = $"kpi-gate-{run}",
             ["Ledger:Queue"] = $"ledger-{run}",
             ["Coordinator:Queue"] = $"coordinator-{run}",
+            ["Notifier:Queue"] = $"notifier-{run}",
             ["Builder:ExecutorBinary"] = PublishedExecutor.Path,
             ["Builder:BaseImage"] = $"bpdp/base@{baseImage.Digest}",
             [$"Builder:TrustedKeys:{ApprovalSigning.KeyId}:PublicKeyFile"] = approvals.WritePublicKey(folder),
@@ -95,6 +96,9 @@ public static class StageSettings
             ["Coordinator:Store"] = "Postgres",
             ["Coordinator:ConnectionString"] = await postgres,
             ["Coordinator:Schema"] = $"coordinator_{run}",
+            ["Notifier:Store"] = "Postgres",
+            ["Notifier:ConnectionString"] = await postgres,
+            ["Notifier:Schema"] = $"notifier_{run}",
         };
     }
 }

@@ -20,6 +20,7 @@ namespace Bpdp.IntegrationTests.Trust;
 /// consuming stage (a message from a user that does not own its type, a failure named after another stage, a
 /// message without <c>user_id</c>), each refusal recorded; a bad message from a rightful sender still reaches the
 /// error queue; and a real approval, published as plain JSON by the approval system's user, goes live beside them.
+/// The Notifier refuses the forged failure too, and notifies each refusal and the real completion once.
 /// </summary>
 [Collection(RealServersCollection.Name)]
 public sealed class BusIdentityTests(RealServers servers, Xunit.Abstractions.ITestOutputHelper output) : IDisposable
@@ -46,6 +47,23 @@ public sealed class BusIdentityTests(RealServers servers, Xunit.Abstractions.ITe
             up.Settings[$"{SenderOptions.Section}:{identity}"] = StageQueues.Stages.Contains(identity) ? $"{users[identity].Name},{users.Up.Name}" : users[identity].Name;
         }
 
+        await using var hook = await WebhookReceiver.Start();
+        await File.WriteAllTextAsync(Path.Combine(folder, "hook.secret"), "identity-" + run);
+        foreach (var (key, value) in new Dictionary<string, string?>
+        {
+            ["Notifier:Routes:0:Name"] = "trust",
+            ["Notifier:Routes:0:Triggers:0"] = nameof(MessageRefused),
+            ["Notifier:Routes:0:Triggers:1"] = nameof(DeploymentFailed),
+            ["Notifier:Routes:0:Triggers:2"] = nameof(DeploymentCompleted),
+            ["Notifier:Routes:0:Sinks:0"] = "hook",
+            ["Notifier:Sinks:hook:Kind"] = "Webhook",
+            ["Notifier:Sinks:hook:Url"] = hook.Address.ToString(),
+            ["Notifier:Sinks:hook:SecretFile"] = Path.Combine(folder, "hook.secret"),
+        })
+        {
+            up.Settings[key] = value;
+        }
+
         await using var cleanup = new QueueCleanup(rabbit, up.Queues);
         var sink = new MessageSink();
         string[] probes = [];
@@ -55,7 +73,7 @@ public sealed class BusIdentityTests(RealServers servers, Xunit.Abstractions.ITe
         await using var pipeline = await ServiceProcess.Start("bpdp.dll", FreeTcpPort.Next(), up.Settings, "up");
         try
         {
-            await Attack(rabbit, up, users, approvals, sink);
+            await Attack(rabbit, up, users, approvals, sink, hook);
             // The permissions cover everything the stages themselves do: a refused declare, bind or publish closes a channel.
             Assert.DoesNotContain("ACCESS_REFUSED", pipeline.Log, StringComparison.Ordinal);
         }
@@ -69,7 +87,7 @@ public sealed class BusIdentityTests(RealServers servers, Xunit.Abstractions.ITe
         }
     }
 
-    private async Task Attack(RabbitMqServer rabbit, UpSettings up, Users users, ApprovalSigning approvals, MessageSink sink)
+    private async Task Attack(RabbitMqServer rabbit, UpSettings up, Users users, ApprovalSigning approvals, MessageSink sink, WebhookReceiver hook)
     {
         var policy = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "examples", "haz-fast", "v1.1.0.yaml"));
         var real = approvals.Approve(policy, environment: $"real-{run}");
@@ -110,7 +128,7 @@ public sealed class BusIdentityTests(RealServers servers, Xunit.Abstractions.ITe
         }
 
         Guid[] ids = [real.DeploymentId, unstamped.DeploymentId, forged];
-        await Eventually.Holds(() => Task.FromResult(Refusals(sink, ids).Count == 6), "each forged message is refused by every stage it reached", Patience);
+        await Eventually.Holds(() => Task.FromResult(Refusals(sink, ids).Count == 7), "each forged message is refused by every stage it reached", Patience);
         var refusals = Refusals(sink, ids);
         Assert.Equal(
             [
@@ -119,6 +137,7 @@ public sealed class BusIdentityTests(RealServers servers, Xunit.Abstractions.ITe
                 (unstamped.DeploymentId, PipelineStage.Coordinator, nameof(ArtifactApproved)),
                 (real.DeploymentId, PipelineStage.KpiGate, nameof(DeploymentFailed)),
                 (real.DeploymentId, PipelineStage.Coordinator, nameof(DeploymentFailed)),
+                (real.DeploymentId, PipelineStage.Notifier, nameof(DeploymentFailed)),
                 (forged, PipelineStage.Coordinator, nameof(ImagePublished)),
             ],
             refusals.Select(r => (r.DeploymentId, r.Stage, r.MessageType)).OrderBy(r => r.MessageType, StringComparer.Ordinal).ThenBy(r => r.Stage));
@@ -127,6 +146,11 @@ public sealed class BusIdentityTests(RealServers servers, Xunit.Abstractions.ITe
         Assert.Contains(refusals, r => r.MessageType == nameof(ArtifactApproved) && r.Detail.StartsWith("ArtifactApproved carries no AMQP user_id", StringComparison.Ordinal));
         Assert.Contains(refusals, r => r.MessageType == nameof(DeploymentFailed) && r.Detail.StartsWith("DeploymentFailed names the Rollout", StringComparison.Ordinal));
         Assert.Empty(sink.Of<PipelineEvents.Scanned, ImageScanned>(unstamped.DeploymentId));
+
+        await Eventually.Holds(() => Task.FromResult(hook.Requests.Count == 8), "each refusal and the completion were notified", Patience);
+        var notified = hook.Requests.Select(r => (r.Headers["X-Bpdp-Event"], JsonDocument.Parse(r.Text).RootElement.GetProperty("deploymentId").GetGuid())).ToList();
+        Assert.Equal(7, notified.Count(n => n.Item1 == nameof(MessageRefused)));
+        Assert.Equal([(nameof(DeploymentCompleted), real.DeploymentId)], notified.Where(n => n.Item1 != nameof(MessageRefused)));
 
         await using var probe = await RabbitMqProbe.Connect(rabbit);
         var parked = await probe.NextIn($"{up.Queues[0]}_error");
