@@ -20,7 +20,7 @@ internal static class UpCommand
     public static Command Create()
     {
         var command = new Command("up",
-            "Run every stage (Builder, Scanner, Publisher, Rollout, KpiGate, Ledger, Coordinator) in this process against the configured RabbitMQ, PostgreSQL, registry and Prometheus, until Ctrl+C.");
+            "Run every stage (Builder, Scanner, Publisher, Rollout, KpiGate, Ledger, Coordinator, Notifier) in this process against the configured RabbitMQ, PostgreSQL, registry and Prometheus, until Ctrl+C.");
         command.SetAction(async (result, cancel) =>
         {
             var builder = WebApplication.CreateBuilder();
@@ -34,6 +34,10 @@ internal static class UpCommand
                 var senders = app.Services.GetRequiredService<IOptions<SenderOptions>>().Value;
                 await result.InvocationConfiguration.Output.WriteLineAsync(
                     $"bpdp up: approvals are accepted from broker user {Users(senders, BusIdentity.Approver)}, operator commands from {Users(senders, BusIdentity.Operator)} (Bus:Senders)");
+                var routes = app.Services.GetRequiredService<IOptions<Bpdp.Notifier.NotifierOptions>>().Value.Routes;
+                await result.InvocationConfiguration.Output.WriteLineAsync(routes.Count == 0
+                    ? "bpdp up: notifications are off: no Notifier:Routes (docs/notifications.md)"
+                    : $"bpdp up: notifications: {routes.Count} route(s) ({string.Join(", ", routes.Select(r => r.Name))}); what was sent and what could not be: {app.Urls.First()}/v1/notifications");
                 await app.WaitForShutdownAsync(cancel);
                 return 0;
             }
