@@ -20,7 +20,8 @@ internal static class UpCommand
     public static Command Create()
     {
         var command = new Command("up",
-            "Run every stage (Builder, Scanner, Publisher, Rollout, KpiGate, Ledger, Coordinator, Notifier) in this process against the configured RabbitMQ, PostgreSQL, registry and Prometheus, until Ctrl+C.");
+            "Run every stage (Builder, Scanner, Publisher, Rollout, KpiGate, Ledger, Coordinator, Notifier) in this process "
+            + "against the configured RabbitMQ, PostgreSQL, registry and Prometheus, until Ctrl+C.");
         command.SetAction(async (result, cancel) =>
         {
             var builder = WebApplication.CreateBuilder();
