@@ -26,4 +26,7 @@ public enum PipelineStage
 
     /// <summary>Tells operators what happened, where they already are (webhooks, chat, e-mail).</summary>
     Notifier,
+
+    /// <summary>The operators' web console.</summary>
+    Console,
 }

@@ -6,6 +6,7 @@ using Bpdp.Notifier;
 using Bpdp.Publisher;
 using Bpdp.Rollout;
 using Bpdp.Scanner;
+using Bpdp.WebConsole;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 
@@ -26,6 +27,7 @@ public static class AllStages
         bus.AddLedgerStage();
         bus.AddCoordinatorStage(configuration);
         bus.AddNotifierStage(configuration);
+        bus.AddConsoleStage(configuration);
         return bus;
     }
 }

@@ -1,5 +1,7 @@
+using Bpdp.Ledger.Api;
 using Bpdp.Notifier.Api;
 using Bpdp.Platform.Hosting;
+using Bpdp.WebConsole.Api;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -10,6 +12,7 @@ namespace Bpdp.Pipeline;
 public static class PipelineHost
 {
     private const string StopDataPlaneWithRollout = "Rollout:DataPlane:StopWithRollout";
+    private const string ConsoleLedgerInProcess = "Console:LedgerInProcess";
 
     /// <param name="builder">A web application builder whose configuration is complete.</param>
     /// <param name="serviceName">The process's name in logs and metrics.</param>
@@ -23,6 +26,12 @@ public static class PipelineHost
             builder.Configuration.AddInMemoryCollection([KeyValuePair.Create(StopDataPlaneWithRollout, (string?)"true")]);
         }
 
+        if (builder.Configuration[ConsoleLedgerInProcess] is null)
+        {
+            // The Ledger's read API is served here too: the console asks it on this process's own address.
+            builder.Configuration.AddInMemoryCollection([KeyValuePair.Create(ConsoleLedgerInProcess, (string?)"true")]);
+        }
+
         builder.AddBpdpService(serviceName, bus =>
         {
             bus.AddAllStages(builder.Configuration);
@@ -31,6 +40,8 @@ public static class PipelineHost
         var app = builder.Build();
         app.MapBpdpEndpoints();
         app.MapNotifierEndpoints();
+        app.MapLedgerEndpoints();
+        app.MapConsole();
         return app;
     }
 }

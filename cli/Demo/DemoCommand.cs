@@ -20,9 +20,14 @@ internal static class DemoCommand
         var output = new Option<string>("--output", "-o") { Description = "table or json (the summary).", DefaultValueFactory = _ => "table" };
         output.AcceptOnlyFromAmong("table", "json");
         var examples = new Option<DirectoryInfo?>("--examples") { Description = "The folder of the haz-fast policy versions (default: examples/haz-fast)." };
+        var serve = new Option<bool>("--serve")
+        {
+            Description = "After the scenario, keep the pipeline and its console running (until Ctrl+C) and print the console's address and demo accounts.",
+        };
+        var port = new Option<int>("--port") { Description = "The HTTP port of the console and /metrics (default: a free one).", DefaultValueFactory = _ => 0 };
         var command = new Command("demo", "Run the whole pipeline in one process, no servers: deploy haz-fast 1.0.0 and 1.1.0, roll back the faulty 1.0.1 under load, verify the ledger.")
         {
-            workdir, output, examples,
+            workdir, output, examples, serve, port,
         };
         command.SetAction(async (result, cancel) =>
         {
@@ -44,11 +49,21 @@ internal static class DemoCommand
             await progress.WriteLineAsync($"bpdp demo: every stage in one process; state in {folder}; executor: {(native ? "native " : "framework-dependent ")}{executor}");
             try
             {
-                var (deployments, ledger) = await new DemoScenario(folder, policies, progress).Run(executor, cancel);
-                var passed = deployments.All(d => d.AsExpected) && ledger.Valid;
-                await (json
-                    ? stdout.WriteLineAsync(Json(deployments, ledger, passed).ToJsonString(new JsonSerializerOptions { WriteIndented = true }))
-                    : WriteTable(stdout, deployments, ledger, passed));
+                var passed = false;
+                async Task Report(Microsoft.AspNetCore.Builder.WebApplication app, IReadOnlyList<DeploymentOutcome> deployments, VerificationResult ledger)
+                {
+                    passed = deployments.All(d => d.AsExpected) && ledger.Valid;
+                    await (json
+                        ? stdout.WriteLineAsync(Json(deployments, ledger, passed).ToJsonString(new JsonSerializerOptions { WriteIndented = true }))
+                        : WriteTable(stdout, deployments, ledger, passed));
+                    if (result.GetValue(serve))
+                    {
+                        await Serve(app, folder, progress, cancel);
+                    }
+                }
+
+                await new DemoScenario(folder, policies, progress).Run(executor, cancel, Report,
+                    new Dictionary<string, string?> { ["Service:HttpPort"] = result.GetValue(port).ToString(System.Globalization.CultureInfo.InvariantCulture) });
                 return passed ? 0 : 1;
             }
             finally
@@ -60,6 +75,24 @@ internal static class DemoCommand
             }
         });
         return command;
+    }
+
+    /// <summary>Keeps the pipeline up with its console until Ctrl+C, saying where the console is and how to sign in.</summary>
+    private static async Task Serve(Microsoft.AspNetCore.Builder.WebApplication app, string folder, TextWriter progress, CancellationToken cancel)
+    {
+        var address = app.Urls.First().Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal);
+        await progress.WriteLineAsync();
+        await progress.WriteLineAsync($"console: {address}/ — sign in as operator (password {Bpdp.Pipeline.Embedded.DemoConsole.Password(folder, "operator")}, "
+            + $"may abort and promote osha's deployments) or viewer (password {Bpdp.Pipeline.Embedded.DemoConsole.Password(folder, "viewer")}, reads only)");
+        await progress.WriteLineAsync($"the pipeline keeps running (its ledger: {address}/v1/deployments); Ctrl+C stops it");
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancel);
+        }
+        catch (OperationCanceledException)
+        {
+            await progress.WriteLineAsync("bpdp demo: stopping");
+        }
     }
 
     /// <summary>The Native AOT executor when published (scripts/publish-executor.sh), else the framework-dependent one beside this tool.</summary>

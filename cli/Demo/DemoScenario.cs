@@ -26,11 +26,16 @@ public sealed class DemoScenario(string workdir, string examples, TextWriter pro
 {
     private static readonly TimeSpan DeploymentTimeout = TimeSpan.FromSeconds(120);
 
-    public async Task<(IReadOnlyList<DeploymentOutcome> Deployments, VerificationResult Ledger)> Run(string executorBinary, CancellationToken cancel)
+    /// <param name="executorBinary">The executor that goes into every image.</param>
+    /// <param name="cancel">Stops the scenario.</param>
+    /// <param name="finished">Called with the outcome while the pipeline still runs (e.g. to keep its console up); the pipeline stops when it returns.</param>
+    /// <param name="settings">Settings over the embedded defaults, e.g. the port.</param>
+    public async Task<(IReadOnlyList<DeploymentOutcome> Deployments, VerificationResult Ledger)> Run(string executorBinary, CancellationToken cancel,
+        Func<WebApplication, IReadOnlyList<DeploymentOutcome>, VerificationResult, Task>? finished = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         using var approvalKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var recorder = new PipelineRecorder();
-        await using var app = EmbeddedPipeline.Build(workdir, executorBinary, approvalKey, recorder, configure: LogToFile);
+        await using var app = EmbeddedPipeline.Build(workdir, executorBinary, approvalKey, recorder, settings, LogToFile);
         await app.StartAsync(cancel);
         var bus = app.Services.GetRequiredService<IPublishEndpoint>();
         var started = new System.Collections.Concurrent.ConcurrentDictionary<Guid, (string Version, Stopwatch Clock)>();
@@ -105,7 +110,12 @@ public sealed class DemoScenario(string workdir, string examples, TextWriter pro
         using var ledgerKey = CheckpointSigner.FromPemFile(Path.Combine(workdir, "keys", "ledger.key.pem"));
         using var publicKey = ledgerKey.PublicKey();
         var verdict = await LedgerVerifier.Verify(ledger, publicKey, cancel: cancel);
-        await app.StopAsync(cancel);
+        if (finished is not null)
+        {
+            await finished(app, outcomes, verdict);
+        }
+
+        await app.StopAsync(CancellationToken.None);
         return (outcomes, verdict);
     }
 

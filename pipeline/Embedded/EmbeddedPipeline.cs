@@ -81,6 +81,7 @@ public static class EmbeddedPipeline
             ["Ledger:SqlitePath"] = Path.Combine(workdir, "ledger.db"),
             ["Ledger:SigningKeyFile"] = ledgerKey,
         });
+        builder.Configuration.AddInMemoryCollection(DemoConsole.Settings(workdir, keys));
         builder.Configuration.AddInMemoryCollection(overrides ?? new Dictionary<string, string?>());
         builder.Services.AddSingleton(recorder);
         configure?.Invoke(builder);

@@ -16,6 +16,7 @@ public enum BusIdentity
     Coordinator,
     Ledger,
     Notifier,
+    Console,
 }
 
 /// <summary>How an identity is spelt in broker names: its queue and its user.</summary>

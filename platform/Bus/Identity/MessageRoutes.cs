@@ -34,9 +34,9 @@ public static class MessageRoutes
         [typeof(StageTimedOut)] = [BusIdentity.Coordinator],
         [typeof(DeploymentStatus)] = [BusIdentity.Coordinator],
         [typeof(DeploymentFailed)] = FailingStages,
-        [typeof(MessageRefused)] = [.. FailingStages, BusIdentity.Notifier],
-        [typeof(AbortDeployment)] = [BusIdentity.Operator],
-        [typeof(PromoteDeployment)] = [BusIdentity.Operator],
+        [typeof(MessageRefused)] = [.. FailingStages, BusIdentity.Notifier, BusIdentity.Console],
+        [typeof(AbortDeployment)] = [BusIdentity.Operator, BusIdentity.Console],
+        [typeof(PromoteDeployment)] = [BusIdentity.Operator, BusIdentity.Console],
         [typeof(GetDeploymentStatus)] = [BusIdentity.Operator, BusIdentity.Approver],
         [typeof(RecheckTarget)] = [BusIdentity.Coordinator],
         [typeof(GetServing)] = [BusIdentity.Operator, BusIdentity.Approver],
@@ -67,6 +67,7 @@ public static class MessageRoutes
             typeof(ImageBuilt), typeof(ArtifactRejected), typeof(KpiFailed), typeof(DeploymentRolledBack), typeof(DeploymentCompleted), typeof(DeploymentFailed),
             typeof(StageTimedOut), typeof(MessageRefused),
         ],
+        [BusIdentity.Console] = PipelineMessageTypes.All.ToArray(),
         [BusIdentity.Approver] = [],
         [BusIdentity.Operator] = [],
     };
@@ -82,10 +83,13 @@ public static class MessageRoutes
     /// </summary>
     public static IReadOnlyList<Type> RecordedBy(BusIdentity identity) => identity == BusIdentity.Ledger ? PipelineMessageTypes.All : [];
 
-    /// <summary>The message types <paramref name="identity"/> publishes, faults of what it consumes included.</summary>
+    /// <summary>
+    /// The message types <paramref name="identity"/> publishes, faults of what it consumes included — except for the
+    /// console, which only watches: it publishes no fault (its endpoint is configured not to), so none is accepted from it.
+    /// </summary>
     public static IReadOnlyList<Type> PublishedBy(BusIdentity identity) =>
         [.. Publishers.Where(p => p.Value.Contains(identity)).Select(p => p.Key),
-         .. ConsumedBy(identity).Where(IsContract).Select(type => typeof(Fault<>).MakeGenericType(type))];
+         .. ConsumedBy(identity).Where(type => IsContract(type) && identity != BusIdentity.Console).Select(type => typeof(Fault<>).MakeGenericType(type))];
 
     /// <summary>
     /// The identities that may publish <paramref name="messageType"/>, or null for a type that is not the
@@ -102,7 +106,7 @@ public static class MessageRoutes
         if (messageType.IsGenericType && messageType.GetGenericTypeDefinition() == typeof(Fault<>))
         {
             var failed = messageType.GetGenericArguments()[0];
-            return Consumed.Where(c => c.Value.Contains(failed)).Select(c => c.Key).ToList();
+            return Consumed.Where(c => c.Key != BusIdentity.Console && c.Value.Contains(failed)).Select(c => c.Key).ToList();
         }
 
         return null;

@@ -16,7 +16,7 @@ public sealed class StageQueues
     /// <summary>The identities that own a queue of their own.</summary>
     public static IReadOnlyList<BusIdentity> Stages { get; } =
         [BusIdentity.Builder, BusIdentity.Scanner, BusIdentity.Publisher, BusIdentity.Rollout, BusIdentity.KpiGate, BusIdentity.Coordinator, BusIdentity.Ledger,
-         BusIdentity.Notifier];
+         BusIdentity.Notifier, BusIdentity.Console];
 
     /// <summary>A stage's queue when <c>&lt;Stage&gt;:Queue</c> is not set.</summary>
     public static string DefaultQueue(BusIdentity stage) => stage.Kebab();

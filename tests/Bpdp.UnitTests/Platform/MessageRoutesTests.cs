@@ -51,6 +51,19 @@ public sealed class MessageRoutesTests
     }
 
     [Fact]
+    public void The_console_watches_every_pipeline_message_and_may_publish_no_fault()
+    {
+        Assert.Equal(PipelineMessageTypes.All, MessageRoutes.ConsumedBy(BusIdentity.Console));
+        Assert.DoesNotContain(MessageRoutes.PublishedBy(BusIdentity.Console), type => type.IsGenericType);
+        Assert.Equal([BusIdentity.Operator, BusIdentity.Console], MessageRoutes.PublishersOf(typeof(AbortDeployment)));
+        var permissions = BrokerPermissions.For(BusIdentity.Console, stage => $"{StageQueues.DefaultQueue(stage)}-x");
+        Assert.Matches(permissions.Write, "Bpdp.Contracts:PromoteDeployment");
+        Assert.DoesNotMatch(permissions.Write, "MassTransit:Fault--Bpdp.Contracts:DeployGreen--");
+        Assert.DoesNotMatch(permissions.Write, "Bpdp.Contracts:DeployGreen");
+        Assert.Matches(permissions.Read, "Bpdp.Contracts:DeployGreen");
+    }
+
+    [Fact]
     public void A_fault_comes_from_the_stages_that_consume_what_failed()
     {
         Assert.Equal([BusIdentity.Rollout], MessageRoutes.PublishersOf(typeof(Fault<DeployGreen>)));

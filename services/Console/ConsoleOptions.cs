@@ -1,0 +1,43 @@
+using System.ComponentModel.DataAnnotations;
+using Bpdp.Platform.Bus;
+using Bpdp.WebConsole.Auth;
+
+namespace Bpdp.WebConsole;
+
+/// <summary>Configuration section <c>Console</c>: where the console reads, who may sign in, and the key its actions are signed with.</summary>
+public sealed class ConsoleOptions : IStageOptions
+{
+    public const string Section = "Console";
+
+    /// <summary><c>Console:Queue</c>: the console's own queue, bound to every pipeline message.</summary>
+    [Required]
+    [RegularExpression("^[a-z0-9][a-z0-9._-]*$", ErrorMessage = "Console:Queue must be a lowercase queue name.")]
+    public string Queue { get; set; } = "console";
+
+    /// <summary>
+    /// <c>Console:LedgerUrl</c>: the Ledger's read API. The console fills its board from it at start (so a restarted
+    /// console shows what happened before), shows each deployment's ledger entries and whether the chain verifies.
+    /// </summary>
+    public Uri? LedgerUrl { get; set; }
+
+    /// <summary>
+    /// <c>Console:LedgerInProcess</c>: the Ledger runs in this process (<c>bpdp up</c>, <c>bpdp demo</c>); its read API is
+    /// asked on this process's own address when <see cref="LedgerUrl"/> is not set.
+    /// </summary>
+    public bool LedgerInProcess { get; set; }
+
+    /// <summary><c>Console:Accounts:&lt;name&gt;</c>: local accounts, for the embedded mode and installations without an identity provider.</summary>
+    public Dictionary<string, LocalAccount> Accounts { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary><c>Console:Oidc</c>: OpenID Connect sign-in, for real installations; when set, local accounts are still accepted if configured.</summary>
+    public OidcOptions? Oidc { get; set; }
+
+    /// <summary>
+    /// <c>Console:OperatorKeyFile</c>: the console's operator key (PEM ECDSA P-256); aborts and promotions of signed-in
+    /// operators are signed with it, naming the operator. Without it the console is read-only.
+    /// </summary>
+    public string? OperatorKeyFile { get; set; }
+
+    /// <summary><c>Console:OperatorKeyId</c>: the key's id, as the Coordinator's <c>OperatorKeys</c> name it.</summary>
+    public string? OperatorKeyId { get; set; }
+}
