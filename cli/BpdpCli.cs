@@ -22,6 +22,7 @@ public static class BpdpCli
             BrokerCommand.Create(),
             StatusCommand.Create(),
             VerifyCommand.Create(),
+            ConsoleCommand.Create(),
         };
         foreach (var command in OperatorCommands.Create())
         {

@@ -27,6 +27,11 @@ if $campaign; then
   exec dotnet test tests/Bpdp.IntegrationTests -c Release --no-build --filter "Category=FaultCampaign" --logger "console;verbosity=detailed"
 fi
 scripts/validate-deploy.sh
+# The console's browser tests drive Debian's Chromium (with Playwright; no browser is downloaded).
+if ! command -v chromium >/dev/null; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium >/dev/null 2>&1 \
+    || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium >/dev/null; }
+fi
 # The outside publisher of the plain-JSON tests: Node.js with amqplib, from the lock file.
 (cd tests/node-publisher && npm ci --no-audit --no-fund --silent)
 # The whole fault campaign (minutes) runs on its own (--fault-campaign); its subset (Category=Faults) runs here.

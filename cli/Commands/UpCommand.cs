@@ -20,7 +20,7 @@ internal static class UpCommand
     public static Command Create()
     {
         var command = new Command("up",
-            "Run every stage (Builder, Scanner, Publisher, Rollout, KpiGate, Ledger, Coordinator, Notifier) in this process "
+            "Run every stage (Builder, Scanner, Publisher, Rollout, KpiGate, Ledger, Coordinator, Notifier, Console) in this process "
             + "against the configured RabbitMQ, PostgreSQL, registry and Prometheus, until Ctrl+C.");
         command.SetAction(async (result, cancel) =>
         {
@@ -35,6 +35,9 @@ internal static class UpCommand
                 var senders = app.Services.GetRequiredService<IOptions<SenderOptions>>().Value;
                 await result.InvocationConfiguration.Output.WriteLineAsync(
                     $"bpdp up: approvals are accepted from broker user {Users(senders, BusIdentity.Approver)}, operator commands from {Users(senders, BusIdentity.Operator)} (Bus:Senders)");
+                await result.InvocationConfiguration.Output.WriteLineAsync(app.Services.GetRequiredService<Bpdp.WebConsole.ConsoleSwitch>().Enabled
+                    ? $"bpdp up: the console: {app.Urls.First()}/"
+                    : "bpdp up: the console is off: no Console:Accounts and no Console:Oidc (docs/console.md)");
                 var routes = app.Services.GetRequiredService<IOptions<Bpdp.Notifier.NotifierOptions>>().Value.Routes;
                 await result.InvocationConfiguration.Output.WriteLineAsync(routes.Count == 0
                     ? "bpdp up: notifications are off: no Notifier:Routes (docs/notifications.md)"

@@ -48,8 +48,9 @@ public static class ConsoleEndpoints
         api.MapGet("/me", (ClaimsPrincipal user, IOptions<ConsoleOptions> options) => new Me(user.Identity!.Name!, ConsoleClaims.RoleOf(user).ToString(),
             [.. user.FindAll(ConsoleClaims.Agency).Select(c => c.Value)], options.Value.OperatorKeyFile is not null));
         api.MapGet("/deployments", (DeploymentBoard board) => board.List());
-        api.MapGet("/deployments/{id:guid}", (Guid id, DeploymentBoard board, ClaimsPrincipal user) =>
-            board.Detail(id) is { } detail ? Results.Ok(new DeploymentPage(detail, ConsoleClaims.MayAct(user, detail.Summary.Agency))) : Results.NotFound(new Problem($"no deployment {id} is known to the console")));
+        api.MapGet("/deployments/{id:guid}", (Guid id, DeploymentBoard board, ClaimsPrincipal user) => board.Detail(id) is { } detail
+            ? Results.Ok(new DeploymentPage(detail, ConsoleClaims.MayAct(user, detail.Summary.Agency)))
+            : Results.NotFound(new Problem($"no deployment {id} is known to the console")));
         api.MapGet("/deployments/{id:guid}/ledger", async (Guid id, LedgerClient ledger, CancellationToken cancel) =>
             ledger.Configured ? Results.Ok(await ledger.Timeline(id, cancel)) : Results.Ok(Array.Empty<object>()));
         api.MapGet("/ledger", LedgerState);

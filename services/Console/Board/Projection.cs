@@ -82,7 +82,7 @@ public static class Projection
                     break;
                 case KpiPassed passed:
                     gates.Add(Gate(passed.Phase, true, false, $"every metric held ({passed.Measurements.Count} measurements)", passed.Measurements));
-                    Move(passed.Phase == AnalysisPhase.PrePromotion ? "CuttingOver" : "Finalizing");
+                    Move(passed.Phase == AnalysisPhase.PrePromotion ? "Promoting" : "Finalizing");
                     break;
                 case KpiFailed failed:
                     gates.Add(Gate(failed.Phase, false, failed.Inconclusive, failed.Reason, failed.Measurements));

@@ -35,14 +35,19 @@ const time = value => value ? new Date(value).toLocaleString(undefined, { hour12
 const seconds = value => value === null || value === undefined ? "" : `${Number(value).toFixed(1)} s`;
 const isRunning = summary => !summary.outcome;
 
-function show(...nodes) {
+// Called before a page builds its charts: the previous page's are let go.
+function reset() {
   for (const chart of charts) chart.destroy();
   charts = [];
-  main.replaceChildren(...nodes);
+}
+
+function show(...nodes) {
+  main.replaceChildren(...nodes.flat(Infinity).filter(n => n !== null && n !== undefined && n !== false));
 }
 
 async function deploymentsPage() {
   const deployments = await json("/api/deployments");
+  reset();
   document.title = "Deployments · BPDP console";
   const groups = new Map();
   for (const d of deployments) {
@@ -102,7 +107,7 @@ function timelineChart(stages) {
   charts.push(new Chart(canvas, { type: "scatter", data: { datasets: [{ label: "events", data: stages.map(s => ({ x: (new Date(s.at).getTime() - start) / 1000, y: names.indexOf(s.stage), event: s.event })),
     pointRadius: 5, pointBackgroundColor: "#0b5cad" }] }, options: { animation: false, maintainAspectRatio: false, plugins: { legend: { display: false },
     tooltip: { callbacks: { label: c => `${c.raw.event} at ${c.raw.x.toFixed(1)} s` } } },
-    scales: { x: { title: { display: true, text: "seconds since approval" } }, y: { min: -0.5, max: names.length - 0.5, ticks: { stepSize: 1, callback: v => names[v] ?? "" } } } } }));
+    scales: { x: { title: { display: true, text: "seconds since approval" } }, y: { min: -1, max: names.length, ticks: { stepSize: 1, autoSkip: false, callback: v => names[v] ?? "" } } } } }));
   return el("div", { class: "timeline" }, canvas);
 }
 
@@ -130,6 +135,7 @@ async function deploymentPage(id) {
   const response = await api(`/api/deployments/${id}`);
   if (response.status === 404) { show(el("h1", {}, "Not found"), el("p", {}, `No deployment ${id} is known to the console.`)); return; }
   const page = await response.json();
+  reset();
   const d = page.deployment;
   const s = d.summary;
   document.title = `${s.policy || id} ${s.version || ""} · BPDP console`;
@@ -159,6 +165,7 @@ async function deploymentPage(id) {
 
 async function ledgerPage() {
   const state = await json("/api/ledger");
+  reset();
   document.title = "Ledger · BPDP console";
   if (!state.configured) { show(el("h1", {}, "Ledger"), el("p", { class: "notice" }, "No ledger is configured (Console:LedgerUrl).")); return; }
   if (state.error) { show(el("h1", {}, "Ledger"), el("p", { class: "error" }, state.error)); return; }
