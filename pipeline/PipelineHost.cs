@@ -13,6 +13,7 @@ public static class PipelineHost
 {
     private const string StopDataPlaneWithRollout = "Rollout:DataPlane:StopWithRollout";
     private const string ConsoleLedgerInProcess = "Console:LedgerInProcess";
+    private const string ConsoleNotifierInProcess = "Console:NotifierInProcess";
 
     /// <param name="builder">A web application builder whose configuration is complete.</param>
     /// <param name="serviceName">The process's name in logs and metrics.</param>
@@ -26,10 +27,13 @@ public static class PipelineHost
             builder.Configuration.AddInMemoryCollection([KeyValuePair.Create(StopDataPlaneWithRollout, (string?)"true")]);
         }
 
-        if (builder.Configuration[ConsoleLedgerInProcess] is null)
+        foreach (var inProcess in new[] { ConsoleLedgerInProcess, ConsoleNotifierInProcess })
         {
-            // The Ledger's read API is served here too: the console asks it on this process's own address.
-            builder.Configuration.AddInMemoryCollection([KeyValuePair.Create(ConsoleLedgerInProcess, (string?)"true")]);
+            if (builder.Configuration[inProcess] is null)
+            {
+                // The Ledger's and the Notifier's APIs are served here too: the console asks them on this process's own address.
+                builder.Configuration.AddInMemoryCollection([KeyValuePair.Create(inProcess, (string?)"true")]);
+            }
         }
 
         builder.AddBpdpService(serviceName, bus =>

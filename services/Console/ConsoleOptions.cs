@@ -26,6 +26,12 @@ public sealed class ConsoleOptions : IStageOptions
     /// </summary>
     public bool LedgerInProcess { get; set; }
 
+    /// <summary><c>Console:NotifierUrl</c>: the Notifier's API, for the notifications page (what was sent, what could not be).</summary>
+    public Uri? NotifierUrl { get; set; }
+
+    /// <summary><c>Console:NotifierInProcess</c>: the Notifier runs in this process; its API is asked on this process's own address.</summary>
+    public bool NotifierInProcess { get; set; }
+
     /// <summary><c>Console:Accounts:&lt;name&gt;</c>: local accounts, for the embedded mode and installations without an identity provider.</summary>
     public Dictionary<string, LocalAccount> Accounts { get; set; } = new(StringComparer.Ordinal);
 
@@ -37,6 +43,12 @@ public sealed class ConsoleOptions : IStageOptions
     /// operators are signed with it, naming the operator. Without it the console is read-only.
     /// </summary>
     public string? OperatorKeyFile { get; set; }
+
+    /// <summary>
+    /// <c>Console:KeysDirectory</c>: where the keys that protect session cookies are kept, so sessions survive a restart
+    /// and replicas accept each other's (a shared volume); without it they live in memory.
+    /// </summary>
+    public string? KeysDirectory { get; set; }
 
     /// <summary><c>Console:OperatorKeyId</c>: the key's id, as the Coordinator's <c>OperatorKeys</c> name it.</summary>
     public string? OperatorKeyId { get; set; }

@@ -32,10 +32,13 @@ public static class ConsoleStage
         bus.TryAddSingleton(TimeProvider.System);
         bus.AddSingleton<DeploymentBoard>();
         bus.AddSingleton<LocalSignIn>();
-        bus.AddSingleton<OperatorCommands>();
+        bus.AddSingleton(provider => new OperatorCommands(provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConsoleOptions>>(),
+            provider.GetRequiredService<DeploymentBoard>(), provider.GetRequiredService<IBus>(), provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<OperatorCommands>>()));
         bus.AddHttpClient<LedgerClient>(http => http.Timeout = TimeSpan.FromSeconds(30)).RemoveAllLoggers();
+        bus.AddHttpClient<NotifierClient>(http => http.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
         bus.AddHostedService<LedgerBackfill>();
-        ConsoleAuthentication.Add(bus, options.Oidc);
+        ConsoleAuthentication.Add(bus, options);
         foreach (var type in PipelineMessageTypes.All)
         {
             var consumer = typeof(PipelineEventConsumer<>).MakeGenericType(type);

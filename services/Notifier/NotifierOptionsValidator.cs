@@ -111,6 +111,11 @@ public sealed class NotifierOptionsValidator : IValidateOptions<NotifierOptions>
                     yield return $"{key}:PasswordFile must name an existing file when UserName is set.";
                 }
 
+                if (sink.UserName is { Length: > 0 } && sink.Security is not (SmtpSecurity.StartTls or SmtpSecurity.Tls))
+                {
+                    yield return $"{key}:Security must be StartTls or Tls when UserName is set: the password must never cross the network in clear.";
+                }
+
                 break;
             default:
                 yield return $"{key}:Kind must be one of {string.Join(", ", Enum.GetNames<SinkKind>())}.";

@@ -64,7 +64,8 @@ public static class MessageRoutes
         [BusIdentity.Ledger] = [typeof(IPipelineMessage)],
         [BusIdentity.Notifier] =
         [
-            typeof(ImageBuilt), typeof(ArtifactRejected), typeof(KpiFailed), typeof(DeploymentRolledBack), typeof(DeploymentCompleted), typeof(DeploymentFailed),
+            typeof(ArtifactApproved), typeof(ImageBuilt), typeof(ArtifactRejected), typeof(KpiFailed), typeof(DeploymentRolledBack), typeof(DeploymentCompleted),
+            typeof(DeploymentFailed),
             typeof(StageTimedOut), typeof(MessageRefused),
         ],
         [BusIdentity.Console] = PipelineMessageTypes.All.ToArray(),

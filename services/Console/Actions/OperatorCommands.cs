@@ -13,6 +13,7 @@ namespace Bpdp.WebConsole.Actions;
 /// operator key and naming the operator, so the Coordinator verifies them as any signed command and the ledger records
 /// who asked. A refusal says why and sends nothing.
 /// </summary>
+/// <remarks>A singleton: it publishes on the bus itself (<see cref="IBus"/>), never on a scope's publish endpoint.</remarks>
 public sealed class OperatorCommands(IOptions<ConsoleOptions> options, DeploymentBoard board, IPublishEndpoint bus, TimeProvider time, ILogger<OperatorCommands> logger)
 {
     public const int MaxReasonLength = 500;
@@ -68,12 +69,15 @@ public sealed class OperatorCommands(IOptions<ConsoleOptions> options, Deploymen
             return (null, CommandOutcome.Refused(404, $"no deployment {deploymentId} is known to the console"));
         }
 
-        if (!ConsoleClaims.MayAct(user, deployment.Summary.Agency))
+        // The agency must come from a message whose sender was checked: what the ledger replayed at start is not evidence.
+        if (!deployment.TargetVerified || !ConsoleClaims.MayAct(user, deployment.Summary.Agency))
         {
             logger.LogWarning("{User} ({Role}) may not {Action} deployment {DeploymentId} of {Agency}", user.Identity?.Name, ConsoleClaims.RoleOf(user), action,
                 deploymentId, deployment.Summary.Agency);
-            return (null, CommandOutcome.Refused(403, $"{user.Identity?.Name} may not {action} deployments of {deployment.Summary.Agency ?? "an unknown agency"}: "
-                + (ConsoleClaims.RoleOf(user) == ConsoleRole.Viewer ? "a viewer only reads" : "not an operator of that agency")));
+            return (null, CommandOutcome.Refused(403, !deployment.TargetVerified && ConsoleClaims.MayAct(user, deployment.Summary.Agency)
+                ? $"the agency of deployment {deploymentId} is known only from the ledger's replay, not yet from a checked sender: use bpdp {action}, or wait for its next event"
+                : $"{user.Identity?.Name} may not {action} deployments of {deployment.Summary.Agency ?? "an unknown agency"}: "
+                    + (ConsoleClaims.RoleOf(user) == ConsoleRole.Viewer ? "a viewer only reads" : "not an operator of that agency")));
         }
 
         if (deployment.Summary.Outcome is { } outcome)

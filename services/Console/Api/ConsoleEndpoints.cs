@@ -39,7 +39,7 @@ public static class ConsoleEndpoints
             return Results.Redirect("/login");
         }).DisableAntiforgery();
 
-        foreach (var page in new[] { "/", "/deployments/{id:guid}", "/ledger" })
+        foreach (var page in new[] { "/", "/deployments/{id:guid}", "/ledger", "/notifications" })
         {
             app.MapGet(page, () => UiAssets.Serve("index.html")).RequireAuthorization();
         }
@@ -51,9 +51,9 @@ public static class ConsoleEndpoints
         api.MapGet("/deployments/{id:guid}", (Guid id, DeploymentBoard board, ClaimsPrincipal user) => board.Detail(id) is { } detail
             ? Results.Ok(new DeploymentPage(detail, ConsoleClaims.MayAct(user, detail.Summary.Agency)))
             : Results.NotFound(new Problem($"no deployment {id} is known to the console")));
-        api.MapGet("/deployments/{id:guid}/ledger", async (Guid id, LedgerClient ledger, CancellationToken cancel) =>
-            ledger.Configured ? Results.Ok(await ledger.Timeline(id, cancel)) : Results.Ok(Array.Empty<object>()));
+        api.MapGet("/deployments/{id:guid}/ledger", DeploymentLedger);
         api.MapGet("/ledger", LedgerState);
+        api.MapGet("/notifications", Notifications);
         api.MapGet("/events", (DeploymentBoard board, CancellationToken cancel) => TypedResults.ServerSentEvents(Changes(board, cancel)));
         api.MapPost("/deployments/{id:guid}/abort", async (Guid id, [FromBody] AbortRequest request, HttpContext http, OperatorCommands commands, CancellationToken cancel) =>
             Answer(http, await Guarded(http, () => commands.Abort(http.User, id, request.Reason, cancel))));
@@ -69,12 +69,11 @@ public static class ConsoleEndpoints
         var returnUrl = Local(form["returnUrl"].ToString());
         if (name.Length == 0 || await accounts.Verify(name, form["password"].ToString(), cancel) is not { } account)
         {
-            return Results.Redirect($"/login?failed=1&returnUrl={Uri.EscapeDataString(returnUrl)}");
+            return Results.LocalRedirect($"/login?failed=1&returnUrl={Uri.EscapeDataString(returnUrl)}");
         }
 
-        var agencies = account.Agencies.Count == 0 ? ["*"] : account.Agencies;
-        await http.SignInAsync(ConsoleAuthentication.CookieScheme, ConsoleClaims.Principal(name, account.Role, agencies, ConsoleAuthentication.CookieScheme));
-        return Results.Redirect(returnUrl);
+        await http.SignInAsync(ConsoleAuthentication.CookieScheme, ConsoleClaims.Principal(name, account.Role, account.Agencies, ConsoleAuthentication.CookieScheme));
+        return Results.LocalRedirect(returnUrl);
     }
 
     private static async Task<IResult> LedgerState(LedgerClient ledger, CancellationToken cancel)
@@ -93,6 +92,40 @@ public static class ConsoleEndpoints
         catch (HttpRequestException error)
         {
             return Results.Ok(new { configured = true, error = $"the ledger did not answer ({error.StatusCode?.ToString() ?? error.HttpRequestError.ToString()})" });
+        }
+    }
+
+    private static async Task<IResult> DeploymentLedger(Guid id, LedgerClient ledger, CancellationToken cancel)
+    {
+        if (!ledger.Configured)
+        {
+            return Results.Ok(new { configured = false });
+        }
+
+        try
+        {
+            return Results.Ok(new { configured = true, entries = await ledger.Timeline(id, cancel) });
+        }
+        catch (Exception error) when (error is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
+        {
+            return Results.Ok(new { configured = true, error = $"the ledger did not answer ({error.GetType().Name})" });
+        }
+    }
+
+    private static async Task<IResult> Notifications(string? status, NotifierClient notifier, CancellationToken cancel)
+    {
+        if (!notifier.Configured)
+        {
+            return Results.Ok(new { configured = false });
+        }
+
+        try
+        {
+            return Results.Ok(new { configured = true, list = await notifier.List(status, cancel) });
+        }
+        catch (HttpRequestException error)
+        {
+            return Results.Ok(new { configured = true, error = $"the Notifier did not answer ({error.StatusCode?.ToString() ?? error.HttpRequestError.ToString()})" });
         }
     }
 
@@ -122,8 +155,10 @@ public static class ConsoleEndpoints
 
     private static IResult Answer(HttpContext http, CommandOutcome result) => Results.Json(new Problem(result.Message), statusCode: result.Status);
 
+    /// <summary>A path of this site to return to, or <c>/</c>: never another host (<c>//host</c>, <c>/\host</c>, or one hidden behind a control character).</summary>
     private static string Local(string? returnUrl) =>
-        returnUrl is { Length: > 1 } url && url[0] == '/' && url[1] is not ('/' or '\\') ? url : "/";
+        returnUrl is { Length: > 0 } url && url[0] == '/' && (url.Length == 1 || url[1] is not ('/' or '\\'))
+            && !url.Any(c => char.IsControl(c) || c == '\\') ? url : "/";
 
     public sealed record Me(string Name, string Role, IReadOnlyList<string> Agencies, bool ActionsEnabled);
 

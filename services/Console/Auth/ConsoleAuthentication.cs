@@ -1,5 +1,7 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 
 namespace Bpdp.WebConsole.Auth;
@@ -14,8 +16,16 @@ public static class ConsoleAuthentication
     public const string CookieScheme = "bpdp-console";
     public const string OidcScheme = "oidc";
 
-    public static void Add(IServiceCollection services, OidcOptions? oidc)
+    public static void Add(IServiceCollection services, ConsoleOptions console)
     {
+        ArgumentNullException.ThrowIfNull(console);
+        var oidc = console.Oidc;
+        var protection = services.AddDataProtection().SetApplicationName("bpdp-console");
+        if (console.KeysDirectory is { } keys)
+        {
+            protection.PersistKeysToFileSystem(Directory.CreateDirectory(keys));
+        }
+
         var authentication = services.AddAuthentication(CookieScheme).AddCookie(CookieScheme, cookie =>
         {
             cookie.Cookie.Name = "bpdp_console";
@@ -27,6 +37,7 @@ public static class ConsoleAuthentication
             cookie.LoginPath = "/login";
             cookie.Events.OnRedirectToLogin = context => Deny(context, StatusCodes.Status401Unauthorized);
             cookie.Events.OnRedirectToAccessDenied = context => Deny(context, StatusCodes.Status403Forbidden);
+            cookie.Events.OnValidatePrincipal = StillTheSame;
         });
         if (oidc?.Authority is { } authority)
         {
@@ -37,13 +48,21 @@ public static class ConsoleAuthentication
                 options.ClientSecret = oidc.ClientSecretFile is { } file ? File.ReadAllText(file).Trim() : null;
                 options.ResponseType = "code";
                 options.UsePkce = true;
+                // The claims are read by their names in the token (roles, sub, preferred_username), not renamed to .NET's.
+                options.MapInboundClaims = false;
                 options.SignInScheme = CookieScheme;
                 options.Scope.Add("openid");
                 options.Scope.Add("profile");
                 options.Events.OnTokenValidated = context =>
                 {
                     var claims = context.Principal!;
-                    var name = claims.FindFirst("preferred_username")?.Value ?? claims.FindFirst(ClaimTypes.Name)?.Value ?? claims.FindFirst("sub")!.Value;
+                    var name = claims.FindFirst("preferred_username")?.Value ?? claims.FindFirst("name")?.Value ?? claims.FindFirst("sub")?.Value;
+                    if (name is null)
+                    {
+                        context.Fail("the identity provider's token names nobody (no preferred_username, name or sub claim)");
+                        return Task.CompletedTask;
+                    }
+
                     var role = claims.FindAll(oidc.RoleClaim).Any(c => c.Value == "bpdp-operator") ? ConsoleRole.Operator : ConsoleRole.Viewer;
                     context.Principal = ConsoleClaims.Principal(name, role, claims.FindAll(oidc.AgencyClaim).Select(c => c.Value), OidcScheme);
                     return Task.CompletedTask;
@@ -52,6 +71,26 @@ public static class ConsoleAuthentication
         }
 
         services.AddAuthorization();
+    }
+
+    /// <summary>A local account's session ends as soon as the account is removed or its role or agencies change.</summary>
+    private static async Task StillTheSame(CookieValidatePrincipalContext context)
+    {
+        var user = context.Principal!;
+        if (user.Identity?.AuthenticationType != CookieScheme)
+        {
+            return;
+        }
+
+        var accounts = context.HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<ConsoleOptions>>().CurrentValue.Accounts;
+        var same = accounts.TryGetValue(user.Identity.Name ?? "", out var account)
+            && ConsoleClaims.RoleOf(user) == account.Role
+            && user.FindAll(ConsoleClaims.Agency).Select(c => c.Value).Order(StringComparer.Ordinal).SequenceEqual(account.Agencies.Order(StringComparer.Ordinal));
+        if (!same)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieScheme);
+        }
     }
 
     private static Task Deny(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)

@@ -15,19 +15,31 @@ public sealed class DeploymentBoard
     /// <summary>Raised after a deployment changed, with its id: what the live page listens to.</summary>
     public event Action<Guid>? Changed;
 
-    /// <summary>Adds a message; false when its id was already applied.</summary>
-    public bool Add(Guid messageId, IPipelineMessage message)
+    /// <summary>Adds a message; false when its id was already applied (a replayed one heard again through the queue becomes checked).</summary>
+    /// <param name="messageId">The message's id.</param>
+    /// <param name="message">The message.</param>
+    /// <param name="verified">It came past the sender check; false for what the ledger replayed.</param>
+    public bool Add(Guid messageId, IPipelineMessage message, bool verified = true)
     {
         ArgumentNullException.ThrowIfNull(message);
         var deployment = deployments.GetOrAdd(message.DeploymentId, _ => new Deployment());
         lock (deployment)
         {
-            if (!deployment.Ids.Add(messageId))
+            if (deployment.Ids.TryGetValue(messageId, out var index))
             {
-                return false;
+                if (!verified || deployment.Events[index].Verified)
+                {
+                    return false;
+                }
+
+                deployment.Events[index] = deployment.Events[index] with { Verified = true };
+            }
+            else
+            {
+                deployment.Ids[messageId] = deployment.Events.Count;
+                deployment.Events.Add(new Projection.Seen(messageId, message, Interlocked.Increment(ref arrivals), verified));
             }
 
-            deployment.Events.Add(new Projection.Seen(messageId, message, Interlocked.Increment(ref arrivals)));
             deployment.Cached = null;
         }
 
@@ -54,7 +66,7 @@ public sealed class DeploymentBoard
 
     private sealed class Deployment
     {
-        public HashSet<Guid> Ids { get; } = [];
+        public Dictionary<Guid, int> Ids { get; } = [];
 
         public List<Projection.Seen> Events { get; } = [];
 

@@ -2,6 +2,7 @@ namespace Bpdp.WebConsole.Board;
 
 /// <summary>One deployment's page: its summary, evidence references, time axis, gates and operator actions.</summary>
 /// <param name="Summary">As the list shows it.</param>
+/// <param name="TargetVerified">Its agency and environment come from a message whose sender was checked, not only from the ledger's replay.</param>
 /// <param name="ApprovalReference">The approval system's reference.</param>
 /// <param name="Image">The image, <c>repository@sha256:…</c>, once built.</param>
 /// <param name="Tag">The release tag, once published.</param>
@@ -14,6 +15,7 @@ namespace Bpdp.WebConsole.Board;
 /// <param name="Actions">Aborts and promotions.</param>
 public sealed record DeploymentDetail(
     DeploymentSummary Summary,
+    bool TargetVerified,
     string? ApprovalReference,
     string? Image,
     string? Tag,

@@ -40,7 +40,7 @@ public sealed class LedgerBackfill(LedgerClient ledger, DeploymentBoard board, I
                 foreach (var entry in page)
                 {
                     next = Math.Max(next, entry["seq"]!.GetValue<long>() + 1);
-                    if (Read(entry) is { } message && board.Add(entry["messageId"]!.GetValue<Guid>(), message))
+                    if (Read(entry) is { } message && board.Add(entry["messageId"]!.GetValue<Guid>(), message, verified: false))
                     {
                         added++;
                     }

@@ -1,8 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 
 namespace Bpdp.WebConsole.Board;
@@ -36,18 +34,5 @@ public sealed class LedgerClient(HttpClient http, IOptions<ConsoleOptions> optio
     private async Task<T?> Get<T>(string path, CancellationToken cancel) =>
         await http.GetFromJsonAsync<T>(Address(path), new JsonSerializerOptions(JsonSerializerDefaults.Web), cancel);
 
-    private Uri Address(string path) => new(new Uri(Base().ToString().TrimEnd('/') + "/"), path);
-
-    private Uri Base()
-    {
-        if (options.Value.LedgerUrl is { } url)
-        {
-            return url;
-        }
-
-        var addresses = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
-        return addresses?.FirstOrDefault() is { } own
-            ? new Uri(own.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal))
-            : throw new HttpRequestException("this process does not listen yet, so its ledger cannot be asked");
-    }
+    private Uri Address(string path) => new(OwnAddress.Or(options.Value.LedgerUrl, services), path);
 }

@@ -24,7 +24,8 @@ public static class Projection
     }
 
     /// <summary>A message as the console received it, with the order of its arrival.</summary>
-    public sealed record Seen(Guid MessageId, IPipelineMessage Message, long Order);
+    /// <param name="Verified">It came through the console's own queue, past the sender check; false for what the ledger replayed.</param>
+    public sealed record Seen(Guid MessageId, IPipelineMessage Message, long Order, bool Verified = true);
 
     private sealed class Page(Guid id)
     {
@@ -32,6 +33,7 @@ public static class Projection
         private readonly List<GateView> gates = [];
         private readonly List<OperatorAction> actions = [];
         private DeploymentTarget? target;
+        private DeploymentTarget? checkedTarget;
         private string? approver;
         private string? approvalReference;
         private string state = "Approved";
@@ -48,7 +50,13 @@ public static class Projection
         public void Apply(Seen seen)
         {
             var message = seen.Message;
-            target ??= message.GetType().GetProperty(nameof(ImageBuilt.Target))?.GetValue(message) as DeploymentTarget;
+            var named = message.GetType().GetProperty(nameof(ImageBuilt.Target))?.GetValue(message) as DeploymentTarget;
+            target ??= named;
+            if (seen.Verified)
+            {
+                checkedTarget ??= named;
+            }
+
             var (stage, detail) = Describe(message);
             stages.Add(new StageMark(message.OccurredAt, message.GetType().Name, stage, detail, seen.MessageId));
             switch (message)
@@ -125,9 +133,10 @@ public static class Projection
         {
             var started = ordered[0].Message.OccurredAt;
             var updated = ordered[^1].Message.OccurredAt;
+            var target = checkedTarget ?? this.target;
             var summary = new DeploymentSummary(id, target?.Agency, target?.Environment, target?.PolicyName, target?.PolicyVersion, approver,
                 state, outcome, reason, started, updated, ((endedAt ?? updated) - started).TotalSeconds);
-            return new DeploymentDetail(summary, approvalReference, image, tag, signature, sbom, provenance, scanPassed, stages, gates, actions);
+            return new DeploymentDetail(summary, checkedTarget is not null, approvalReference, image, tag, signature, sbom, provenance, scanPassed, stages, gates, actions);
         }
 
         private void Move(string next)

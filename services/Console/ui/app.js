@@ -117,10 +117,15 @@ function actions(page) {
   if (!page.mayAct) return el("p", { class: "notice", id: "no-actions" }, `Signed in as ${me.role.toLowerCase()} ${me.name}: no action on deployments of ${d.agency}.`);
   const result = el("p", { id: "action-result", role: "status", "aria-live": "polite" });
   async function send(path, body) {
-    const response = await api(path, { method: "POST", headers: { "Content-Type": "application/json", "X-Bpdp-Console": "1" }, body: JSON.stringify(body || {}) });
-    const answer = await response.json();
-    result.textContent = answer.message;
-    result.className = response.ok ? "" : "error";
+    try {
+      const response = await api(path, { method: "POST", headers: { "Content-Type": "application/json", "X-Bpdp-Console": "1" }, body: JSON.stringify(body || {}) });
+      const answer = await response.json().catch(() => ({ message: `the console answered ${response.status} ${response.statusText}` }));
+      result.textContent = answer.message;
+      result.className = response.ok ? "" : "error";
+    } catch (error) {
+      result.textContent = `not sent: ${error.message}`;
+      result.className = "error";
+    }
   }
   const reason = el("input", { id: "abort-reason", name: "reason", required: true, maxlength: 500 });
   return el("section", { "aria-label": "Actions" },
@@ -159,8 +164,13 @@ async function deploymentPage(id) {
     el("h2", {}, "KPI gates"), gates.length ? gates : el("p", {}, "No gate has judged this deployment yet."),
     d.actions.length ? [el("h2", {}, "Operator actions"), el("ul", {}, ...d.actions.map(a => el("li", {}, `${time(a.at)}: ${a.kind} by ${a.requestedBy}${a.reason ? " — " + a.reason : ""}`)))] : [],
     el("h2", {}, "Ledger"), ledgerTable);
-  const entries = await json(`/api/deployments/${id}/ledger`);
-  ledgerTable.tBodies[0].replaceChildren(...entries.map(e => el("tr", {}, el("td", {}, e.seq), el("td", {}, e.messageType), el("td", {}, e.occurredAt), el("td", {}, el("code", {}, e.hash.slice(0, 16) + "…")))));
+  const ledger = await json(`/api/deployments/${id}/ledger`);
+  const body = ledgerTable.tBodies[0];
+  if (!ledger.configured || ledger.error) {
+    body.replaceChildren(el("tr", {}, el("td", { colspan: 4, class: ledger.error ? "error" : "" }, ledger.error || "No ledger is configured (Console:LedgerUrl).")));
+    return;
+  }
+  body.replaceChildren(...ledger.entries.map(e => el("tr", {}, el("td", {}, e.seq), el("td", {}, e.messageType), el("td", {}, e.occurredAt), el("td", {}, el("code", {}, e.hash.slice(0, 16) + "…")))));
 }
 
 async function ledgerPage() {
@@ -180,12 +190,42 @@ async function ledgerPage() {
       el("dt", {}, "Hash"), el("dd", {}, el("code", {}, c.hash))) : el("p", {}, "No checkpoint has been signed yet."));
 }
 
+async function notificationsPage() {
+  const state = await json("/api/notifications");
+  reset();
+  document.title = "Notifications · BPDP console";
+  if (!state.configured) { show(el("h1", {}, "Notifications"), el("p", { class: "notice" }, "No Notifier is configured (Console:NotifierUrl).")); return; }
+  if (state.error) { show(el("h1", {}, "Notifications"), el("p", { class: "error" }, state.error)); return; }
+  if (!state.list.enabled) { show(el("h1", {}, "Notifications"), el("p", { class: "notice" }, "Notifications are off: the Notifier has no route (Notifier:Routes).")); return; }
+  const list = state.list.notifications;
+  const undeliverable = list.filter(n => n.status === "Undeliverable").length;
+  show(el("h1", {}, "Notifications"),
+    el("p", { id: "undeliverable", class: undeliverable ? "verdict-fail" : "verdict-pass" },
+      undeliverable ? `${undeliverable} undeliverable: every attempt failed (also in the Notifier's _error queue).` : "Nothing undeliverable."),
+    el("table", { id: "notifications" },
+      el("thead", {}, el("tr", {}, ...["Written", "Deployment", "What", "Route → sink", "Status", "Attempts", "Last error"].map(h => el("th", { scope: "col" }, h)))),
+      el("tbody", {}, ...list.map(n => el("tr", { "data-notification": n.id, class: n.status === "Undeliverable" ? "verdict-fail" : "" },
+        el("td", {}, time(n.createdAt)),
+        el("td", {}, el("a", { href: `/deployments/${n.deploymentId}` }, n.title)),
+        el("td", {}, n.trigger),
+        el("td", {}, `${n.route} → ${n.sink}`),
+        el("td", { "data-field": "status" }, n.status),
+        el("td", {}, n.attempts),
+        el("td", {}, n.lastError || ""))))));
+}
+
 async function route() {
   const path = location.pathname;
   const match = path.match(/^\/deployments\/([0-9a-f-]{36})$/i);
   try {
     if (match) { await deploymentPage(match[1]); refresh = id => id === match[1] && deploymentPage(match[1]); }
     else if (path === "/ledger") { await ledgerPage(); refresh = () => ledgerPage(); }
+    else if (path === "/notifications") {
+      await notificationsPage();
+      refresh = () => notificationsPage();
+      // Deliveries change without a deployment event: this page also looks again every few seconds.
+      setInterval(() => notificationsPage().catch(() => {}), 3000);
+    }
     else { await deploymentsPage(); refresh = () => deploymentsPage(); }
   } catch (error) {
     if (error.message !== "signed out") show(el("p", { class: "error" }, `The console could not load this page: ${error.message}`));

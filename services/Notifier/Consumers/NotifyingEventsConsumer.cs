@@ -5,10 +5,12 @@ using MassTransit;
 namespace Bpdp.Notifier.Consumers;
 
 /// <summary>
-/// Every event a route can notify on, and <see cref="ImageBuilt"/> for the target of the events that do not carry one.
+/// Every event a route can notify on, and <see cref="ArtifactApproved"/> and <see cref="ImageBuilt"/> for the target of the events
+/// that do not carry one.
 /// Only writes notifications down and acknowledges: delivery is the dispatcher's.
 /// </summary>
 public sealed class NotifyingEventsConsumer(Notifications notifications) :
+    IConsumer<ArtifactApproved>,
     IConsumer<ImageBuilt>,
     IConsumer<ArtifactRejected>,
     IConsumer<KpiFailed>,
@@ -18,6 +20,13 @@ public sealed class NotifyingEventsConsumer(Notifications notifications) :
     IConsumer<StageTimedOut>,
     IConsumer<MessageRefused>
 {
+    /// <summary>The approval names the target first: a stage that times out before anything is built is still an agency's.</summary>
+    public Task Consume(ConsumeContext<ArtifactApproved> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return notifications.Learn(context.Message.DeploymentId, context.Message.Target, context.CancellationToken);
+    }
+
     public Task Consume(ConsumeContext<ImageBuilt> context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -36,7 +45,7 @@ public sealed class NotifyingEventsConsumer(Notifications notifications) :
 
     public Task Consume(ConsumeContext<StageTimedOut> context) => Record(context, Occurrences.From(context.Message));
 
-    public Task Consume(ConsumeContext<MessageRefused> context) => Record(context, Occurrences.From(context.Message));
+    public Task Consume(ConsumeContext<MessageRefused> context) => Record(context, Occurrences.From(context.Message, context.MessageId));
 
     private Task Record(ConsumeContext context, Occurrence occurrence) => notifications.Record(occurrence, context.CancellationToken);
 }

@@ -76,7 +76,7 @@ public sealed class NotificationDispatcher(INotificationStore store, SinkSet sin
                 throw new SinkFailure($"sink '{notification.Sink}' did not answer within {options.Value.TimeoutSeconds} s");
             }
 
-            await Record(() => store.Delivered(notification.Id, time.GetUtcNow(), CancellationToken.None));
+            await Record(() => store.Delivered(notification.Id, owner, time.GetUtcNow(), CancellationToken.None));
             NotifierMetrics.Attempts.WithLabels(notification.Sink, "delivered").Inc();
             logger.LogInformation("Notified {Sink} ({Route}) of {Trigger} for deployment {DeploymentId} at attempt {Attempt}",
                 notification.Sink, notification.Route, notification.Trigger, notification.DeploymentId, attempt);
@@ -102,17 +102,15 @@ public sealed class NotificationDispatcher(INotificationStore store, SinkSet sin
         if (attempt < settings.Attempts)
         {
             var wait = Backoff.After(attempt, TimeSpan.FromSeconds(settings.FirstRetrySeconds), TimeSpan.FromSeconds(settings.MaxRetrySeconds));
-            await Record(() => store.Failed(notification.Id, attempt, error, now + wait, now, CancellationToken.None));
+            await Record(() => store.Failed(notification.Id, owner, attempt, error, now + wait, now, CancellationToken.None));
             NotifierMetrics.Attempts.WithLabels(notification.Sink, "failed").Inc();
             logger.LogWarning("Notification {NotificationId} of {Trigger} for deployment {DeploymentId}: attempt {Attempt} of {Attempts} failed: {Error}; next in {Wait} s",
                 notification.Id, notification.Trigger, notification.DeploymentId, attempt, settings.Attempts, error, wait.TotalSeconds);
             return;
         }
 
-        await Record(() => store.Failed(notification.Id, attempt, error, null, now, CancellationToken.None));
-        NotifierMetrics.Attempts.WithLabels(notification.Sink, "undeliverable").Inc();
-        logger.LogError("Notification {NotificationId} of {Trigger} for deployment {DeploymentId} to {Sink} is undeliverable after {Attempts} attempts: {Error}",
-            notification.Id, notification.Trigger, notification.DeploymentId, notification.Sink, attempt, error);
+        // The copy goes to the error queue before the row says undeliverable: a crash between the two repeats the copy (same
+        // message id), never loses it.
         await Record(async () =>
         {
             var errors = await bus.GetSendEndpoint(new Uri($"queue:{settings.Queue}_error"));
@@ -123,7 +121,11 @@ public sealed class NotificationDispatcher(INotificationStore store, SinkSet sin
                 context.Headers.Set("MT-Reason", "undeliverable");
                 context.Headers.Set("MT-Fault-Message", error);
             });
+            await store.Failed(notification.Id, owner, attempt, error, null, now, CancellationToken.None);
         });
+        NotifierMetrics.Attempts.WithLabels(notification.Sink, "undeliverable").Inc();
+        logger.LogError("Notification {NotificationId} of {Trigger} for deployment {DeploymentId} to {Sink} is undeliverable after {Attempts} attempts: {Error}",
+            notification.Id, notification.Trigger, notification.DeploymentId, notification.Sink, attempt, error);
     }
 
     private async Task Record(Func<Task> write)

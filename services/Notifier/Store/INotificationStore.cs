@@ -20,11 +20,11 @@ public interface INotificationStore
     /// <summary>Takes up to <paramref name="max"/> pending notifications that are due and that no live lease holds.</summary>
     Task<IReadOnlyList<HeldNotification>> Claim(string owner, DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancel);
 
-    /// <summary>The sink accepted it.</summary>
-    Task Delivered(Guid id, DateTimeOffset now, CancellationToken cancel);
+    /// <summary>The sink accepted it; recorded only while <paramref name="owner"/> still holds it (a replica whose lease lapsed changes nothing).</summary>
+    Task Delivered(Guid id, string owner, DateTimeOffset now, CancellationToken cancel);
 
-    /// <summary>An attempt failed: try again at <paramref name="retryAt"/>, or never (undeliverable) when it is null.</summary>
-    Task Failed(Guid id, int attempts, string error, DateTimeOffset? retryAt, DateTimeOffset now, CancellationToken cancel);
+    /// <summary>An attempt failed: try again at <paramref name="retryAt"/>, or never (undeliverable) when it is null; only while <paramref name="owner"/> holds it.</summary>
+    Task Failed(Guid id, string owner, int attempts, string error, DateTimeOffset? retryAt, DateTimeOffset now, CancellationToken cancel);
 
     /// <summary>The newest notifications first, optionally of one status or one deployment.</summary>
     Task<IReadOnlyList<NotificationState>> List(NotificationStatus? status, Guid? deploymentId, int limit, CancellationToken cancel);

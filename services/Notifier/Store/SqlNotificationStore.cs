@@ -93,28 +93,28 @@ public sealed class SqlNotificationStore(DbDataSource dataSource, string tablePr
         return held;
     }
 
-    public async Task Delivered(Guid id, DateTimeOffset now, CancellationToken cancel)
+    public async Task Delivered(Guid id, string owner, DateTimeOffset now, CancellationToken cancel)
     {
         await using var command = Command($"""
             UPDATE {Notifications} SET status = '{nameof(NotificationStatus.Delivered)}', attempts = attempts + 1, finished_at = @now, leased_by = NULL, leased_until = NULL
-            WHERE id = @id AND status = '{Pending}'
-            """, ("id", Id(id)), ("now", now.ToUnixTimeMilliseconds()));
+            WHERE id = @id AND status = '{Pending}' AND leased_by = @owner
+            """, ("id", Id(id)), ("owner", owner), ("now", now.ToUnixTimeMilliseconds()));
         await command.ExecuteNonQueryAsync(cancel);
     }
 
-    public async Task Failed(Guid id, int attempts, string error, DateTimeOffset? retryAt, DateTimeOffset now, CancellationToken cancel)
+    public async Task Failed(Guid id, string owner, int attempts, string error, DateTimeOffset? retryAt, DateTimeOffset now, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(error);
         await using var command = retryAt is { } retry
             ? Command($"""
                 UPDATE {Notifications} SET attempts = @attempts, last_error = @error, next_attempt_at = @retry, leased_by = NULL, leased_until = NULL
-                WHERE id = @id AND status = '{Pending}'
-                """, ("id", Id(id)), ("attempts", attempts), ("error", error), ("retry", retry.ToUnixTimeMilliseconds()))
+                WHERE id = @id AND status = '{Pending}' AND leased_by = @owner
+                """, ("id", Id(id)), ("owner", owner), ("attempts", attempts), ("error", error), ("retry", retry.ToUnixTimeMilliseconds()))
             : Command($"""
                 UPDATE {Notifications} SET status = '{nameof(NotificationStatus.Undeliverable)}', attempts = @attempts, last_error = @error, finished_at = @now,
                     leased_by = NULL, leased_until = NULL
-                WHERE id = @id AND status = '{Pending}'
-                """, ("id", Id(id)), ("attempts", attempts), ("error", error), ("now", now.ToUnixTimeMilliseconds()));
+                WHERE id = @id AND status = '{Pending}' AND leased_by = @owner
+                """, ("id", Id(id)), ("owner", owner), ("attempts", attempts), ("error", error), ("now", now.ToUnixTimeMilliseconds()));
         await command.ExecuteNonQueryAsync(cancel);
     }
 

@@ -46,11 +46,13 @@ public static class Occurrences
             $"the {timedOut.Stage} did not answer in time", $"its answer was due at {timedOut.Deadline:u}", []);
     }
 
-    public static Occurrence From(MessageRefused refused)
+    /// <param name="refused">The refusal.</param>
+    /// <param name="messageId">The refusal's own id: each refusal is its own message (its id derives from what was refused), so each notifies.</param>
+    public static Occurrence From(MessageRefused refused, Guid? messageId)
     {
         ArgumentNullException.ThrowIfNull(refused);
         return new Occurrence(Trigger.MessageRefused, refused.DeploymentId, refused.OccurredAt, null,
-            $"{refused.Stage}/{refused.MessageType}/{refused.Reason}",
+            $"{refused.Stage}/{refused.MessageType}/{refused.Reason}/{messageId:N}",
             $"the {refused.Stage} refused a {refused.MessageType} ({refused.Reason})", refused.Detail, []);
     }
 

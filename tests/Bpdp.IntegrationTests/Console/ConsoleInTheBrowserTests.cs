@@ -17,7 +17,7 @@ namespace Bpdp.IntegrationTests.Console;
 /// outcomes, the rolled-back one's chart showing the breaching measurement above the threshold, the ledger verified;
 /// a new deployment appearing and changing state on an open page with no reload; an abort refused for a viewer and
 /// sent for an operator, which rolls the deployment back and is in the ledger with the operator's name; axe finds no
-/// violation on any page. With <c>BPDP_CONSOLE_SCREENSHOTS=&lt;folder&gt;</c> it saves a screenshot of each page there.
+/// violation on any page; a notification the on-call pager never received is shown as undeliverable. With <c>BPDP_CONSOLE_SCREENSHOTS=&lt;folder&gt;</c> it saves a screenshot of each page there.
 /// </summary>
 public sealed class ConsoleInTheBrowserTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
@@ -31,7 +31,20 @@ public sealed class ConsoleInTheBrowserTests(Xunit.Abstractions.ITestOutputHelpe
 
     public async Task InitializeAsync()
     {
-        app = EmbeddedPipeline.Build(workdir, PublishedExecutor.Path, approvals.Key, recorder);
+        // The on-call pager is down: its notification of the rollback is undeliverable, which the console must show.
+        var secret = Path.Combine(workdir, "pager.secret");
+        await File.WriteAllTextAsync(secret, "pager");
+        app = EmbeddedPipeline.Build(workdir, PublishedExecutor.Path, approvals.Key, recorder, new Dictionary<string, string?>
+        {
+            ["Notifier:Routes:0:Name"] = "oncall",
+            ["Notifier:Routes:0:Triggers:0"] = nameof(DeploymentRolledBack),
+            ["Notifier:Routes:0:Sinks:0"] = "pager",
+            ["Notifier:Sinks:pager:Url"] = $"http://127.0.0.1:{FreeTcpPort.Next()}/pager",
+            ["Notifier:Sinks:pager:SecretFile"] = secret,
+            ["Notifier:Attempts"] = "2",
+            ["Notifier:FirstRetrySeconds"] = "0.1",
+            ["Notifier:PollMilliseconds"] = "100",
+        });
         recorder.Received += message =>
         {
             if (message is TrafficCutOver { LiveEndpoint: { } live } && users is null)
@@ -75,6 +88,7 @@ public sealed class ConsoleInTheBrowserTests(Xunit.Abstractions.ITestOutputHelpe
                 await ListsTheDemo(viewer, v100, v110, v101);
                 await ShowsTheBreach(viewer, v101);
                 await ShowsTheLedger(viewer);
+                await ShowsWhatCouldNotBeNotified(viewer, v101);
                 await AbortsOnlyForOperators(browser, console, viewer);
             }
         }
@@ -129,6 +143,18 @@ public sealed class ConsoleInTheBrowserTests(Xunit.Abstractions.ITestOutputHelpe
         await page.GotoAsync("/ledger");
         await Expect(page.Locator("#verdict")).ToContainTextAsync("Verified:");
         await Accessible(page, "ledger");
+    }
+
+    private async Task ShowsWhatCouldNotBeNotified(IPage page, Guid v101)
+    {
+        await page.GotoAsync("/notifications");
+        var row = page.Locator("tr[data-notification]");
+        await Expect(row).ToHaveCountAsync(1);
+        await Expect(row.Locator("td[data-field='status']")).ToHaveTextAsync("Undeliverable", new LocatorAssertionsToHaveTextOptions { Timeout = 30_000 });
+        await Expect(row).ToContainTextAsync("could not be reached");
+        await Expect(row.Locator("a")).ToHaveAttributeAsync("href", $"/deployments/{v101}");
+        await Expect(page.Locator("#undeliverable")).ToContainTextAsync("1 undeliverable");
+        await Accessible(page, "notifications");
     }
 
     private async Task AbortsOnlyForOperators(IBrowser browser, Uri console, IPage viewer)

@@ -51,6 +51,7 @@ public static class StageSettings
             ["Ledger:Queue"] = $"ledger-{run}",
             ["Coordinator:Queue"] = $"coordinator-{run}",
             ["Notifier:Queue"] = $"notifier-{run}",
+            ["Console:Queue"] = $"console-{run}",
             ["Builder:ExecutorBinary"] = PublishedExecutor.Path,
             ["Builder:BaseImage"] = $"bpdp/base@{baseImage.Digest}",
             [$"Builder:TrustedKeys:{ApprovalSigning.KeyId}:PublicKeyFile"] = approvals.WritePublicKey(folder),

@@ -15,7 +15,7 @@ internal sealed class UpSettings
         Settings = settings;
     }
 
-    /// <summary>The stages' queues, in the order Builder, Scanner, Publisher, Rollout, KpiGate, Ledger, Coordinator, Notifier.</summary>
+    /// <summary>The stages' queues, in the order Builder, Scanner, Publisher, Rollout, KpiGate, Ledger, Coordinator, Notifier, Console.</summary>
     public string[] Queues { get; }
 
     public string CoordinatorQueue => Queues[6];
@@ -44,7 +44,7 @@ internal sealed class UpSettings
             await File.WriteAllTextAsync(Path.Combine(folder, "scanner.pub.pem"), scanner.ExportSubjectPublicKeyInfoPem());
         }
 
-        string[] queues = [$"builder-{run}", $"scanner-{run}", $"publisher-{run}", $"rollout-{run}", $"kpi-gate-{run}", $"ledger-{run}", $"coordinator-{run}", $"notifier-{run}"];
+        string[] queues = [$"builder-{run}", $"scanner-{run}", $"publisher-{run}", $"rollout-{run}", $"kpi-gate-{run}", $"ledger-{run}", $"coordinator-{run}", $"notifier-{run}", $"console-{run}"];
         var settings = new Dictionary<string, string?>([.. rabbit.ServiceSettings(), .. approvalKeys])
         {
             ["Builder:Queue"] = queues[0],
@@ -55,6 +55,7 @@ internal sealed class UpSettings
             ["Ledger:Queue"] = queues[5],
             ["Coordinator:Queue"] = queues[6],
             ["Notifier:Queue"] = queues[7],
+            ["Console:Queue"] = queues[8],
             ["Notifier:ConnectionString"] = $"Data Source={Path.Combine(folder, "notifier.db")}",
             ["Builder:ExecutorBinary"] = PublishedExecutor.Path,
             ["Images:Store"] = "Registry",

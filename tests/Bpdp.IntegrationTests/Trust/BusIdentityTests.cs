@@ -128,13 +128,14 @@ public sealed class BusIdentityTests(RealServers servers, Xunit.Abstractions.ITe
         }
 
         Guid[] ids = [real.DeploymentId, unstamped.DeploymentId, forged];
-        await Eventually.Holds(() => Task.FromResult(Refusals(sink, ids).Count == 7), "each forged message is refused by every stage it reached", Patience);
+        await Eventually.Holds(() => Task.FromResult(Refusals(sink, ids).Count == 8), "each forged message is refused by every stage it reached", Patience);
         var refusals = Refusals(sink, ids);
         Assert.Equal(
             [
                 (unstamped.DeploymentId, PipelineStage.Builder, nameof(ArtifactApproved)),
                 (unstamped.DeploymentId, PipelineStage.KpiGate, nameof(ArtifactApproved)),
                 (unstamped.DeploymentId, PipelineStage.Coordinator, nameof(ArtifactApproved)),
+                (unstamped.DeploymentId, PipelineStage.Notifier, nameof(ArtifactApproved)),
                 (real.DeploymentId, PipelineStage.KpiGate, nameof(DeploymentFailed)),
                 (real.DeploymentId, PipelineStage.Coordinator, nameof(DeploymentFailed)),
                 (real.DeploymentId, PipelineStage.Notifier, nameof(DeploymentFailed)),
@@ -147,9 +148,9 @@ public sealed class BusIdentityTests(RealServers servers, Xunit.Abstractions.ITe
         Assert.Contains(refusals, r => r.MessageType == nameof(DeploymentFailed) && r.Detail.StartsWith("DeploymentFailed names the Rollout", StringComparison.Ordinal));
         Assert.Empty(sink.Of<PipelineEvents.Scanned, ImageScanned>(unstamped.DeploymentId));
 
-        await Eventually.Holds(() => Task.FromResult(hook.Requests.Count == 8), "each refusal and the completion were notified", Patience);
+        await Eventually.Holds(() => Task.FromResult(hook.Requests.Count == 9), "each refusal and the completion were notified", Patience);
         var notified = hook.Requests.Select(r => (r.Headers["X-Bpdp-Event"], JsonDocument.Parse(r.Text).RootElement.GetProperty("deploymentId").GetGuid())).ToList();
-        Assert.Equal(7, notified.Count(n => n.Item1 == nameof(MessageRefused)));
+        Assert.Equal(8, notified.Count(n => n.Item1 == nameof(MessageRefused)));
         Assert.Equal([(nameof(DeploymentCompleted), real.DeploymentId)], notified.Where(n => n.Item1 != nameof(MessageRefused)));
 
         await using var probe = await RabbitMqProbe.Connect(rabbit);

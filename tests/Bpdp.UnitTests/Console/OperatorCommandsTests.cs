@@ -68,6 +68,20 @@ public sealed class OperatorCommandsTests : IDisposable
         Assert.Empty(bus.Messages);
     }
 
+    [Fact]
+    public async Task A_deployment_known_only_from_the_ledgers_replay_is_not_evidence_of_its_agency()
+    {
+        var replayed = Guid.NewGuid();
+        board.Add(Guid.NewGuid(), new DeployGreen(replayed, DateTimeOffset.UtcNow, new DeploymentTarget("osha", "production", "haz-fast", "1.2.0"),
+            new ImageReference("r/haz-fast", "sha256:" + new string('d', 64))), verified: false);
+
+        var outcome = await Commands().Promote(ConsoleClaims.Principal("jane", ConsoleRole.Operator, ["osha"], "test"), replayed, default);
+
+        Assert.Equal(403, outcome.Status);
+        Assert.StartsWith($"the agency of deployment {replayed} is known only from the ledger's replay", outcome.Message, StringComparison.Ordinal);
+        Assert.Empty(bus.Messages);
+    }
+
     private OperatorCommands Commands(bool withKey = true) => new(Options.Create(new ConsoleOptions
     {
         OperatorKeyFile = withKey ? Path.Combine(folder, "console.key.pem") : null,

@@ -42,7 +42,7 @@ public sealed class RouteTableTests
     {
         var routes = Routes(null, Route("osha", "osha", "*", null, "hook"), Route("all", sinks: "slack"));
         var refused = Occurrences.From(new Bpdp.Contracts.MessageRefused(Guid.NewGuid(), DateTimeOffset.UnixEpoch, Bpdp.Contracts.PipelineStage.Builder, "ArtifactApproved",
-            Bpdp.Contracts.RefusalReason.InvalidSignature, "the signature does not verify with key approvals"));
+            Bpdp.Contracts.RefusalReason.InvalidSignature, "the signature does not verify with key approvals"), Guid.NewGuid());
 
         var notification = Assert.Single(routes.For(refused, null, []));
 

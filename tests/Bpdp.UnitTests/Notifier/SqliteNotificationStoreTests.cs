@@ -52,12 +52,12 @@ public sealed class SqliteNotificationStoreTests : IAsyncLifetime
         await store.Enqueue([notification], Now, default);
         await store.Claim("a", Now, TimeSpan.FromSeconds(30), 10, default);
 
-        await store.Failed(notification.Id, 1, "sink 'hook': 127.0.0.1:9 answered 500 Internal Server Error", Now.AddSeconds(4), Now, default);
+        await store.Failed(notification.Id, "a", 1, "sink 'hook': 127.0.0.1:9 answered 500 Internal Server Error", Now.AddSeconds(4), Now, default);
         Assert.Empty(await store.Claim("a", Now.AddSeconds(3), TimeSpan.FromSeconds(30), 10, default));
         var retried = Assert.Single(await store.Claim("a", Now.AddSeconds(4), TimeSpan.FromSeconds(30), 10, default));
         Assert.Equal(1, retried.Attempts);
 
-        await store.Failed(notification.Id, 2, "sink 'hook' did not answer within 10 s", null, Now.AddSeconds(5), default);
+        await store.Failed(notification.Id, "a", 2, "sink 'hook' did not answer within 10 s", null, Now.AddSeconds(5), default);
         Assert.Empty(await store.Claim("a", Now.AddDays(1), TimeSpan.FromSeconds(30), 10, default));
         var state = Assert.Single(await store.List(NotificationStatus.Undeliverable, null, 10, default));
         Assert.Equal((2, "sink 'hook' did not answer within 10 s", Now.AddSeconds(5)), (state.Attempts, state.LastError, state.FinishedAt));
@@ -70,11 +70,26 @@ public sealed class SqliteNotificationStoreTests : IAsyncLifetime
         await store.Enqueue([notification], Now, default);
         await store.Claim("a", Now, TimeSpan.FromSeconds(30), 10, default);
 
-        await store.Delivered(notification.Id, Now.AddSeconds(1), default);
-        await store.Failed(notification.Id, 2, "late", null, Now.AddSeconds(2), default);
+        await store.Delivered(notification.Id, "a", Now.AddSeconds(1), default);
+        await store.Failed(notification.Id, "a", 2, "late", null, Now.AddSeconds(2), default);
 
         var state = Assert.Single(await store.List(null, notification.DeploymentId, 10, default));
         Assert.Equal((NotificationStatus.Delivered, 1, (string?)null), (state.Status, state.Attempts, state.LastError));
+    }
+
+    [Fact]
+    public async Task A_replica_whose_lease_lapsed_changes_nothing_of_the_one_that_holds_it_now()
+    {
+        var notification = Notifications(Guid.NewGuid(), "hook").Single();
+        await store.Enqueue([notification], Now, default);
+        await store.Claim("slow", Now, TimeSpan.FromSeconds(30), 10, default);
+        Assert.Single(await store.Claim("fast", Now.AddSeconds(31), TimeSpan.FromSeconds(30), 10, default));
+
+        await store.Failed(notification.Id, "slow", 1, "late failure", null, Now.AddSeconds(32), default);
+        Assert.Equal(NotificationStatus.Pending, Assert.Single(await store.List(null, notification.DeploymentId, 10, default)).Status);
+        await store.Delivered(notification.Id, "fast", Now.AddSeconds(33), default);
+
+        Assert.Equal(NotificationStatus.Delivered, Assert.Single(await store.List(null, notification.DeploymentId, 10, default)).Status);
     }
 
     [Fact]

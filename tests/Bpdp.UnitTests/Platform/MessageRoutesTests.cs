@@ -67,7 +67,7 @@ public sealed class MessageRoutesTests
     public void A_fault_comes_from_the_stages_that_consume_what_failed()
     {
         Assert.Equal([BusIdentity.Rollout], MessageRoutes.PublishersOf(typeof(Fault<DeployGreen>)));
-        Assert.Equal([BusIdentity.Builder, BusIdentity.KpiGate, BusIdentity.Coordinator], MessageRoutes.PublishersOf(typeof(Fault<ArtifactApproved>))!.Order());
+        Assert.Equal([BusIdentity.Builder, BusIdentity.KpiGate, BusIdentity.Coordinator, BusIdentity.Notifier], MessageRoutes.PublishersOf(typeof(Fault<ArtifactApproved>))!.Order());
         Assert.Null(MessageRoutes.PublishersOf(typeof(string)));
     }
 
