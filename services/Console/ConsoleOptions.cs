@@ -32,6 +32,13 @@ public sealed class ConsoleOptions : IStageOptions
     /// <summary><c>Console:NotifierInProcess</c>: the Notifier runs in this process; its API is asked on this process's own address.</summary>
     public bool NotifierInProcess { get; set; }
 
+    /// <summary>
+    /// <c>Console:MaxDeployments</c>: how many deployments the board keeps; past it, the oldest that have ended are let go
+    /// (the ledger keeps them all), so forged messages naming made-up deployments cannot grow it without bound.
+    /// </summary>
+    [Range(10, 1_000_000)]
+    public int MaxDeployments { get; set; } = 5000;
+
     /// <summary><c>Console:Accounts:&lt;name&gt;</c>: local accounts, for the embedded mode and installations without an identity provider.</summary>
     public Dictionary<string, LocalAccount> Accounts { get; set; } = new(StringComparer.Ordinal);
 

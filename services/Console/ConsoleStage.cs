@@ -30,7 +30,7 @@ public static class ConsoleStage
         }
 
         bus.TryAddSingleton(TimeProvider.System);
-        bus.AddSingleton<DeploymentBoard>();
+        bus.AddSingleton(provider => new DeploymentBoard(provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConsoleOptions>>().Value.MaxDeployments));
         bus.AddSingleton<LocalSignIn>();
         bus.AddSingleton(provider => new OperatorCommands(provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConsoleOptions>>(),
             provider.GetRequiredService<DeploymentBoard>(), provider.GetRequiredService<IBus>(), provider.GetRequiredService<TimeProvider>(),

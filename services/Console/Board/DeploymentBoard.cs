@@ -7,9 +7,10 @@ namespace Bpdp.WebConsole.Board;
 /// Every deployment the console has heard of, from its own queue and from the ledger at start: one message id is
 /// applied once however often it arrives. Pages are computed from the events on demand; watchers hear of each change.
 /// </summary>
-public sealed class DeploymentBoard
+public sealed class DeploymentBoard(int maxDeployments = 5000)
 {
     private readonly ConcurrentDictionary<Guid, Deployment> deployments = new();
+    private readonly ConcurrentQueue<Guid> arrivalOrder = new();
     private long arrivals;
 
     /// <summary>Raised after a deployment changed, with its id: what the live page listens to.</summary>
@@ -22,7 +23,18 @@ public sealed class DeploymentBoard
     public bool Add(Guid messageId, IPipelineMessage message, bool verified = true)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var deployment = deployments.GetOrAdd(message.DeploymentId, _ => new Deployment());
+        var isNew = false;
+        var deployment = deployments.GetOrAdd(message.DeploymentId, _ =>
+        {
+            isNew = true;
+            return new Deployment();
+        });
+        if (isNew)
+        {
+            arrivalOrder.Enqueue(message.DeploymentId);
+            LetGoOfTheOldest();
+        }
+
         lock (deployment)
         {
             if (deployment.Ids.TryGetValue(messageId, out var index))
@@ -61,6 +73,23 @@ public sealed class DeploymentBoard
         lock (deployment)
         {
             return deployment.Events.Count == 0 ? null : deployment.Cached ??= Projection.Of(id, deployment.Events);
+        }
+    }
+
+    /// <summary>Past the limit, the deployments that arrived first and have ended leave the board; running ones stay.</summary>
+    private void LetGoOfTheOldest()
+    {
+        var looked = 0;
+        while (deployments.Count > maxDeployments && looked++ < deployments.Count && arrivalOrder.TryDequeue(out var oldest))
+        {
+            if (Detail(oldest) is { Summary.Outcome: null })
+            {
+                arrivalOrder.Enqueue(oldest);
+            }
+            else
+            {
+                deployments.TryRemove(oldest, out _);
+            }
         }
     }
 

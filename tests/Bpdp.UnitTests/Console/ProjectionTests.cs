@@ -66,4 +66,23 @@ public sealed class ProjectionTests
         Assert.Equal(("Failed", "Failed"), (board.Detail(id)!.Summary.State, board.Detail(id)!.Summary.Outcome));
         Assert.Equal([id], board.List().Select(d => d.Id));
     }
+
+    [Fact]
+    public void Past_its_limit_the_board_lets_go_of_the_oldest_ended_deployments_and_keeps_running_ones()
+    {
+        var board = new DeploymentBoard(maxDeployments: 10);
+        var running = Guid.NewGuid();
+        board.Add(Guid.NewGuid(), new ImageBuilt(running, T0, Target, Image, 1024, ["sha256:" + new string('c', 64)], TimeSpan.FromSeconds(1)));
+        var ended = Enumerable.Range(0, 12).Select(_ => Guid.NewGuid()).ToList();
+        foreach (var id in ended)
+        {
+            board.Add(Guid.NewGuid(), new DeploymentRolledBack(id, T0, Target, "gate failed"));
+        }
+
+        var kept = board.List().Select(d => d.Id).ToHashSet();
+
+        Assert.Equal(10, kept.Count);
+        Assert.Contains(running, kept);
+        Assert.Equal(ended.Skip(3), ended.Where(kept.Contains));
+    }
 }
