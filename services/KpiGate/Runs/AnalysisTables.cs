@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Bpdp.Platform.Storage;
 using Npgsql;
 
 namespace Bpdp.KpiGate.Runs;
@@ -37,20 +38,7 @@ public static class AnalysisTables
                 body          text    NOT NULL,
                 PRIMARY KEY (deployment_id, phase, round, metric));
             """;
-        // Two replicas starting at once would race on PostgreSQL's catalog; the advisory lock makes them take turns.
-        var sql = kind == AnalysisStoreKind.Postgres
-            ? $"SELECT pg_advisory_xact_lock(74210019); CREATE SCHEMA IF NOT EXISTS {schema}; {ddl}"
-            : $"PRAGMA journal_mode = WAL; {ddl}";
-        await using var connection = await dataSource.OpenConnectionAsync(cancel);
-        await using var transaction = kind == AnalysisStoreKind.Postgres ? await connection.BeginTransactionAsync(cancel) : null;
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(cancel);
-        if (transaction is not null)
-        {
-            await transaction.CommitAsync(cancel);
-        }
+        await TableScript.Run(dataSource, kind == AnalysisStoreKind.Postgres, schema, ddl, 74210019, cancel);
     }
 
     /// <summary>The data source <c>KpiGate:Store</c> and <c>KpiGate:ConnectionString</c> name.</summary>

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Bpdp.Platform.Storage;
 using Npgsql;
 
 namespace Bpdp.Notifier.Store;
@@ -30,20 +31,7 @@ public static class NotificationTables
             CREATE INDEX IF NOT EXISTS notifier_notifications_due ON {prefix}notifier_notifications (next_attempt_at) WHERE status = 'Pending';
             CREATE INDEX IF NOT EXISTS notifier_notifications_deployment ON {prefix}notifier_notifications (deployment_id);
             """;
-        // Two replicas starting at once would race on PostgreSQL's catalog; the advisory lock makes them take turns.
-        var sql = kind == NotificationStoreKind.Postgres
-            ? $"SELECT pg_advisory_xact_lock(74210020); CREATE SCHEMA IF NOT EXISTS {schema}; {ddl}"
-            : $"PRAGMA journal_mode = WAL; {ddl}";
-        await using var connection = await dataSource.OpenConnectionAsync(cancel);
-        await using var transaction = kind == NotificationStoreKind.Postgres ? await connection.BeginTransactionAsync(cancel) : null;
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(cancel);
-        if (transaction is not null)
-        {
-            await transaction.CommitAsync(cancel);
-        }
+        await TableScript.Run(dataSource, kind == NotificationStoreKind.Postgres, schema, ddl, 74210020, cancel);
     }
 
     /// <summary>The data source <c>Notifier:Store</c> and <c>Notifier:ConnectionString</c> name.</summary>
