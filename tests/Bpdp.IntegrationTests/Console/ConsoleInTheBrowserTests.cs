@@ -84,6 +84,7 @@ public sealed class ConsoleInTheBrowserTests(Xunit.Abstractions.ITestOutputHelpe
         {
             await using (browser)
             {
+                await SignInPage(browser, console);
                 var viewer = await Browser.SignIn(browser, console, "viewer", DemoConsole.Password(workdir, "viewer"), Heard);
                 await ListsTheDemo(viewer, v100, v110, v101);
                 await ShowsTheBreach(viewer, v101);
@@ -92,6 +93,21 @@ public sealed class ConsoleInTheBrowserTests(Xunit.Abstractions.ITestOutputHelpe
                 await AbortsOnlyForOperators(browser, console, viewer);
             }
         }
+    }
+
+    private async Task SignInPage(IBrowser browser, Uri console)
+    {
+        var page = await (await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = console.ToString() })).NewPageAsync();
+        await page.GotoAsync("/login?failed=1");
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("The name or the password is not right.");
+        await Accessible(page, "sign-in");
+        var response = await page.APIRequest.PostAsync("/login", new APIRequestContextOptions
+        {
+            Form = page.APIRequest.CreateFormData().Set("name", "viewer").Set("password", "wrong").Set("returnUrl", "//elsewhere.example/"),
+            MaxRedirects = 0,
+        });
+        Assert.Equal((302, "/login?failed=1&returnUrl=%2F"), (response.Status, response.Headers["location"]));
+        await page.Context.CloseAsync();
     }
 
     private async Task ListsTheDemo(IPage page, Guid v100, Guid v110, Guid v101)

@@ -126,6 +126,7 @@ public sealed class EveryStageInItsOwnProcessTests(RealServers servers) : IAsync
             Assert.Equal("Live", await State(rabbit, v110.Id));
             Assert.Equal("RolledBack", await State(rabbit, v101.Id));
             await Notified(probes.Services, stages["notifier"], hook, slow, mail, v100.Id, v110.Id, v101.Id, Logs);
+            await ConsoleStartedLateShowsEverything(settings, stages, v100.Id, v110.Id, v101.Id);
         }
 
         var scans = new[] { await ImagesScanned(stages["scanner-1"]), await ImagesScanned(stages["scanner-2"]) };
@@ -198,6 +199,44 @@ public sealed class EveryStageInItsOwnProcessTests(RealServers servers) : IAsync
             .Where(l => l.StartsWith("bpdp_messages_consumed_total{", StringComparison.Ordinal) && l.Contains($"message=\"{messageType}\"", StringComparison.Ordinal)
                 && l.Contains("outcome=\"ok\"", StringComparison.Ordinal))
             .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// The console in a process of its own, started after the three deployments: it reads them from the Ledger's API
+    /// (over HTTP, from PostgreSQL), shows their outcomes to a signed-in viewer, and says the chain verifies.
+    /// </summary>
+    private async Task ConsoleStartedLateShowsEverything(Dictionary<string, string?> settings, Dictionary<string, ServiceProcess> stages, Guid v100, Guid v110, Guid v101)
+    {
+        var hash = Path.Combine(folder, "viewer.hash");
+        await File.WriteAllTextAsync(hash, Bpdp.WebConsole.Auth.LocalSignIn.Hash("viewer-password-" + run));
+        var consoleSettings = new Dictionary<string, string?>(settings)
+        {
+            ["Console:LedgerUrl"] = stages["ledger"].HttpAddress.ToString(),
+            ["Console:NotifierUrl"] = stages["notifier"].HttpAddress.ToString(),
+            ["Console:Accounts:viewer:PasswordHashFile"] = hash,
+        };
+        var console = await ServiceProcess.StartFromOwnOutput("services/Console", "Bpdp.Console.dll", FreeTcpPort.Next(), consoleSettings);
+        disposables.Add(console);
+        using var http = new HttpClient(new HttpClientHandler { CookieContainer = new System.Net.CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = console.HttpAddress };
+        using var login = await http.PostAsync(new Uri("/login", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["name"] = "viewer",
+            ["password"] = "viewer-password-" + run,
+            ["returnUrl"] = "/",
+        }));
+        Assert.Equal(("/", System.Net.HttpStatusCode.Redirect), (login.Headers.Location?.ToString(), login.StatusCode));
+        JsonArray listed = [];
+        await Eventually.Holds(async () =>
+        {
+            listed = (await http.GetFromJsonAsync<JsonArray>(new Uri("/api/deployments", UriKind.Relative)))!;
+            return listed.Count == 3 && listed.All(d => d!["outcome"] is not null);
+        }, "the console read the three deployments from the ledger");
+        Assert.Equal(new[] { ($"{v100}", "Live"), ($"{v110}", "Live"), ($"{v101}", "RolledBack") }.Order(),
+            listed.Select(d => (d!["id"]!.GetValue<string>(), d["outcome"]!.GetValue<string>())).Order());
+        var ledger = (await http.GetFromJsonAsync<JsonObject>(new Uri("/api/ledger", UriKind.Relative)))!;
+        Assert.True(ledger["verification"]!["valid"]!.GetValue<bool>(), ledger.ToJsonString());
+        using var health = await http.GetAsync(new Uri("/healthz", UriKind.Relative));
+        Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
     }
 
     private static Dictionary<string, string?> NotifierRoutes(string environment, WebhookReceiver hook, WebhookReceiver slow, SmtpReceiver mail, string secret) => new()
