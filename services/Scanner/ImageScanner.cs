@@ -25,14 +25,59 @@ public sealed class ImageScanner(SecretRuleSet rules, OsvDatabase vulnerabilitie
     public ScanReport Scan(OciImage image, string repository)
     {
         ArgumentNullException.ThrowIfNull(image);
+        var scans = image.Layers.Select(layer => cache?.GetOrScan(layer.Digest, () => ScanLayer(layer)) ?? ScanLayer(layer)).ToList();
+        return Report(image.Manifest, image.Config, [.. image.Layers.Select(l => l.Digest)], scans, repository);
+    }
+
+    /// <summary>
+    /// Scans an image from its manifest and config, reading only the layers it has not scanned: a layer whose digest the
+    /// cache knows is not pulled at all. A pulled layer must have the digest its descriptor names, or nothing is trusted.
+    /// </summary>
+    /// <param name="manifest">The image manifest.</param>
+    /// <param name="config">Its config blob.</param>
+    /// <param name="layers">The manifest's layer descriptors, base first.</param>
+    /// <param name="pull">Reads one layer's blob.</param>
+    /// <param name="repository">The image's repository, for the SBOM.</param>
+    /// <param name="cancel">Stops it.</param>
+    public async Task<ScanReport> Scan(Blob manifest, Blob config, IReadOnlyList<BlobDescriptor> layers, Func<BlobDescriptor, CancellationToken, Task<Blob>> pull,
+        string repository, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        ArgumentNullException.ThrowIfNull(pull);
+        var scans = new List<LayerScan>(layers.Count);
+        foreach (var descriptor in layers)
+        {
+            if (cache?.Find(descriptor.Digest) is { } known)
+            {
+                ScannerMetrics.Layers.WithLabels("cached").Inc();
+                scans.Add(known);
+                continue;
+            }
+
+            var blob = await pull(descriptor, cancel);
+            if (!string.Equals(blob.Digest, descriptor.Digest, StringComparison.Ordinal))
+            {
+                throw new InvalidDataException($"layer {descriptor.Digest} was read with content of digest {blob.Digest}: the store does not hold what the manifest names");
+            }
+
+            ScannerMetrics.Layers.WithLabels("pulled").Inc();
+            var scanned = ScanLayer(blob);
+            cache?.Keep(blob.Digest, scanned);
+            scans.Add(scanned);
+        }
+
+        return Report(manifest, config, [.. layers.Select(l => l.Digest)], scans, repository);
+    }
+
+    private ScanReport Report(Blob manifest, Blob config, IReadOnlyList<string> layerDigests, IReadOnlyList<LayerScan> scans, string repository)
+    {
         var findings = new List<ScanFinding>();
         var files = new List<HashedFile>();
         var packages = new List<SbomComponent>();
         ImageFile? policy = null;
         long bytes = 0;
-        foreach (var layer in image.Layers)
+        foreach (var scanned in scans)
         {
-            var scanned = cache?.GetOrScan(layer.Digest, () => ScanLayer(layer)) ?? ScanLayer(layer);
             findings.AddRange(scanned.Findings);
             files.AddRange(scanned.Files);
             packages.AddRange(scanned.Packages);
@@ -45,7 +90,7 @@ public sealed class ImageScanner(SecretRuleSet rules, OsvDatabase vulnerabilitie
         var aliases = findings.Where(f => f.Category == VulnerabilityMatcher.Category)
             .Select(f => f.RuleId).Distinct(StringComparer.Ordinal)
             .ToDictionary(id => id, id => vulnerabilities.AliasesOf(id), StringComparer.Ordinal);
-        var sbom = CycloneDxSbom.Build(image, repository, files, packages);
+        var sbom = CycloneDxSbom.Build(manifest, config, layerDigests, repository, files, packages);
         return new ScanReport(gate.Judge(findings, aliases), sbom, files.Count, bytes, packages.DistinctBy(p => p.Purl).Count());
     }
 

@@ -25,9 +25,14 @@ public sealed class ImageBuiltConsumer(ImageScannerFactory scanners, IImageStore
         try
         {
             var repository = store.Unqualify(built.Image.Repository);
-            var image = await store.PullImage(repository, built.Image.Digest, context.CancellationToken);
-            report = scanners.Create().Scan(image, built.Image.Repository);
-            var (manifest, config, sbom) = CycloneDxSbom.AsArtifact(image, report.Sbom);
+            // The manifest and config only: layers scanned before (other versions share the base and executor layers) are not read.
+            var where = $"{built.Image.Repository}@{built.Image.Digest}";
+            var imageManifest = await store.GetManifest(repository, built.Image.Digest, context.CancellationToken);
+            var parsed = ImageManifest.Parse(imageManifest, where, store.Limits);
+            var imageConfig = await store.GetBlob(repository, parsed.Config, where, context.CancellationToken);
+            report = await scanners.Create().Scan(imageManifest, imageConfig, parsed.Layers,
+                (layer, cancel) => store.GetBlob(repository, layer, where, cancel), built.Image.Repository, context.CancellationToken);
+            var (manifest, config, sbom) = CycloneDxSbom.AsArtifact(imageManifest, report.Sbom);
             await store.PutBlob(repository, config, context.CancellationToken);
             await store.PutBlob(repository, sbom, context.CancellationToken);
             await store.PutManifest(repository, manifest, cancel: context.CancellationToken);

@@ -23,7 +23,18 @@ public sealed class LayerScans(int capacity = 64)
         }
 
         var fresh = scan();
-        if (scans.TryAdd(digest, fresh))
+        Keep(digest, fresh);
+        return fresh;
+    }
+
+    /// <summary>The scan of the layer with this digest, when it is known: its blob need not be read at all.</summary>
+    public LayerScan? Find(string digest) => scans.GetValueOrDefault(digest);
+
+    /// <summary>Keeps the scan of the layer whose content has this digest (checked by the caller).</summary>
+    public void Keep(string digest, LayerScan scan)
+    {
+        ArgumentNullException.ThrowIfNull(scan);
+        if (scans.TryAdd(digest, scan))
         {
             order.Enqueue(digest);
             while (scans.Count > capacity && order.TryDequeue(out var oldest))
@@ -31,7 +42,5 @@ public sealed class LayerScans(int capacity = 64)
                 scans.TryRemove(oldest, out _);
             }
         }
-
-        return fresh;
     }
 }

@@ -18,7 +18,18 @@ public static class CycloneDxSbom
     public static byte[] Build(OciImage image, string repository, IReadOnlyList<HashedFile> files, IReadOnlyList<SbomComponent> packages)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var created = JsonNode.Parse(image.Config.Content)?["created"]?.GetValue<string>() ?? "1970-01-01T00:00:00Z";
+        return Build(image.Manifest, image.Config, [.. image.Layers.Select(l => l.Digest)], repository, files, packages);
+    }
+
+    /// <summary>The SBOM from the image's manifest, config and layer digests: its layers' contents need not be at hand (their scans are).</summary>
+    public static byte[] Build(Blob manifest, Blob config, IReadOnlyList<string> layerDigests, string repository, IReadOnlyList<HashedFile> files,
+        IReadOnlyList<SbomComponent> packages)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(layerDigests);
+        var imageDigest = manifest.Digest;
+        var created = JsonNode.Parse(config.Content)?["created"]?.GetValue<string>() ?? "1970-01-01T00:00:00Z";
         var components = new JsonArray();
         foreach (var package in packages.DistinctBy(p => p.Purl).OrderBy(p => p.Purl, StringComparer.Ordinal))
         {
@@ -33,7 +44,7 @@ public static class CycloneDxSbom
             });
         }
 
-        var layerOrder = image.Layers.Select((layer, position) => (layer.Digest, position)).ToDictionary(l => l.Digest, l => l.position, StringComparer.Ordinal);
+        var layerOrder = layerDigests.Select((digest, position) => (digest, position)).DistinctBy(l => l.digest).ToDictionary(l => l.digest, l => l.position, StringComparer.Ordinal);
         foreach (var file in files.OrderBy(f => f.Path, StringComparer.Ordinal).ThenBy(f => layerOrder.GetValueOrDefault(f.LayerDigest)))
         {
             components.Add(new JsonObject
@@ -50,7 +61,7 @@ public static class CycloneDxSbom
         {
             ["bomFormat"] = "CycloneDX",
             ["specVersion"] = "1.5",
-            ["serialNumber"] = $"urn:uuid:{DeterministicIds.From($"sbom/{image.Digest}"):D}",
+            ["serialNumber"] = $"urn:uuid:{DeterministicIds.From($"sbom/{imageDigest}"):D}",
             ["version"] = 1,
             ["metadata"] = new JsonObject
             {
@@ -59,9 +70,9 @@ public static class CycloneDxSbom
                 ["component"] = new JsonObject
                 {
                     ["type"] = "container",
-                    ["bom-ref"] = $"{repository}@{image.Digest}",
+                    ["bom-ref"] = $"{repository}@{imageDigest}",
                     ["name"] = repository,
-                    ["version"] = image.Digest,
+                    ["version"] = imageDigest,
                 },
             },
             ["components"] = components,
@@ -73,6 +84,10 @@ public static class CycloneDxSbom
     public static (Blob Manifest, Blob Config, Blob Sbom) AsArtifact(OciImage image, byte[] sbom)
     {
         ArgumentNullException.ThrowIfNull(image);
-        return ArtifactManifest.Create(image.Manifest, MediaType, new Blob(MediaType, sbom));
+        return AsArtifact(image.Manifest, sbom);
     }
+
+    /// <summary>The SBOM as an OCI 1.1 artifact whose subject is the image of <paramref name="imageManifest"/>.</summary>
+    public static (Blob Manifest, Blob Config, Blob Sbom) AsArtifact(Blob imageManifest, byte[] sbom) =>
+        ArtifactManifest.Create(imageManifest, MediaType, new Blob(MediaType, sbom));
 }

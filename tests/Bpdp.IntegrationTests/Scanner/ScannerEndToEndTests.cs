@@ -122,14 +122,60 @@ public sealed class ScannerEndToEndTests(RealServers servers) : IDisposable
         Assert.Contains(JsonNode.Parse(json)!["findings"]!.AsArray(), f => f!["ruleId"]!.GetValue<string>() == "BPDP-TEST-2026-0001" && f["blocking"]!.GetValue<bool>());
     }
 
+    [Fact]
+    public async Task A_new_version_is_scanned_reading_only_its_new_layers_from_the_registry()
+    {
+        var rabbit = await servers.RabbitMq();
+        var registry = await servers.Registry();
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var store = ImageStoreRegistration.CreateRegistryStore(new RegistryOptions { Url = new Uri($"http://{registry}") }, NullLogger<RegistryImageStore>.Instance);
+        var repository = $"quarantine/layers-{run}/haz-fast";
+        var first = await ImageWithPlantedFile("etc/app/settings.conf", "harmless = true\n", "v1.0.0.yaml");
+        var second = await ImageWithPlantedFile("etc/app/settings.conf", "harmless = true\n", "v1.1.0.yaml");
+        await store.PushImage(repository, first);
+        await store.PushImage(repository, second);
+        var shared = second.Layers.Count(l => first.Layers.Any(f => f.Digest == l.Digest));
+        Assert.True(shared > 0 && shared < second.Layers.Count, $"the versions share {shared} of {second.Layers.Count} layers");
+
+        await using var cleanup = new QueueCleanup(rabbit, $"scanner-{run}", $"probe-scanned-{run}");
+        var sink = new MessageSink();
+        await using var probes = TestHost.Build(rabbit.ServiceSettings(), bus => bus.AddConsumer<ScannedProbe>().Endpoint(e => e.Name = $"probe-scanned-{run}"), sink);
+        await probes.StartAsync();
+        using var signing = new ScanSigning();
+        await using var scanner = await ServiceProcess.Start("Bpdp.Scanner.dll", FreeTcpPort.Next(), new Dictionary<string, string?>([.. rabbit.ServiceSettings(), .. signing.ScannerSettings(folder)])
+        {
+            ["Scanner:Queue"] = $"scanner-{run}",
+            ["Images:Store"] = "Registry",
+            ["Registry:Url"] = $"http://{registry}",
+        });
+
+        foreach (var (image, version) in new[] { (first, "1.0.0"), (second, "1.1.0") })
+        {
+            var deployment = Guid.NewGuid();
+            await probes.Services.GetRequiredService<IPublishEndpoint>().Publish(new ImageBuilt(deployment, DateTimeOffset.UtcNow, new DeploymentTarget("osha", "production", "haz-fast", version),
+                new ImageReference(store.Qualify(repository), image.Digest), image.Size, [.. image.Layers.Select(l => l.Digest)], TimeSpan.FromMilliseconds(5)));
+            var scanned = await sink.WaitFor<ImageScanned>(nameof(ScannedProbe), m => m.DeploymentId == deployment, TimeSpan.FromSeconds(60));
+            Assert.True(scanned.Message.Passed, string.Join("; ", scanned.Message.Findings.Select(f => f.Message)));
+        }
+
+        using var http = new HttpClient { BaseAddress = scanner.HttpAddress };
+        var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Equal(first.Layers.Count + second.Layers.Count - shared, Counted(metrics, "pulled"));
+        Assert.Equal(shared, Counted(metrics, "cached"));
+    }
+
+    private static double Counted(string metrics, string source) => metrics.Split('\n')
+        .Where(l => l.StartsWith($"bpdp_scanner_layers_total{{source=\"{source}\"}}", StringComparison.Ordinal))
+        .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+
     /// <summary>The real executor's policy image on a one-layer base that holds the planted file.</summary>
-    private async Task<OciImage> ImageWithPlantedFile(string path, string content)
+    private async Task<OciImage> ImageWithPlantedFile(string path, string content, string example = "v1.1.0.yaml")
     {
         var rootfs = Path.Combine(folder, $"rootfs-{Guid.NewGuid():N}");
         Directory.CreateDirectory(Path.Combine(rootfs, Path.GetDirectoryName(path)!));
         await File.WriteAllTextAsync(Path.Combine(rootfs, path), content);
         var baseImage = BaseImageBuilder.FromRootfs(rootfs, "test", DateTimeOffset.UnixEpoch);
-        var yaml = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "examples", "haz-fast", "v1.1.0.yaml"));
+        var yaml = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "examples", "haz-fast", example));
         return new PolicyImageBuilder().Build(PolicyValidator.Validate(yaml).Policy!, yaml, await ExecutorArtifact.Load(PublishedExecutor.Path), DateTimeOffset.UnixEpoch, baseImage);
     }
 

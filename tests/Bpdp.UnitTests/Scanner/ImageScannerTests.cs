@@ -20,7 +20,7 @@ public sealed class ImageScannerTests
     private static readonly DateOnly Today = new(2026, 11, 27);
     private static readonly OsvDatabase Osv = OsvDatabase.Load(Path.Combine(RepositoryRoot.Path, "tests", "fixtures", "osv"));
 
-    private static OciImage PolicyImage(string yamlDotNetVersion = "18.2.0")
+    private static OciImage PolicyImage(string yamlDotNetVersion = "18.2.0", string policyVersion = "1.1.0")
     {
         var deps = Encoding.UTF8.GetBytes(new JsonObject
         {
@@ -32,7 +32,7 @@ public sealed class ImageScannerTests
                 ["prometheus-net/8.2.1"] = new JsonObject { ["type"] = "package" },
             },
         }.ToJsonString());
-        var yaml = PolicyExamples.HazFast("1.1.0");
+        var yaml = PolicyExamples.HazFast(policyVersion);
         return new PolicyImageBuilder().Build(PolicyValidator.Validate(yaml).Policy!, yaml, new ExecutorArtifact([1, 2, 3, 0, 4], deps), new DateTimeOffset(2026, 11, 27, 9, 15, 0, TimeSpan.Zero));
     }
 
@@ -149,6 +149,54 @@ public sealed class ImageScannerTests
         Assert.Equal(Scan(second).Sbom, secondReport.Sbom);
         Assert.False(firstReport.Passed);
         Assert.True(secondReport.Passed, string.Join("; ", secondReport.Findings.Select(f => f.Finding.Message)));
+    }
+
+    [Fact]
+    public async Task Layers_scanned_before_are_not_read_at_all_and_the_report_is_what_a_full_read_gives()
+    {
+        var scanner = new ImageScanner(SecretRuleSet.BuiltIn(), Osv, new ScanGate(Severity.High, Severity.High, [], Today), 64 * 1024 * 1024, new LayerScans());
+        var first = PolicyImage(policyVersion: "1.0.0");
+        var second = PolicyImage(policyVersion: "1.1.0");
+        var pulled = new List<string>();
+
+        var firstReport = await ScanByDescriptors(scanner, first, pulled);
+        var firstPulls = pulled.Count;
+        pulled.Clear();
+        var secondReport = await ScanByDescriptors(scanner, second, pulled);
+
+        Assert.Equal(first.Layers.Count, firstPulls);
+        Assert.Equal(second.Layers.Select(l => l.Digest).Except(first.Layers.Select(l => l.Digest)), pulled);
+        Assert.Single(pulled);
+        Assert.Equal(Scan(first).Sbom, firstReport.Sbom);
+        Assert.Equal(Scan(second).Sbom, secondReport.Sbom);
+        Assert.Equal(Scan(second).FilesScanned, secondReport.FilesScanned);
+    }
+
+    [Fact]
+    public async Task A_layer_read_with_other_content_than_its_digest_names_is_refused_and_not_remembered()
+    {
+        var cache = new LayerScans();
+        var scanner = new ImageScanner(SecretRuleSet.BuiltIn(), Osv, new ScanGate(Severity.High, Severity.High, [], Today), 64 * 1024 * 1024, cache);
+        var image = PolicyImage();
+        var parsed = ImageManifest.Parse(image.Manifest, "test");
+        var other = PolicyImage(policyVersion: "1.0.0").Layers[^1];
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => scanner.Scan(image.Manifest, image.Config, parsed.Layers,
+            (layer, _) => Task.FromResult(layer.Digest == parsed.Layers[^1].Digest ? other : image.Layers.First(l => l.Digest == layer.Digest)), "quarantine/osha/haz-fast", default));
+
+        Assert.Contains($"layer {parsed.Layers[^1].Digest} was read with content of digest {other.Digest}", error.Message, StringComparison.Ordinal);
+        Assert.Null(cache.Find(parsed.Layers[^1].Digest));
+        Assert.Null(cache.Find(other.Digest));
+    }
+
+    private static Task<ScanReport> ScanByDescriptors(ImageScanner scanner, OciImage image, List<string> pulled)
+    {
+        var parsed = ImageManifest.Parse(image.Manifest, "test");
+        return scanner.Scan(image.Manifest, image.Config, parsed.Layers, (layer, _) =>
+        {
+            pulled.Add(layer.Digest);
+            return Task.FromResult(image.Layers.First(l => l.Digest == layer.Digest));
+        }, "quarantine/osha/haz-fast", default);
     }
 
     [Fact]
