@@ -16,6 +16,7 @@ internal static class EvaluationEndpoints
     public static void MapEvaluation(this WebApplication app)
     {
         app.MapPost("/v1/evaluate", Evaluate);
+        app.MapPost("/v1/validate", Validate);
         app.MapGet("/v1/policy", Describe);
         app.MapGet("/v1/policy/source", (ServedPolicy state) => state.Source is { } source
             ? Results.Text(source, "application/yaml")
@@ -88,6 +89,38 @@ internal static class EvaluationEndpoints
             logs.CreateLogger("Bpdp.Executor.Evaluation").LogWarning("Evaluation failed: {Error}", error.Message);
             return Json(new JsonObject { ["error"] = error.Message, ["rule"] = error.RuleId }, StatusCodes.Status500InternalServerError);
         }
+    }
+
+    /// <summary>
+    /// Checks a case against the policy's inputs without deciding it: the same body read, parsed and validated as
+    /// <c>/v1/evaluate</c> does, so an agency can test its case shapes, and the benchmark can tell the decision's cost
+    /// from the request's.
+    /// </summary>
+    private static async Task<IResult> Validate(HttpRequest request, ServedPolicy state)
+    {
+        if (state.Policy is not { } policy || !state.IsReady)
+        {
+            return Json(new JsonObject { ["error"] = $"not ready: {state.Reason}" }, StatusCodes.Status503ServiceUnavailable);
+        }
+
+        JsonNode? body;
+        try
+        {
+            body = await JsonNode.ParseAsync(request.Body, documentOptions: CaseJson, cancellationToken: request.HttpContext.RequestAborted);
+        }
+        catch (JsonException error)
+        {
+            return Json(Errors([new CaseError("$", $"the body is not JSON: {error.Message}")]), StatusCodes.Status400BadRequest);
+        }
+        catch (BadHttpRequestException error) when (error.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Json(Errors([new CaseError("$", $"the body is larger than {ExecutorOptions.MaxCaseBytes} bytes, the most a case may be")]), StatusCodes.Status413PayloadTooLarge);
+        }
+
+        var (input, errors) = policy.Cases.ValidateJson(body);
+        return input is null
+            ? Json(Errors(errors), StatusCodes.Status400BadRequest)
+            : Json(new JsonObject { ["valid"] = true, ["policy"] = policy.Module.Metadata.Name, ["version"] = policy.Module.Metadata.Version }, StatusCodes.Status200OK);
     }
 
     private static IResult Describe(ServedPolicy state)

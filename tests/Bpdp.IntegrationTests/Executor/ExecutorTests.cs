@@ -47,6 +47,26 @@ public sealed class ExecutorTests
     }
 
     [Fact]
+    public async Task Validate_checks_a_case_against_the_inputs_without_deciding_it_or_counting_a_request()
+    {
+        await using var executor = await RunningExecutor.Start(Example("1.0.1"));
+        await WaitUntilReady(executor);
+
+        // The faulty policy cannot decide this case (500 from /v1/evaluate); its shape is valid all the same.
+        using var valid = await executor.Http.PostAsJsonAsync("/v1/validate",
+            new { injuries = 1, severity = "minor", fatality = false, workers = 0, industry = "other", incidentOn = "2026-11-01" });
+        using var invalid = await executor.Http.PostAsJsonAsync("/v1/validate", new { injuries = "many" });
+
+        Assert.Equal(HttpStatusCode.OK, valid.StatusCode);
+        Assert.Equal("""{"valid":true,"policy":"haz-fast","version":"1.0.1"}""", await valid.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Contains("injuries", await invalid.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var metrics = await executor.Http.GetStringAsync("/metrics");
+        Assert.DoesNotContain("bpdp_policy_request_duration_seconds_count{", metrics, StringComparison.Ordinal);
+        Assert.Equal(0, Sample(metrics, "bpdp_policy_requests_total{policy=\"haz-fast\",version=\"1.0.1\",color=\"green\",outcome=\"error\"}"));
+    }
+
+    [Fact]
     public async Task Faulty_policy_answers_500_for_a_case_its_condition_cannot_decide_and_counts_an_error()
     {
         await using var executor = await RunningExecutor.Start(Example("1.0.1"));
