@@ -16,8 +16,8 @@ public sealed class SinkSet(IOptions<NotifierOptions> options, IHttpClientFactor
     private static INotificationSink Create(string name, SinkOptions sink, IHttpClientFactory clients) => sink.Kind switch
     {
         SinkKind.Webhook => new WebhookSink(name, sink, clients.CreateClient(HttpPost.ClientName)),
-        SinkKind.Slack => new SlackSink(name, sink, clients.CreateClient(HttpPost.ClientName)),
-        SinkKind.Teams => new TeamsSink(name, sink, clients.CreateClient(HttpPost.ClientName)),
+        SinkKind.Slack => new ChatSink(name, sink, clients.CreateClient(HttpPost.ClientName), SlackMessage.Body),
+        SinkKind.Teams => new ChatSink(name, sink, clients.CreateClient(HttpPost.ClientName), TeamsMessage.Body),
         _ => new EmailSink(name, sink),
     };
 }

@@ -8,15 +8,8 @@ namespace Bpdp.Notifier.Sinks;
 /// A Microsoft Teams incoming webhook or Workflows trigger: a message with one Adaptive Card (title, reason, evidence
 /// as facts, and a button to the console).
 /// </summary>
-public sealed class TeamsSink(string name, SinkOptions options, HttpClient http) : INotificationSink
+public static class TeamsMessage
 {
-    public async Task Deliver(Notification notification, CancellationToken cancel)
-    {
-        ArgumentNullException.ThrowIfNull(notification);
-        var address = await SecretFiles.Address(name, options, cancel);
-        await HttpPost.Send(http, name, address, Encoding.UTF8.GetBytes(Body(notification).ToJsonString()), null, cancel);
-    }
-
     public static JsonObject Body(Notification notification)
     {
         ArgumentNullException.ThrowIfNull(notification);

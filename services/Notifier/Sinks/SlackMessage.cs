@@ -5,17 +5,10 @@ using Bpdp.Notifier.Triggers;
 namespace Bpdp.Notifier.Sinks;
 
 /// <summary>A Slack incoming webhook: a fallback <c>text</c> and one mrkdwn section with the reason, the evidence and the console link.</summary>
-public sealed class SlackSink(string name, SinkOptions options, HttpClient http) : INotificationSink
+public static class SlackMessage
 {
     // Slack refuses a section text longer than this.
     private const int SectionLimit = 3000;
-
-    public async Task Deliver(Notification notification, CancellationToken cancel)
-    {
-        ArgumentNullException.ThrowIfNull(notification);
-        var address = await SecretFiles.Address(name, options, cancel);
-        await HttpPost.Send(http, name, address, Encoding.UTF8.GetBytes(Body(notification).ToJsonString()), null, cancel);
-    }
 
     public static JsonObject Body(Notification notification)
     {
