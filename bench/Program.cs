@@ -13,6 +13,7 @@ return args.FirstOrDefault() switch
     "kpi-gate" => await KpiGateBenchmark.Run(args.Skip(1).ToArray()),
     "cutover" => await CutoverBenchmark.Run(args.Skip(1).ToArray()),
     "pipeline" => await Bpdp.Bench.Pipeline.PipelineBenchmark.Run(args.Skip(1).ToArray()),
+    "scale" => await Bpdp.Bench.Scale.ScaleBenchmark.Run(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -24,6 +25,8 @@ static int Usage()
     Console.Error.WriteLine("       bpdp-bench build [--executor PATH]");
     Console.Error.WriteLine("       bpdp-bench cutover");
     Console.Error.WriteLine("       bpdp-bench pipeline [--deployments N] [--executor PATH] [--base OCI-LAYOUT] [--logs FILE]   (distributed too when scripts/services.sh env is set)");
+    Console.Error.WriteLine("       bpdp-bench scale [--targets 10,30,60 | --agencies N] [--environments M] [--deployments K] [--faulty-percent P]");
+    Console.Error.WriteLine("                        [--replica STAGE|none] [--output json] [--logs FILE] [--bus-only N]   (needs scripts/services.sh env)");
     Console.Error.WriteLine("       bpdp-bench kpi-gate [--interval SECONDS]   (default 1)");
     Console.Error.WriteLine("       bpdp-bench promote [--registry HOST:PORT] [--executor PATH] [--base OCI-LAYOUT]");
     Console.Error.WriteLine("       bpdp-bench scan [--megabytes N]   (default 100)");

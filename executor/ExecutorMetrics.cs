@@ -49,9 +49,10 @@ public sealed class ExecutorMetrics
     public CollectorRegistry Registry { get; } = Metrics.NewCustomRegistry();
 
     /// <summary>
-    /// Publishes the error and unavailable counters at 0 for the policy being served, before any request: a
-    /// series that first appears with its first error has no earlier sample, so PromQL's rate() sees a breach
-    /// only one scrape later than it could.
+    /// Publishes the request counters and the wait-time histogram at 0 for the policy being served, before any
+    /// request: a series that first appears with its first error has no earlier sample, so PromQL's rate() sees a
+    /// breach only one scrape later than it could; and a histogram that appeared with the first request would leave
+    /// the p95 without a rate for one scrape after the request rate has one, which a gate judges inconclusive.
     /// </summary>
     public void Serving(string policy, string version, string color)
     {
@@ -59,6 +60,8 @@ public sealed class ExecutorMetrics
         {
             requests.WithLabels(policy, version, color, outcome).Inc(0);
         }
+
+        duration.WithLabels(policy, version, color).Publish();
     }
 
     public void Record(string policy, string version, string color, string outcome, TimeSpan elapsed)

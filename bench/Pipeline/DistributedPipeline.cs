@@ -24,15 +24,25 @@ internal sealed class DistributedPipeline : IPipelineUnderTest
     private readonly List<(string Project, ServiceProcess Process)> stages;
     private readonly string workdir;
     private readonly string run;
+    private readonly Dictionary<string, string?> settings;
 
-    private DistributedPipeline(WebApplication recorderHost, List<(string Project, ServiceProcess Process)> stages, string workdir, string run, PipelineRecorder recorder)
+    private DistributedPipeline(WebApplication recorderHost, List<(string Project, ServiceProcess Process)> stages, string workdir, string run, PipelineRecorder recorder,
+        Dictionary<string, string?> settings)
     {
         this.recorderHost = recorderHost;
         this.stages = stages;
         this.workdir = workdir;
         this.run = run;
+        this.settings = settings;
         Recorder = recorder;
     }
+
+    /// <summary>Every stage process, replicas included: its project (Builder, Scanner, …) and its operating-system process id.</summary>
+    public IReadOnlyList<(string Project, int ProcessId)> StageProcesses => [.. stages.Select(s => (s.Project, s.Process.ProcessId))];
+
+    /// <summary>Starts one more process of <paramref name="project"/> on the same queue: a competing consumer.</summary>
+    public async Task AddReplica(string project) =>
+        stages.Add((project, await ServiceProcess.StartFromOwnOutput($"services/{project}", $"Bpdp.{project}.dll", FreeTcpPort.Next(), settings)));
 
     public string Name => "distributed";
 
@@ -140,14 +150,17 @@ internal sealed class DistributedPipeline : IPipelineUnderTest
             ["Logging:LogLevel:Default"] = "Warning" });
         builder.Services.AddSingleton(recorder);
         builder.AddBpdpService("bench-recorder", configure => PipelineRecorder.Register(configure, $"bench-recorder-{run}"));
+        // The service's console logger is added by AddBpdpService; the benchmark's output is its report alone.
+        builder.Logging.ClearProviders();
         var host = builder.Build();
         await host.StartAsync();
-        return new DistributedPipeline(host, stages, workdir, run, recorder);
+        return new DistributedPipeline(host, stages, workdir, run, recorder, settings);
     }
 
     public Task Approve(ArtifactApproved approval) => recorderHost.Services.GetRequiredService<IPublishEndpoint>().Publish(approval);
 
-    private static Dictionary<string, string?> RabbitMqSettings(Uri amqp)
+    /// <summary>The bus settings of a client of <paramref name="amqp"/>, as every stage of the run has them.</summary>
+    public static Dictionary<string, string?> RabbitMqSettings(Uri amqp)
     {
         var credentials = Uri.UnescapeDataString(amqp.UserInfo).Split(':', 2);
         var virtualHost = Uri.UnescapeDataString(amqp.AbsolutePath.TrimStart('/'));

@@ -92,7 +92,7 @@ internal static class PipelineBenchmark
         double Interval, long SwitchFailures);
 
     /// <summary>Where the time to green ready goes: the median of each step, from the event before it to the event that ends it, as this process received them.</summary>
-    private static List<(string Step, double P50)> Steps(IPipelineUnderTest pipeline, IEnumerable<Guid> deployments)
+    internal static List<(string Step, double P50)> Steps(IPipelineUnderTest pipeline, IEnumerable<Guid> deployments)
     {
         Type[] order = [typeof(ArtifactApproved), typeof(ImageBuilt), typeof(ImageScanned), typeof(ImagePublished), typeof(DeployGreen), typeof(GreenReady)];
         var gaps = order.Skip(1).ToDictionary(t => t, _ => new List<double>());
@@ -213,7 +213,7 @@ internal static class PipelineBenchmark
     }
 
     /// <summary>The base image pushed to the benchmark's registry, as <c>repo@digest</c>; null without a registry.</summary>
-    private static async Task<string?> PushBase(string layout)
+    internal static async Task<string?> PushBase(string layout)
     {
         if (Environment.GetEnvironmentVariable("BPDP_TEST_REGISTRY") is not { Length: > 0 } registry || !File.Exists(Path.Combine(layout, "index.json")))
         {

@@ -7,7 +7,7 @@ using System.Text.Json.Nodes;
 namespace Bpdp.Bench.Pipeline;
 
 /// <summary>
-/// Users of one endpoint at 25 requests a second, each answer timed and tagged with the version that gave
+/// Users of one endpoint, 25 requests a second unless told otherwise, each answer timed and tagged with the version that gave
 /// it. A refused connection, a timeout, a 502 or a 503 is a failure of the switch; a 500 is the policy's.
 /// </summary>
 internal sealed class PipelineUsers : IAsyncDisposable
@@ -23,9 +23,12 @@ internal sealed class PipelineUsers : IAsyncDisposable
     private object incident = Ordinary;
     private long switchFailures;
 
-    public PipelineUsers(Uri endpoint)
+    /// <param name="endpoint">The service called.</param>
+    /// <param name="period">The time between two requests; 40 ms when not given.</param>
+    /// <param name="noWorkforceEvery">When above 0, every so many requests is the <see cref="NoWorkforce"/> case instead.</param>
+    public PipelineUsers(Uri endpoint, TimeSpan? period = null, int noWorkforceEvery = 0)
     {
-        running = Run(endpoint);
+        running = Run(endpoint, period ?? TimeSpan.FromMilliseconds(40), noWorkforceEvery);
     }
 
     public long SwitchFailures => Interlocked.Read(ref switchFailures);
@@ -35,16 +38,18 @@ internal sealed class PipelineUsers : IAsyncDisposable
 
     public void Send(object next) => Volatile.Write(ref incident, next);
 
-    private async Task Run(Uri endpoint)
+    private async Task Run(Uri endpoint, TimeSpan period, int noWorkforceEvery)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(40));
+        using var timer = new PeriodicTimer(period);
+        var sent = 0L;
         try
         {
             while (await timer.WaitForNextTickAsync(stop.Token))
             {
                 try
                 {
-                    using var response = await http.PostAsJsonAsync(new Uri(endpoint, "v1/evaluate"), Volatile.Read(ref incident), stop.Token);
+                    using var response = await http.PostAsJsonAsync(new Uri(endpoint, "v1/evaluate"),
+                        noWorkforceEvery > 0 && ++sent % noWorkforceEvery == 0 ? NoWorkforce : Volatile.Read(ref incident), stop.Token);
                     var body = await response.Content.ReadAsStringAsync(stop.Token);
                     var version = response.IsSuccessStatusCode ? JsonNode.Parse(body)?["version"]?.GetValue<string>() : null;
                     Answers.Enqueue((Stopwatch.GetTimestamp(), version, response.StatusCode));

@@ -21,6 +21,7 @@ public sealed class RegistryImageStore : IImageStore
     private readonly RegistryOptions options;
     private readonly ResiliencePipeline retry;
     private readonly ConcurrentDictionary<string, string> seenIn = new(StringComparer.Ordinal);
+    private readonly StripedLock uploads = new();
 
     public RegistryImageStore(HttpClient http, RegistryOptions options, ILogger<RegistryImageStore> logger, ImageLimits? limits = null)
     {
@@ -83,11 +84,28 @@ public sealed class RegistryImageStore : IImageStore
         return true;
     }, cancel).AsTask();
 
-    public Task PutBlob(string repository, Blob blob, CancellationToken cancel = default)
+    /// <summary>
+    /// Uploads a blob, one upload of it into a repository at a time: the registry races two uploads of one blob into one
+    /// repository (one's commit can hide the blob from the other's manifest, refused with <c>MANIFEST_BLOB_UNKNOWN</c>),
+    /// so a second waits for the first and then skips, the blob being there.
+    /// </summary>
+    public async Task PutBlob(string repository, Blob blob, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(blob);
         RepositoryName.Validate(repository);
-        return retry.ExecuteAsync(async token =>
+        using (await uploads.Acquire($"{repository}@{blob.Digest}", cancel))
+        {
+            if (seenIn.TryGetValue(blob.Digest, out var lastSeen) && lastSeen == repository)
+            {
+                return;
+            }
+
+            await Upload(repository, blob, cancel);
+        }
+    }
+
+    private Task Upload(string repository, Blob blob, CancellationToken cancel) =>
+        retry.ExecuteAsync(async token =>
         {
             var operation = $"upload of {blob.Digest} ({blob.Size} bytes) to {repository}";
             var mount = seenIn.TryGetValue(blob.Digest, out var source) && source != repository
@@ -120,7 +138,6 @@ public sealed class RegistryImageStore : IImageStore
             await Expect(done, operation, token, HttpStatusCode.Created);
             Seen(blob.Digest, repository);
         }, cancel).AsTask();
-    }
 
     public Task<bool> MountBlob(string repository, string digest, string from, CancellationToken cancel = default)
     {

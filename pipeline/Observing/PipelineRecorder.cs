@@ -23,8 +23,11 @@ public sealed class PipelineRecorder
     public IReadOnlyList<(DateTimeOffset At, IPipelineMessage Message)> For(Guid deploymentId) =>
         messages.TryGetValue(deploymentId, out var queue) ? [.. queue] : [];
 
-    public IPipelineMessage? Terminal(Guid deploymentId) =>
-        For(deploymentId).Select(m => m.Message).FirstOrDefault(m => m is DeploymentCompleted or DeploymentRolledBack or DeploymentFailed { Stage: PipelineStage.Coordinator } or DeploymentRejected);
+    public IPipelineMessage? Terminal(Guid deploymentId) => For(deploymentId).Select(m => m.Message).FirstOrDefault(IsTerminal);
+
+    /// <summary>Whether <paramref name="message"/> ends its deployment: nothing more happens to it.</summary>
+    public static bool IsTerminal(IPipelineMessage message) =>
+        message is DeploymentCompleted or DeploymentRolledBack or DeploymentFailed { Stage: PipelineStage.Coordinator } or DeploymentRejected;
 
     /// <summary>The live endpoints cutovers reported, oldest first.</summary>
     public IReadOnlyList<string> AllLiveEndpoints() =>

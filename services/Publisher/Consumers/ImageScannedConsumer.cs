@@ -29,6 +29,8 @@ public sealed class ImageScannedConsumer(IImageStore store, ECDsa signingKey, Sc
     [FromKeyedServices(PublisherStage.EvidenceKey)] ApprovalEvidence approvals, IOptions<PublisherOptions> options, TimeProvider time, ILogger<ImageScannedConsumer> logger)
     : IConsumer<ImageScanned>
 {
+    private static readonly StripedLock Releases = new();
+
     public async Task Consume(ConsumeContext<ImageScanned> context)
     {
         var scanned = context.Message;
@@ -52,6 +54,8 @@ public sealed class ImageScannedConsumer(IImageStore store, ECDsa signingKey, Sc
         ImagePublished published;
         try
         {
+            // Deployments of one image release it one at a time here: its signature, referrers and tag are each read, then written.
+            using var releasing = await Releases.Acquire($"{release}@{digest}", cancel);
             var tagged = await store.FindManifest(release, target.PolicyVersion, cancel);
             if (tagged is not null && tagged.Digest != digest)
             {

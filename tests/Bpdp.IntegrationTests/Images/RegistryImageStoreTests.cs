@@ -64,6 +64,54 @@ public sealed class RegistryImageStoreTests(RealServers servers)
     }
 
     [Fact]
+    public async Task Eight_pushes_of_one_image_into_one_repository_at_once_all_land_and_upload_each_blob_once()
+    {
+        var host = await servers.Registry();
+        var (store, requests) = Store(host);
+        var repository = NewRepository();
+        var image = PolicyImage.Value;
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => store.PushImage(repository, image)));
+
+        // One upload session per blob (the layers and the config): the other seven pushes waited for it and skipped.
+        Assert.Equal(image.Layers.Count + 1, requests.Count("POST"));
+        Assert.Equal(8, requests.Requests.Count(r => r.StartsWith("PUT ", StringComparison.Ordinal) && r.Contains("/manifests/", StringComparison.Ordinal)));
+        Assert.Equal(image.Layers.Select(l => l.Content), (await store.PullImage(repository, image.Digest)).Layers.Select(l => l.Content));
+    }
+
+    [Fact]
+    public async Task Eight_artifacts_added_to_one_subject_at_once_are_all_listed_in_its_referrers_tag()
+    {
+        var host = await servers.Registry();
+        var (store, _) = Store(host);
+        var repository = NewRepository();
+        var image = PolicyImage.Value;
+        await store.PushImage(repository, image);
+        var config = new Blob("application/vnd.oci.empty.v1+json", "{}"u8.ToArray());
+        await store.PutBlob(repository, config);
+        var artifacts = new List<Blob>();
+        for (var i = 0; i < 8; i++)
+        {
+            var layer = new Blob("text/plain", System.Text.Encoding.UTF8.GetBytes($"artifact {i}"));
+            await store.PutBlob(repository, layer);
+            var manifest = new Blob(OciMediaTypes.Manifest, System.Text.Encoding.UTF8.GetBytes(new JsonObject
+            {
+                ["schemaVersion"] = 2,
+                ["mediaType"] = OciMediaTypes.Manifest,
+                ["config"] = config.Descriptor(),
+                ["layers"] = new JsonArray(layer.Descriptor()),
+            }.ToJsonString()));
+            await store.PutManifest(repository, manifest);
+            artifacts.Add(manifest);
+        }
+
+        await Task.WhenAll(artifacts.Select(a => ReferrersTag.Add(store, repository, image.Digest, a, "text/plain", CancellationToken.None)));
+
+        var listed = await ReferrersTag.List(store, repository, image.Digest, CancellationToken.None);
+        Assert.Equal(artifacts.Select(a => a.Digest).Order(StringComparer.Ordinal), listed.Select(l => l.Digest).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Blobs_seen_in_another_repository_are_mounted_from_it_rather_than_uploaded()
     {
         var host = await servers.Registry();
