@@ -2,7 +2,7 @@ using Bpdp.DataPlane;
 
 // bpdp-dataplane --state-directory DIR [--listen-address 127.0.0.1]: serves the local target's proxies and
 // executors, whether the Rollout runs or not. One per state directory; a second start exits at once.
-var builder = WebApplication.CreateSlimBuilder(args);
+var builder = WebApplication.CreateSlimBuilder([.. args, HostSettings.NoConfigReload]);
 var directory = builder.Configuration["state-directory"] ?? builder.Configuration["DataPlane:StateDirectory"];
 if (string.IsNullOrWhiteSpace(directory))
 {

@@ -41,7 +41,7 @@ public sealed class SlotProxy : IAsyncDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(livePort);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(previewPort);
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder([HostSettings.NoConfigReload]);
         builder.Logging.ClearProviders();
         var address = IPAddress.Parse(listenAddress);
         builder.WebHost.ConfigureKestrel(kestrel =>

@@ -14,7 +14,8 @@ public static class ExecutorApp
     /// <param name="logging">Where its log goes when hosted by another program (default: the console).</param>
     public static WebApplication Build(string[] args, Action<ExecutorOptions>? configure = null, Action<ILoggingBuilder>? logging = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
+        // Nothing here reloads its configuration: a file watcher would cost an inotify instance, of which a user has 128 by default.
+        var builder = WebApplication.CreateSlimBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {
             builder.WebHost.UseUrls("http://0.0.0.0:8080");

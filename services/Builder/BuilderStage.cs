@@ -28,6 +28,7 @@ public static class BuilderStage
             provider.GetRequiredService<IConfiguration>().GetSection("KpiGate:WebMetricHosts").Get<string[]>() ?? []));
         bus.AddSingleton<PolicyImageBuilder>();
         bus.AddSingleton<BuildInputs>();
+        bus.AddHostedService<BuildWarmUp>();
         bus.AddSingleton<DockerImageLoader>();
         bus.AddStageConsumer<ArtifactApprovedConsumer, BuilderOptions>();
         return bus;

@@ -18,6 +18,7 @@ public static class ScannerStage
         bus.TryAddSingleton(TimeProvider.System);
         bus.AddImageStore();
         bus.AddSingleton<ImageScannerFactory>();
+        bus.AddHostedService<ScannerWarmUp>();
         bus.AddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<ScannerOptions>>().Value;

@@ -24,6 +24,13 @@ public sealed class PolicyImageBuilder
 
     private readonly ConcurrentDictionary<string, (Blob Layer, string DiffId)> executorLayers = new(StringComparer.Ordinal);
 
+    /// <summary>Builds the executor's layer now, if not yet built: the slow part of a first build (compressing the binary).</summary>
+    public void Prepare(ExecutorArtifact executor)
+    {
+        ArgumentNullException.ThrowIfNull(executor);
+        ExecutorLayer(executor);
+    }
+
     /// <param name="policy">The validated policy (its metadata names the image).</param>
     /// <param name="policyYaml">The policy file exactly as approved.</param>
     /// <param name="executor">The published executor binary.</param>
@@ -33,7 +40,7 @@ public sealed class PolicyImageBuilder
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(executor);
-        var executorLayer = executorLayers.GetOrAdd(executor.Digest, _ => ReproducibleLayer.Build(ExecutorFiles(executor)));
+        var executorLayer = ExecutorLayer(executor);
         var policyLayer = ReproducibleLayer.Build([new LayerFile(PolicyPath, Encoding.UTF8.GetBytes(policyYaml), Readable)]);
 
         var baseLayers = baseImage?.Layers ?? [];
@@ -81,6 +88,8 @@ public sealed class PolicyImageBuilder
         }));
         return new OciImage(manifest, config, layers);
     }
+
+    private (Blob Layer, string DiffId) ExecutorLayer(ExecutorArtifact executor) => executorLayers.GetOrAdd(executor.Digest, _ => ReproducibleLayer.Build(ExecutorFiles(executor)));
 
     private static byte[] Json(JsonNode node) => Encoding.UTF8.GetBytes(node.ToJsonString());
 
