@@ -19,20 +19,21 @@ internal static class BusThroughput
 {
     private const int Prefetch = 16;
 
-    /// <summary>Messages per second through BPDP's bus, and through raw MassTransit.</summary>
-    public static async Task<(double Bpdp, double Raw)> Measure(Uri amqp, int count)
+    /// <summary>Messages per second through BPDP's bus, through raw MassTransit, and through raw MassTransit on a quorum queue (what a cluster would replicate).</summary>
+    public static async Task<(double Bpdp, double Raw, double RawQuorum)> Measure(Uri amqp, int count)
     {
-        await Raw(amqp, Math.Min(count, 200));
+        await Raw(amqp, Math.Min(count, 200), quorum: false);
         await ThroughBpdp(amqp, Math.Min(count, 200));
-        var raw = await Raw(amqp, count);
+        var raw = await Raw(amqp, count, quorum: false);
         var bpdp = await ThroughBpdp(amqp, count);
-        return (bpdp, raw);
+        var quorum = await Raw(amqp, count, quorum: true);
+        return (bpdp, raw, quorum);
     }
 
     private static DeploymentCompleted Message(int i) => new(Guid.NewGuid(), DateTimeOffset.UtcNow, new DeploymentTarget("bench", $"bus-{i % 60}", "haz-fast", "1.1.0"),
         new ImageReference("bench/haz-fast", "sha256:" + new string('a', 64)), Color.Green);
 
-    private static async Task<double> Raw(Uri amqp, int count)
+    private static async Task<double> Raw(Uri amqp, int count, bool quorum)
     {
         var counter = new Counter(count);
         var credentials = Uri.UnescapeDataString(amqp.UserInfo).Split(':', 2);
@@ -47,6 +48,11 @@ internal static class BusThroughput
             cfg.PrefetchCount = Prefetch;
             cfg.ReceiveEndpoint(queue, e =>
             {
+                if (quorum)
+                {
+                    e.SetQuorumQueue();
+                }
+
                 e.Handler<DeploymentCompleted>(_ => counter.One());
             });
         });

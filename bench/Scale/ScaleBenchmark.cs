@@ -30,8 +30,8 @@ internal static class ScaleBenchmark
 
         if (BenchArgs.Option(args, "--bus-only") is { } only && Environment.GetEnvironmentVariable("BPDP_TEST_RABBITMQ") is { Length: > 0 } broker)
         {
-            var (through, direct) = await BusThroughput.Measure(new Uri(broker), int.Parse(only, CultureInfo.InvariantCulture));
-            Console.WriteLine(FormattableString.Invariant($"BPDP's bus {through:F0}/s ÷ raw MassTransit {direct:F0}/s = {through / direct:F2}"));
+            var (through, direct, quorumQueue) = await BusThroughput.Measure(new Uri(broker), int.Parse(only, CultureInfo.InvariantCulture));
+            Console.WriteLine(FormattableString.Invariant($"BPDP's bus {through:F0}/s ÷ raw MassTransit {direct:F0}/s = {through / direct:F2}; raw on a quorum queue {quorumQueue:F0}/s"));
             return 0;
         }
 
@@ -62,8 +62,8 @@ internal static class ScaleBenchmark
 
         var messages = (int)Math.Clamp(loads.Select(l => l.BrokerDeliveries).DefaultIfEmpty(0).Max(), 1000, 200_000);
         Progress($"bus: {messages} messages through BPDP's bus and through raw MassTransit");
-        var (bus, raw) = await BusThroughput.Measure(new Uri(amqp), messages);
-        var report = new ScaleReport(loads, replicated, bus, raw, messages, Environment.ProcessorCount);
+        var (bus, raw, quorum) = await BusThroughput.Measure(new Uri(amqp), messages);
+        var report = new ScaleReport(loads, replicated, bus, raw, quorum, messages, Environment.ProcessorCount);
         if (options.Json)
         {
             Console.WriteLine(report.ToJson());
@@ -117,8 +117,8 @@ internal static class ScaleBenchmark
         var wall = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
         var brokerAfter = await BrokerStatistics.Totals();
         var done = outcomes.SelectMany(o => o).ToList();
-        var report = new LoadReport(targets, agencies, environments, options.Deployments, replica, alone[0].ToGreenReadyMs,
-            [.. PipelineBenchmark.Steps(pipeline, [alone[0].Id]).Select(s => new Step(s.Step, s.P50))], [.. PipelineBenchmark.Steps(pipeline, alone.Skip(1).Select(o => o.Id)).Select(s => new Step(s.Step, s.P50))],
+        List<Step> StepsOf(IEnumerable<DeploymentOutcome> deployments) => [.. PipelineBenchmark.Steps(pipeline, deployments.Select(o => o.Id)).Select(s => new Step(s.Step, s.P50))];
+        var report = new LoadReport(targets, agencies, environments, options.Deployments, replica, alone[0].ToGreenReadyMs, StepsOf(alone.Take(1)), StepsOf(alone.Skip(1)),
             Latency.Of(alone.Skip(1).Select(o => o.ToGreenReadyMs)),
             Latency.Of(done.Select(o => o.ToGreenReadyMs)), done.Count, done.Count(o => o.Terminal == "DeploymentCompleted"), done.Count(o => o.Terminal == "DeploymentRolledBack"),
             done.Count(o => o.Faulty), [.. alone.Concat(done).Where(o => !o.AsExpected).Select(o => $"{o.Target} {o.Version}{(o.Faulty ? " (faulty)" : "")}: {o.Terminal}")], wall,

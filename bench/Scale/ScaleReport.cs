@@ -54,11 +54,16 @@ internal sealed record LoadReport(
 
     public double BrokerDeliveriesPerSecond => BrokerDeliveries / WallSeconds;
 
-    public double StageCpuSecondsPerDeployment => Stages.Where(s => s.Stage != ScaleBenchmark.Workloads).Sum(s => s.CpuSeconds) / Deployments;
+    public double StageCpuSeconds => Stages.Where(s => s.Stage != ScaleBenchmark.Workloads).Sum(s => s.CpuSeconds);
+
+    public double StagePeakMegabytes => Stages.Where(s => s.Stage != ScaleBenchmark.Workloads).Sum(s => s.PeakMegabytes);
+
+    public double StageCpuSecondsPerDeployment => StageCpuSeconds / Deployments;
 }
 
 /// <summary>Everything one run measured.</summary>
-internal sealed record ScaleReport(IReadOnlyList<LoadReport> Loads, LoadReport? WithReplica, double BusMessagesPerSecond, double RawMassTransitMessagesPerSecond, int BusMessages, int Cores)
+internal sealed record ScaleReport(IReadOnlyList<LoadReport> Loads, LoadReport? WithReplica, double BusMessagesPerSecond, double RawMassTransitMessagesPerSecond,
+    double RawQuorumQueueMessagesPerSecond, int BusMessages, int Cores)
 {
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -74,22 +79,27 @@ internal sealed record ScaleReport(IReadOnlyList<LoadReport> Loads, LoadReport? 
     public void Print(TextWriter output)
     {
         var rows = WithReplica is null ? Loads : [.. Loads, WithReplica];
-        output.WriteLine("targets | replicated | deployments (completed / rolled back / unexpected) | finished per min | cold → green ready | alone p50 / p95 | under load p50 / p95 | ÷ alone p50 / p95 | pipeline msgs/s | broker deliveries/s");
+        output.WriteLine("targets | replicated | deployments (completed / rolled back / unexpected) | finished per min | cold → green ready | " +
+            "alone p50 / p95 | under load p50 / p95 | ÷ alone p50 / p95 | pipeline msgs/s | broker deliveries/s");
         foreach (var load in rows)
         {
-            output.WriteLine(Invariant($"{load.Targets} ({load.Agencies}×{load.Environments}) | {load.Replicated ?? "—"} | {load.Deployments} ({load.Completed} / {load.RolledBack} / {load.Unexpected.Count}) | {load.FinishedPerMinute:F1} | ") +
-                Invariant($"{load.ColdToGreenReadyMs:F0} ms ({load.ColdOverWarm:F2}× warm) | {load.Alone.P50:F0} / {load.Alone.P95:F0} ms | {load.UnderLoad.P50:F0} / {load.UnderLoad.P95:F0} ms | ") +
+            var outcomes = Invariant($"{load.Deployments} ({load.Completed} / {load.RolledBack} / {load.Unexpected.Count})");
+            var latencies = Invariant($"{load.Alone.P50:F0} / {load.Alone.P95:F0} ms | {load.UnderLoad.P50:F0} / {load.UnderLoad.P95:F0} ms");
+            output.WriteLine(Invariant($"{load.Targets} ({load.Agencies}×{load.Environments}) | {load.Replicated ?? "—"} | {outcomes} | {load.FinishedPerMinute:F1} | ") +
+                Invariant($"{load.ColdToGreenReadyMs:F0} ms ({load.ColdOverWarm:F2}× warm) | {latencies} | ") +
                 Invariant($"{load.P50UnderLoadOverAlone:F2} / {load.P95UnderLoadOverAlone:F2} | {load.PipelineMessagesPerSecond:F1} | {load.BrokerDeliveriesPerSecond:F1}"));
         }
 
         output.WriteLine();
         foreach (var load in rows)
         {
-            output.WriteLine(Invariant($"{load.Targets} targets{(load.Replicated is { } r ? $", two {r}s" : "")}, in {load.WallSeconds:F0} s; stage CPU per deployment {load.StageCpuSecondsPerDeployment:F2} s:"));
+            var replicated = load.Replicated is { } r ? $", two {r}s" : "";
+            output.WriteLine(Invariant($"{load.Targets} targets{replicated}, in {load.WallSeconds:F0} s; stage CPU per deployment {load.StageCpuSecondsPerDeployment:F2} s:"));
             output.WriteLine($"  alone, steps to green ready (ms), cold: {Steps(load.ColdSteps)}; warm p50: {Steps(load.WarmSteps)}");
             foreach (var stage in load.Stages)
             {
-                output.WriteLine(Invariant($"  {stage.Stage,-32} {stage.Processes,3} proc  peak {stage.PeakMegabytes,7:F0} MiB  CPU {stage.CpuSeconds,7:F1} s  peak {stage.PeakCores:F2} cores"));
+                output.WriteLine(Invariant($"  {stage.Stage,-32} {stage.Processes,3} proc  peak {stage.PeakMegabytes,7:F0} MiB  ") +
+                    Invariant($"CPU {stage.CpuSeconds,7:F1} s  peak {stage.PeakCores:F2} cores"));
             }
 
             foreach (var unexpected in load.Unexpected)
@@ -99,11 +109,13 @@ internal sealed record ScaleReport(IReadOnlyList<LoadReport> Loads, LoadReport? 
         }
 
         output.WriteLine();
-        output.WriteLine(Invariant($"bus, {BusMessages} messages sent → consumed: BPDP's bus {BusMessagesPerSecond:F0}/s ÷ raw MassTransit {RawMassTransitMessagesPerSecond:F0}/s = {BusOverRaw:F2} (goal ≥ 0.5)"));
+        output.WriteLine(Invariant($"bus, {BusMessages} messages sent → consumed: BPDP's bus {BusMessagesPerSecond:F0}/s ÷ ") +
+            Invariant($"raw MassTransit {RawMassTransitMessagesPerSecond:F0}/s = {BusOverRaw:F2} (goal ≥ 0.5); raw on a quorum queue {RawQuorumQueueMessagesPerSecond:F0}/s"));
         if (Loads.Count > 0)
         {
             var busiest = Loads.Max(l => l.BrokerDeliveriesPerSecond);
-            output.WriteLine(Invariant($"the busiest load asked the broker for {busiest:F0} deliveries/s = {busiest / RawMassTransitMessagesPerSecond:P1} of what raw MassTransit moved on it"));
+            output.WriteLine(Invariant($"the busiest load asked the broker for {busiest:F0} deliveries/s = ") +
+                Invariant($"{busiest / RawMassTransitMessagesPerSecond:P1} of what raw MassTransit moved on it"));
         }
 
         if (Loads.Count > 1)
@@ -112,8 +124,10 @@ internal sealed record ScaleReport(IReadOnlyList<LoadReport> Loads, LoadReport? 
             foreach (var load in Loads.Skip(1))
             {
                 var scale = (double)load.Deployments / first.Deployments;
-                output.WriteLine(Invariant($"growth {first.Targets} → {load.Targets} targets (×{scale:F1} deployments): wall time ×{load.WallSeconds / first.WallSeconds:F2}, stage CPU ×{load.Stages.Where(s => s.Stage != ScaleBenchmark.Workloads).Sum(s => s.CpuSeconds) / first.Stages.Where(s => s.Stage != ScaleBenchmark.Workloads).Sum(s => s.CpuSeconds):F2}, ") +
-                    Invariant($"stage peak memory ×{load.Stages.Where(s => s.Stage != ScaleBenchmark.Workloads).Sum(s => s.PeakMegabytes) / first.Stages.Where(s => s.Stage != ScaleBenchmark.Workloads).Sum(s => s.PeakMegabytes):F2} (linear: ×{scale:F1} or less)"));
+                var cpu = load.StageCpuSeconds / first.StageCpuSeconds;
+                var memory = load.StagePeakMegabytes / first.StagePeakMegabytes;
+                output.WriteLine(Invariant($"growth {first.Targets} → {load.Targets} targets (×{scale:F1} deployments): wall time ×{load.WallSeconds / first.WallSeconds:F2}, ") +
+                    Invariant($"stage CPU ×{cpu:F2}, stage peak memory ×{memory:F2} (linear: ×{scale:F1} or less)"));
             }
         }
 

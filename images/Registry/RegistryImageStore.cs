@@ -85,15 +85,15 @@ public sealed class RegistryImageStore : IImageStore
     }, cancel).AsTask();
 
     /// <summary>
-    /// Uploads a blob, one upload of it into a repository at a time: the registry races two uploads of one blob into one
-    /// repository (one's commit can hide the blob from the other's manifest, refused with <c>MANIFEST_BLOB_UNKNOWN</c>),
-    /// so a second waits for the first and then skips, the blob being there.
+    /// Uploads a blob, one upload of the same content at a time: the registry races two commits of one blob, into one
+    /// repository or two (one's commit can hide the blob from the other's manifest, refused with <c>MANIFEST_BLOB_UNKNOWN</c>
+    /// or <c>DIGEST_INVALID</c>), so a second waits for the first, then skips (the same repository) or mounts (another).
     /// </summary>
     public async Task PutBlob(string repository, Blob blob, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(blob);
         RepositoryName.Validate(repository);
-        using (await uploads.Acquire($"{repository}@{blob.Digest}", cancel))
+        using (await uploads.Acquire(blob.Digest, cancel))
         {
             if (seenIn.TryGetValue(blob.Digest, out var lastSeen) && lastSeen == repository)
             {

@@ -80,6 +80,25 @@ public sealed class RegistryImageStoreTests(RealServers servers)
     }
 
     [Fact]
+    public async Task Eight_pushes_of_one_image_into_eight_repositories_at_once_upload_its_content_once_and_mount_it_elsewhere()
+    {
+        var host = await servers.Registry();
+        var (store, requests) = Store(host);
+        var repositories = Enumerable.Range(0, 8).Select(_ => NewRepository()).ToList();
+        var image = PolicyImage.Value;
+
+        await Task.WhenAll(repositories.Select(r => store.PushImage(r, image)));
+
+        // The chunks of one upload of each large blob, and no more: the other seven repositories mounted what the first uploaded.
+        Blob[] blobs = [.. image.Layers, image.Config];
+        Assert.Equal(blobs.Where(b => b.Size > 1024 * 1024).Sum(b => (int)Math.Ceiling(b.Size / (1024.0 * 1024))), requests.Count("PATCH"));
+        foreach (var repository in repositories)
+        {
+            Assert.Equal(image.Layers.Select(l => l.Content), (await store.PullImage(repository, image.Digest)).Layers.Select(l => l.Content));
+        }
+    }
+
+    [Fact]
     public async Task Eight_artifacts_added_to_one_subject_at_once_are_all_listed_in_its_referrers_tag()
     {
         var host = await servers.Registry();
