@@ -121,7 +121,7 @@ internal static class ScaleBenchmark
         var report = new LoadReport(targets, agencies, environments, options.Deployments, replica, alone[0].ToGreenReadyMs, StepsOf(alone.Take(1)), StepsOf(alone.Skip(1)),
             Latency.Of(alone.Skip(1).Select(o => o.ToGreenReadyMs)),
             Latency.Of(done.Select(o => o.ToGreenReadyMs)), done.Count, done.Count(o => o.Terminal == "DeploymentCompleted"), done.Count(o => o.Terminal == "DeploymentRolledBack"),
-            done.Count(o => o.Faulty), [.. alone.Concat(done).Where(o => !o.AsExpected).Select(o => $"{o.Target} {o.Version}{(o.Faulty ? " (faulty)" : "")}: {o.Terminal}")], wall,
+            done.Count(o => o.Faulty), [.. alone.Concat(done).Where(o => !o.AsExpected).Select(Describe)], wall,
             pipeline.Recorder.Count - messagesBefore, brokerBefore is { } b && brokerAfter is { } a ? a.Delivered - b.Delivered : 0,
             [.. groups.Select(g => new StageUse(g.Name, g.Descendants ? 0 : g.ProcessIds.Count, g.PeakMegabytes, g.CpuSeconds, g.PeakCores))]);
         if (options.Logs is { } logs)
@@ -132,6 +132,8 @@ internal static class ScaleBenchmark
         Progress(FormattableString.Invariant($"  {report.Deployments} deployments in {wall:F0} s; approval → green ready p50 {report.UnderLoad.P50:F0} ms (alone {report.Alone.P50:F0} ms)"));
         return report;
     }
+
+    private static string Describe(DeploymentOutcome o) => $"{o.Target} {o.Version}{(o.Faulty ? " (faulty)" : "")}: {o.Terminal}{(o.Why is { } why ? $" ({why})" : "")}";
 
     private static Options? Parse(string[] args)
     {

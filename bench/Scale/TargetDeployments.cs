@@ -14,7 +14,8 @@ internal sealed record Target(string Agency, string Environment)
 }
 
 /// <summary>How one deployment went: approval → green ready (NaN if green never got ready), the terminal event, whether that was the one expected.</summary>
-internal sealed record DeploymentOutcome(Guid Id, Target Target, string Version, bool Faulty, double ToGreenReadyMs, double ToTerminalMs, string Terminal, bool AsExpected);
+internal sealed record DeploymentOutcome(Guid Id, Target Target, string Version, bool Faulty, double ToGreenReadyMs, double ToTerminalMs, string Terminal, bool AsExpected,
+    string? Why = null);
 
 /// <summary>
 /// One target's deployments, one after another as an agency ships them: approved, watched to their end, the next
@@ -81,12 +82,20 @@ internal sealed class TargetDeployments(IPipelineUnderTest pipeline, DeploymentW
 
             var terminal = await watched.Terminal.Task.WaitAsync(timeout);
             var expected = faulty ? terminal is DeploymentRolledBack : terminal is DeploymentCompleted;
-            return new DeploymentOutcome(approval.DeploymentId, target, version, faulty, ToReady(), Stopwatch.GetElapsedTime(approvedAt).TotalMilliseconds, terminal.GetType().Name, expected);
+            return new DeploymentOutcome(approval.DeploymentId, target, version, faulty, ToReady(), Stopwatch.GetElapsedTime(approvedAt).TotalMilliseconds, terminal.GetType().Name, expected,
+                expected ? null : Why(approval.DeploymentId));
         }
         catch (TimeoutException)
         {
             return new DeploymentOutcome(approval.DeploymentId, target, version, faulty, ToReady(), double.NaN, "TimedOut", AsExpected: false);
         }
+
+        string? Why(Guid id) => pipeline.Recorder.For(id).Select(m => m.Message).Select(m => m switch
+        {
+            KpiFailed failed => $"{failed.Phase} gate: {failed.Reason}",
+            DeploymentFailed failed => $"{failed.Stage}: {failed.Reason}",
+            _ => null,
+        }).OfType<string>().FirstOrDefault();
 
         double ToReady() => watched.Ready.Task.IsCompletedSuccessfully ? Stopwatch.GetElapsedTime(approvedAt, watched.Ready.Task.Result).TotalMilliseconds : double.NaN;
     }
