@@ -118,6 +118,24 @@ internal sealed class ProcessMeter : IAsyncDisposable
         return ((parents.Sum(p => p.ChildrenTicks) + below.Sum(s => s.OwnTicks + s.ChildrenTicks)) / TicksPerSecond, below.Sum(s => s.ResidentMegabytes));
     }
 
+    /// <summary>Every process's id by its command name (<c>/proc/&lt;id&gt;/comm</c>), with its parent's id.</summary>
+    public static ILookup<string, (int Id, int ParentId)> ProcessesByName() =>
+        Directory.EnumerateDirectories("/proc").Select(d => Path.GetFileName(d)).Where(n => n.All(char.IsAsciiDigit)).Select(n => int.Parse(n, CultureInfo.InvariantCulture))
+            .Select(id => (Id: id, Name: ReadName(id), Stat: Stat(id))).Where(p => p.Name is not null && p.Stat is not null)
+            .ToLookup(p => p.Name!, p => (p.Id, p.Stat!.ParentId), StringComparer.Ordinal);
+
+    private static string? ReadName(int id)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{id}/comm").Trim();
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     private sealed record ProcStat(int Id, int ParentId, long OwnTicks, long ChildrenTicks, double ResidentMegabytes);
 
     private static ProcStat? Stat(int id)

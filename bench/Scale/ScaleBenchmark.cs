@@ -15,6 +15,17 @@ internal static class ScaleBenchmark
 {
     public const string Workloads = "Rollout's data planes + executors";
 
+    private const string Benchmark = "this benchmark (users, recorder)";
+
+    /// <summary>The servers of scripts/services.sh by command name; PostgreSQL counted as its postmaster's children (a backend per connection).</summary>
+    private static readonly Dictionary<string, string> Servers = new(StringComparer.Ordinal)
+    {
+        ["RabbitMQ"] = "beam.smp",
+        ["PostgreSQL"] = "postgres",
+        ["Prometheus"] = "prometheus",
+        ["registry"] = "docker-registry",
+    };
+
     /// <summary>Stages that may run as replicas here: their state is shared (PostgreSQL) or they have none. The ledger (SQLite) and the Rollout (local processes) may not.</summary>
     private static readonly string[] Replicable = ["Builder", "Scanner", "Publisher", "KpiGate", "Coordinator"];
 
@@ -104,6 +115,14 @@ internal static class ScaleBenchmark
         var groups = pipeline.StageProcesses.GroupBy(s => s.Project)
             .Select(g => new ProcessMeter.Group(g.Key, [.. g.Select(s => s.ProcessId)], descendants: false)).ToList();
         groups.Add(new ProcessMeter.Group(Workloads, [.. pipeline.StageProcesses.Where(s => s.Project == "Rollout").Select(s => s.ProcessId)], descendants: true));
+        groups.AddRange(ServerGroups());
+        var kinds = groups.ToDictionary(g => g.Name, g => g.Name switch
+        {
+            Workloads => UseKind.Workload,
+            Benchmark => UseKind.Benchmark,
+            _ when Servers.ContainsKey(g.Name) => UseKind.Server,
+            _ => UseKind.Stage,
+        });
         var brokerBefore = await BrokerStatistics.Totals();
         var messagesBefore = pipeline.Recorder.Count;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -123,7 +142,7 @@ internal static class ScaleBenchmark
             Latency.Of(done.Select(o => o.ToGreenReadyMs)), done.Count, done.Count(o => o.Terminal == "DeploymentCompleted"), done.Count(o => o.Terminal == "DeploymentRolledBack"),
             done.Count(o => o.Faulty), [.. alone.Concat(done).Where(o => !o.AsExpected).Select(Describe)], wall,
             pipeline.Recorder.Count - messagesBefore, brokerBefore is { } b && brokerAfter is { } a ? a.Delivered - b.Delivered : 0,
-            [.. groups.Select(g => new StageUse(g.Name, g.Descendants ? 0 : g.ProcessIds.Count, g.PeakMegabytes, g.CpuSeconds, g.PeakCores))]);
+            [.. groups.Select(g => new StageUse(g.Name, kinds[g.Name], g.Descendants ? 0 : g.ProcessIds.Count, g.PeakMegabytes, g.CpuSeconds, g.PeakCores))]);
         if (options.Logs is { } logs)
         {
             await File.AppendAllTextAsync(logs, $"=== {targets} targets{(replica is null ? "" : $", two {replica}s")} ===\n{pipeline.Logs}\n");
@@ -131,6 +150,29 @@ internal static class ScaleBenchmark
 
         Progress(FormattableString.Invariant($"  {report.Deployments} deployments in {wall:F0} s; approval → green ready p50 {report.UnderLoad.P50:F0} ms (alone {report.Alone.P50:F0} ms)"));
         return report;
+    }
+
+    private static IEnumerable<ProcessMeter.Group> ServerGroups()
+    {
+        var running = ProcessMeter.ProcessesByName();
+        foreach (var (name, command) in Servers)
+        {
+            var processes = running[command].ToList();
+            if (command == "postgres")
+            {
+                var postmasters = processes.Where(p => !processes.Any(q => q.Id == p.ParentId)).Select(p => p.Id).ToList();
+                if (postmasters.Count > 0)
+                {
+                    yield return new ProcessMeter.Group(name, postmasters, descendants: true);
+                }
+            }
+            else if (processes.Count > 0)
+            {
+                yield return new ProcessMeter.Group(name, [.. processes.Select(p => p.Id)], descendants: false);
+            }
+        }
+
+        yield return new ProcessMeter.Group(Benchmark, [Environment.ProcessId], descendants: false);
     }
 
     private static string Describe(DeploymentOutcome o) => $"{o.Target} {o.Version}{(o.Faulty ? " (faulty)" : "")}: {o.Terminal}{(o.Why is { } why ? $" ({why})" : "")}";

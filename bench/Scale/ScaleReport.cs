@@ -5,7 +5,16 @@ using System.Text.Json.Serialization;
 namespace Bpdp.Bench.Scale;
 
 /// <summary>One group of processes under one load: peak resident memory, CPU time, and the most cores it used in one half-second sample.</summary>
-internal sealed record StageUse(string Stage, int Processes, double PeakMegabytes, double CpuSeconds, double PeakCores);
+internal sealed record StageUse(string Stage, UseKind Kind, int Processes, double PeakMegabytes, double CpuSeconds, double PeakCores);
+
+/// <summary>What a group of processes is: a stage, what the Rollout started, a server of scripts/services.sh, or the benchmark itself.</summary>
+internal enum UseKind
+{
+    Stage,
+    Workload,
+    Server,
+    Benchmark,
+}
 
 /// <summary>One step on the way to green ready: from the event before it to the event that ends it (e.g. ImageBuilt → ImageScanned is "ImageScanned").</summary>
 internal sealed record Step(string Name, double Milliseconds);
@@ -54,9 +63,12 @@ internal sealed record LoadReport(
 
     public double BrokerDeliveriesPerSecond => BrokerDeliveries / WallSeconds;
 
-    public double StageCpuSeconds => Stages.Where(s => s.Stage != ScaleBenchmark.Workloads).Sum(s => s.CpuSeconds);
+    public double StageCpuSeconds => Stages.Where(s => s.Kind == UseKind.Stage).Sum(s => s.CpuSeconds);
 
-    public double StagePeakMegabytes => Stages.Where(s => s.Stage != ScaleBenchmark.Workloads).Sum(s => s.PeakMegabytes);
+    public double StagePeakMegabytes => Stages.Where(s => s.Kind == UseKind.Stage).Sum(s => s.PeakMegabytes);
+
+    /// <summary>Every process measured, over the cores the load had: how busy the machine was.</summary>
+    public double MachineBusy => Stages.Sum(s => s.CpuSeconds) / (WallSeconds * Environment.ProcessorCount);
 
     public double StageCpuSecondsPerDeployment => StageCpuSeconds / Deployments;
 }
@@ -94,7 +106,8 @@ internal sealed record ScaleReport(IReadOnlyList<LoadReport> Loads, LoadReport? 
         foreach (var load in rows)
         {
             var replicated = load.Replicated is { } r ? $", two {r}s" : "";
-            output.WriteLine(Invariant($"{load.Targets} targets{replicated}, in {load.WallSeconds:F0} s; stage CPU per deployment {load.StageCpuSecondsPerDeployment:F2} s:"));
+            output.WriteLine(Invariant($"{load.Targets} targets{replicated}, in {load.WallSeconds:F0} s; stage CPU per deployment {load.StageCpuSecondsPerDeployment:F2} s; ") +
+                Invariant($"every process below used {load.MachineBusy:P0} of the cores:"));
             output.WriteLine($"  alone, steps to green ready (ms), cold: {Steps(load.ColdSteps)}; warm p50: {Steps(load.WarmSteps)}");
             foreach (var stage in load.Stages)
             {
