@@ -25,6 +25,7 @@ internal sealed class DistributedPipeline : IPipelineUnderTest
     private readonly string workdir;
     private readonly string run;
     private readonly Dictionary<string, string?> settings;
+    private readonly DateTime startedAt = DateTime.UtcNow;
 
     private DistributedPipeline(WebApplication recorderHost, List<(string Project, ServiceProcess Process)> stages, string workdir, string run, PipelineRecorder recorder,
         Dictionary<string, string?> settings)
@@ -186,7 +187,25 @@ internal sealed class DistributedPipeline : IPipelineUnderTest
         }
 
         Directory.Delete(workdir, recursive: true);
+        DeleteScrapeTargets();
         await DeleteQueues();
+    }
+
+    /// <summary>
+    /// The scrape targets the run's Rollout wrote into the shared Prometheus directory: the Rollout leaves them when it
+    /// stops, and a later run's Prometheus would scrape every dead executor of every earlier run each second.
+    /// </summary>
+    private void DeleteScrapeTargets()
+    {
+        if (settings.GetValueOrDefault("Rollout:ScrapeTargetsDirectory") is not { } directory || !Directory.Exists(directory))
+        {
+            return;
+        }
+
+        foreach (var file in new DirectoryInfo(directory).EnumerateFiles("bpdp-*.json").Where(f => f.LastWriteTimeUtc >= startedAt))
+        {
+            file.Delete();
+        }
     }
 
     /// <summary>The run's queues, deleted through the management API so later runs' events do not pile up in them.</summary>
