@@ -216,9 +216,7 @@ internal sealed class DistributedPipeline : IPipelineUnderTest
             return;
         }
 
-        var credentials = Uri.UnescapeDataString(new Uri(Environment.GetEnvironmentVariable("BPDP_TEST_RABBITMQ")!).UserInfo);
-        using var http = new HttpClient { BaseAddress = new Uri(management) };
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(credentials)));
+        using var http = Scale.BrokerStatistics.Client(new Uri(management), new Uri(Environment.GetEnvironmentVariable("BPDP_TEST_RABBITMQ")!));
         foreach (var stage in new[] { "builder", "scanner", "publisher", "rollout", "kpi-gate", "ledger", "coordinator", "recorder" })
         {
             using var _ = await http.DeleteAsync(new Uri($"api/queues/%2F/bench-{stage}-{run}", UriKind.Relative));
